@@ -1,0 +1,20 @@
+using Geo.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Geo.Api;
+
+public static class GeoServices
+{
+    /// <summary>One NpgsqlDataSource (with NetTopologySuite) and a pooled DbContext factory on top of it.
+    /// The connection string comes from ConnectionStrings:Geo, else GEO_DB, else the ./geo default.</summary>
+    public static IServiceCollection AddGeoData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var cs = configuration.GetConnectionString("Geo") ?? GeoDb.ConnectionStringFromEnvironment();
+        services.AddSingleton(_ => GeoDb.CreateDataSource(cs));
+        services.AddPooledDbContextFactory<GeoDbContext>((sp, o) => GeoDb.Configure(o, sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<GeoDbContext>>().CreateDbContext());
+        return services;
+    }
+}

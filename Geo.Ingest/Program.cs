@@ -1,0 +1,3 @@
+using Geo.Ingest.Cli;
+
+return await GeoCli.RunAsync(args);

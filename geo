@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# Geo: the one entry script. Run ./geo --help.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+STATE="$ROOT/.geo"                      # git-ignored: pids, logs
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+GEO_PG_PORT="${GEO_PG_PORT:-55432}"
+GEO_PORT="${GEO_PORT:-5080}"
+APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting)
+TEST_PACKAGES=(gdal-bin chromium python3-shapely python3-pyproj)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '\033[1m[geo]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[geo]\033[0m %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat <<EOF
+Geo: smart-community spatial data platform for Tongzhou District.
+
+usage: ./geo COMMAND [ARGS]
+
+  run                 install PostgreSQL 15 + PostGIS 3 + pgRouting if missing (as root), start the
+                      private cluster (127.0.0.1:\$GEO_PG_PORT, default 55432), migrate, load the base
+                      layers (generating the demo data set if absent), serve http://127.0.0.1:\$GEO_PORT
+  test                the same bootstrap on a throwaway cluster, build (warnings are errors), run every
+                      test, print 'N passed, N failed' last; stops what it started
+  stop                stop the web host and the private cluster
+  psql [ARGS]         psql on the Geo database
+  ingest FILE --kind K [--crs C] [--source S] [--repair]
+                      import GeoJSON, CSV (UTF-8/GBK), Shapefile (.shp/.zip) or GeoPackage
+  generate [--seed N] [--scale S]
+                      (re)generate the synthetic demo layers (labelled synthetic)
+  bench NAME          run a side-by-side benchmark (on a durable cluster)
+  migrate             apply EF Core migrations
+
+environment:
+  GEO_DB        connection string of an existing PostGIS to use instead of the private cluster
+  GEO_PORT      web port (default 5080)      GEO_PG_PORT  private cluster port (default 55432)
+  GEO_PGDIR     private cluster directory (default .pgdata, or /var/tmp/geo-pg-* when user postgres
+                cannot reach the checkout)
+EOF
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# ---------------------------------------------------------------- packages
+missing_packages() {
+  local p out=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || out+=("$p")
+  done
+  echo "${out[@]:-}"
+}
+
+ensure_packages() {
+  local missing
+  missing="$(missing_packages "$@")"
+  [ -z "$missing" ] && return 0
+  if is_root; then
+    say "installing from Debian: $missing"
+    apt-get update -qq >/dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    die "missing Debian packages. Install them with:
+    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing"
+  fi
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || die ".NET SDK 10 is required (dotnet not on PATH); see https://learn.microsoft.com/dotnet/core/install/linux-debian"
+}
+
+# ---------------------------------------------------------------- build
+CONFIG="${GEO_CONFIG:-Release}"
+build() {
+  ensure_dotnet
+  dotnet tool restore >/dev/null
+  say "building ($CONFIG, warnings are errors)"
+  dotnet build "$ROOT/Geo.sln" -c "$CONFIG" -nologo -clp:ErrorsOnly -warnaserror >"$STATE/build.log" 2>&1 \
+    || { cat "$STATE/build.log" >&2; die "build failed"; }
+}
+dll() { echo "$ROOT/$1/bin/$CONFIG/net10.0/$1.dll"; }
+ingest_cli() { dotnet "$(dll Geo.Ingest)" "$@"; }
+
+# ---------------------------------------------------------------- postgres
+as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_dir_default() {
+  local d="$ROOT/.pgdata"
+  if is_root && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    d="/var/tmp/geo-pg-$(echo -n "$ROOT" | md5sum | cut -c1-8)"
+  fi
+  echo "$d"
+}
+
+# start_cluster DIR PORT [extra postgres -c options...]
+start_cluster() {
+  local dir="$1" port="$2"; shift 2
+  local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 $*"
+  mkdir -p "$dir"
+  is_root && chown postgres:postgres "$dir"
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    if as_pg "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+      return 0                                   # already running: idempotent
+    fi
+    say "stale postmaster.pid in $dir (no live server): removing it"
+    rm -f "$dir/data/postmaster.pid"
+  fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    rm -rf "$dir/data"
+    as_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  fi
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start >/dev/null 2>&1; then
+    tail -n 20 "$dir/server.log" >&2 || true
+    die "PostgreSQL did not start on 127.0.0.1:$port (port in use? see $dir/server.log)"
+  fi
+}
+
+stop_cluster() {
+  local dir="$1"
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# ensure_database CONNSTRING-PARTS: creates DB + extensions if missing
+psql_admin() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U postgres -d postgres "${@:2}"; }
+ensure_database() {
+  local port="$1" db="$2"
+  if ! psql_admin "$port" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
+    psql_admin "$port" -c "CREATE DATABASE \"$db\""
+  fi
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" \
+    -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pgrouting;" >/dev/null
+}
+
+# bootstrap the run database; exports GEO_DB
+bootstrap_run_db() {
+  mkdir -p "$STATE"
+  if [ -n "${GEO_DB:-}" ]; then
+    say "using GEO_DB (existing PostGIS)"
+  else
+    ensure_packages "${APT_PACKAGES[@]}"
+    local dir="${GEO_PGDIR:-$(pg_dir_default)}"
+    echo "$dir" >"$STATE/pgdir"
+    start_cluster "$dir" "$GEO_PG_PORT"          # durable: fsync and synchronous_commit stay on
+    ensure_database "$GEO_PG_PORT" geo
+    export GEO_DB="Host=127.0.0.1;Port=$GEO_PG_PORT;Username=postgres;Database=geo;Maximum Pool Size=64"
+  fi
+}
+
+# ---------------------------------------------------------------- commands
+cmd_run() {
+  mkdir -p "$STATE"
+  if [ -f "$STATE/web.pid" ] && kill -0 "$(cat "$STATE/web.pid")" 2>/dev/null; then
+    say "Geo is already running (pid $(cat "$STATE/web.pid")) at $(cat "$STATE/web.url" 2>/dev/null || echo "http://127.0.0.1:$GEO_PORT")"
+    say "stop it with ./geo stop"
+    exit 1
+  fi
+  bootstrap_run_db
+  build
+  ingest_cli migrate
+  ingest_cli load-base
+  if [ -d "$ROOT/Geo.Web/node_modules" ] || [ -f "$ROOT/Geo.Web/package.json" ]; then :; fi
+  local url="http://127.0.0.1:$GEO_PORT"
+  echo "$url" >"$STATE/web.url"
+  say "Geo is starting at $url  (health: $url/health, stop: ./geo stop or Ctrl-C)"
+  (cd "$ROOT/Geo.Web" && ASPNETCORE_URLS="$url" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+     exec dotnet "$(dll Geo.Web)") &
+  local pid=$!
+  echo "$pid" >"$STATE/web.pid"
+  trap 'kill $pid 2>/dev/null || true' INT TERM
+  for _ in $(seq 1 60); do
+    if curl -fsS "$url/health" >/dev/null 2>&1; then say "ready: $url"; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  wait "$pid" || true
+  rm -f "$STATE/web.pid"
+}
+
+cmd_stop() {
+  if [ -f "$STATE/web.pid" ]; then
+    kill "$(cat "$STATE/web.pid")" 2>/dev/null && say "web host stopped" || true
+    rm -f "$STATE/web.pid"
+  fi
+  local dir="${GEO_PGDIR:-$(cat "$STATE/pgdir" 2>/dev/null || pg_dir_default)}"
+  stop_cluster "$dir" && say "cluster stopped ($dir)"
+}
+
+cmd_test() {
+  ensure_packages "${APT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  mkdir -p "$STATE"
+  CONFIG=Debug build
+  local port results
+  TEST_DIR="$(mktemp -d /tmp/geo-test-XXXXXX)"; chmod 755 "$TEST_DIR"
+  local dir="$TEST_DIR"
+  port="${GEO_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
+  results="$ROOT/TestResults"
+  rm -rf "$results"; mkdir -p "$results"
+  cleanup() { stop_cluster "$TEST_DIR"; rm -rf "$TEST_DIR"; }
+  trap cleanup EXIT
+  # a throwaway cluster: durability off is fine here and only here
+  start_cluster "$dir" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
+  ensure_database "$port" postgres
+  export GEO_TEST_DB="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=20"
+  say "throwaway cluster on 127.0.0.1:$port ($dir)"
+  set +e
+  dotnet test "$ROOT/Geo.Tests/Geo.Tests.csproj" -c Debug --no-build -nologo \
+    --logger "trx;LogFileName=geo.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+  local rc=$?
+  set -e
+  local trx="$results/geo.trx"
+  if [ -f "$trx" ]; then
+    python3 - "$trx" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<Counters [^>]*>', s)
+attrs = dict(re.findall(r'(\w+)="(\d+)"', m.group(0))) if m else {}
+passed = int(attrs.get("passed", 0)); total = int(attrs.get("total", 0))
+failed = int(attrs.get("failed", 0)) + int(attrs.get("error", 0)) + int(attrs.get("timeout", 0)) + int(attrs.get("aborted", 0))
+if total > passed + failed + int(attrs.get("notExecuted", 0)):
+    failed += total - passed - failed - int(attrs.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed")
+PY
+  else
+    echo "0 passed, 1 failed"
+  fi
+  return $rc
+}
+
+cmd_bench() {
+  [ $# -ge 1 ] || die "usage: ./geo bench NAME"
+  bootstrap_run_db
+  build
+  ensure_packages gdal-bin wrk
+  # benchmarks get their own database on the durable run cluster (fsync on)
+  if [ -z "${GEO_BENCH_DB:-}" ] && [ -n "${GEO_PG_PORT:-}" ]; then
+    ensure_database "$GEO_PG_PORT" geo_bench
+    export GEO_BENCH_DB="Host=127.0.0.1;Port=$GEO_PG_PORT;Username=postgres;Database=geo_bench;Maximum Pool Size=64"
+  fi
+  dotnet "$(dll Geo.Bench)" "$@"
+}
+
+cmd_psql() {
+  bootstrap_run_db >/dev/null
+  if [ -n "${GEO_PGDIR:-}" ] || [ -f "$STATE/pgdir" ]; then
+    exec "$PG_BIN/psql" -h 127.0.0.1 -p "$GEO_PG_PORT" -U postgres -d geo "$@"
+  fi
+  exec "$PG_BIN/psql" "$@"
+}
+
+cmd_cli() {  # ingest | generate | migrate | load-base
+  bootstrap_run_db
+  build
+  [ "$1" = migrate ] || ingest_cli migrate >/dev/null
+  ingest_cli "$@"
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  stop) shift; cmd_stop ;;
+  psql) shift; cmd_psql "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  ingest|generate|migrate|load-base) cmd_cli "$@" ;;
+  -h|--help|help) usage ;;
+  "") usage; exit 2 ;;
+  *) usage; die "unknown command '$1'" ;;
+esac
