@@ -47,13 +47,13 @@ public sealed class CrsTransform
     public Geometry Apply(Geometry g)
     {
         var copy = g.Copy();
-        copy.Apply(new Filter(this));
+        copy.Apply(new TransformFilter(this));
         copy.GeometryChanged();
         copy.SRID = TargetSrid;
         return copy;
     }
 
-    private sealed class Filter(CrsTransform t) : IEntireCoordinateSequenceFilter
+    private sealed class TransformFilter(CrsTransform t) : IEntireCoordinateSequenceFilter
     {
         public bool Done => false;
         public bool GeometryChanged => true;
