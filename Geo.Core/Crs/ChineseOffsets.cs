@@ -9,7 +9,7 @@ namespace Geo.Core.Crs;
 /// for GCJ-02 and ~2e-6° for BD-09, which is visible in round trips, so both inverses here start from
 /// that approximation and refine it by fixed-point iteration until the forward formula reproduces the
 /// input to ~1e-12°. The offsets change by a few metres per degree, so every step gains two to
-/// three digits and 3–5 iterations suffice.
+/// three digits and 2–4 iterations suffice.
 /// </remarks>
 public static class ChineseOffsets
 {
@@ -20,7 +20,9 @@ public static class ChineseOffsets
     // BD-09 constant from the published formula (pi * 3000 / 180).
     private const double XPi = Math.PI * 3000.0 / 180.0;
 
-    private const double Tolerance = 1e-12;
+    // Iteration stops once a correction is below 1e-10°: the map contracts by at least 100x per step,
+    // so the error left after that correction is below 1e-12° (checked over China in the tests).
+    private const double Tolerance = 1e-10;
     private const int MaxIterations = 30;
 
     /// <summary>The standard out_of_china rule: outside this rough box GCJ-02 (and thus the GCJ-02
@@ -104,37 +106,27 @@ public static class ChineseOffsets
     }
 
     /// <summary>The GCJ-02 offset at a WGS84 point, in degrees: the published polynomial-plus-sines
-    /// in metres on the Krasovsky ellipsoid, turned into degrees with its meridian and parallel radii.</summary>
+    /// in metres on the Krasovsky ellipsoid, turned into degrees with its meridian and parallel radii.
+    /// The sine term in x shared by both components is computed once (this runs 4–5 times per inverse).</summary>
     private static (double DLon, double DLat) Gcj02Delta(double lon, double lat)
     {
         var x = lon - 105.0;
         var y = lat - 35.0;
-        var dLat = TransformLat(x, y);
-        var dLon = TransformLon(x, y);
-        var radLat = lat / 180.0 * Math.PI;
-        var magic = Math.Sin(radLat);
-        magic = 1 - Ee * magic * magic;
+        var shared = (20.0 * Math.Sin(6.0 * x * Math.PI) + 20.0 * Math.Sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+
+        var dLat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.Sqrt(Math.Abs(x)) + shared;
+        dLat += (20.0 * Math.Sin(y * Math.PI) + 40.0 * Math.Sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
+        dLat += (160.0 * Math.Sin(y / 12.0 * Math.PI) + 320.0 * Math.Sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
+
+        var dLon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.Sqrt(Math.Abs(x)) + shared;
+        dLon += (20.0 * Math.Sin(x * Math.PI) + 40.0 * Math.Sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
+        dLon += (150.0 * Math.Sin(x / 12.0 * Math.PI) + 300.0 * Math.Sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
+
+        var (sinLat, cosLat) = Math.SinCos(lat / 180.0 * Math.PI);
+        var magic = 1 - Ee * sinLat * sinLat;
         var sqrtMagic = Math.Sqrt(magic);
         dLat = dLat * 180.0 / (A * (1 - Ee) / (magic * sqrtMagic) * Math.PI);
-        dLon = dLon * 180.0 / (A / sqrtMagic * Math.Cos(radLat) * Math.PI);
+        dLon = dLon * 180.0 / (A / sqrtMagic * cosLat * Math.PI);
         return (dLon, dLat);
-    }
-
-    private static double TransformLat(double x, double y)
-    {
-        var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.Sqrt(Math.Abs(x));
-        r += (20.0 * Math.Sin(6.0 * x * Math.PI) + 20.0 * Math.Sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
-        r += (20.0 * Math.Sin(y * Math.PI) + 40.0 * Math.Sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
-        r += (160.0 * Math.Sin(y / 12.0 * Math.PI) + 320.0 * Math.Sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
-        return r;
-    }
-
-    private static double TransformLon(double x, double y)
-    {
-        var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.Sqrt(Math.Abs(x));
-        r += (20.0 * Math.Sin(6.0 * x * Math.PI) + 20.0 * Math.Sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
-        r += (20.0 * Math.Sin(x * Math.PI) + 40.0 * Math.Sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
-        r += (150.0 * Math.Sin(x / 12.0 * Math.PI) + 300.0 * Math.Sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
-        return r;
     }
 }

@@ -11,9 +11,10 @@ namespace Geo.Core.Crs;
 /// WGS84 anyway, and for EPSG:4548 we treat CGCS2000 lon/lat as WGS84 lon/lat (see
 /// <see cref="CrsTransform"/> for why), which is also what PROJ does (a "ballpark", null transformation).
 ///
-/// The transforms are built once and shared by all threads: ProjNet's map projections keep only
-/// constants computed in their constructors, and the inverse is created here eagerly rather than
-/// lazily on first use (CrsTransformTests checks concurrent use against sequential results).
+/// The transforms are built once and shared by all threads. ProjNet's map projections hold readonly
+/// constants computed in their constructors plus a lazily created inverse and a mutating Invert();
+/// so the inverse is created here eagerly and Invert() is never called. CrsTransformTests checks
+/// concurrent use against sequential results.
 /// </remarks>
 internal sealed class ProjectedCrs
 {
