@@ -45,7 +45,8 @@ public static partial class QueryApi
     /// <summary>KNN (geom &lt;-&gt; point, index-ordered) finds n candidates; the largest geodesic distance among
     /// them bounds the true n nearest, so a second, box-limited pass re-ranks everything inside that bound by
     /// geodesic distance. Planar degree order alone is wrong at 40°N (a degree of longitude is 0.77 of one of
-    /// latitude); this makes the result exactly the geodesic top n.</summary>
+    /// latitude); this makes the result exactly the geodesic top n. The bound is padded by a millimetre because
+    /// ST_DWithin and ST_Distance on geography round differently at the very edge.</summary>
     private static async Task<Results<RawJsonResult, ProblemHttpResult>> Nearby(
         [AsParameters] NearbyParameters p, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
     {
@@ -84,7 +85,7 @@ public static partial class QueryApi
             WITH cand AS (
                 SELECT ST_Distance(t.geom::geography, {{pt}}::geography) AS d FROM assets t
                 WHERE {{w}} ORDER BY t.geom <-> {{pt}} LIMIT {{n}}),
-            bound AS (SELECT max(d) AS d FROM cand),
+            bound AS (SELECT max(d) * 1.000001 + 0.001 AS d FROM cand),
             hits AS (
                 SELECT t.*, ST_Distance(t.geom::geography, {{pt}}::geography) AS distance_m FROM assets t, bound
                 WHERE bound.d IS NOT NULL AND {{w}} AND t.geom && {{Expand(pt, "bound.d", latP)}}
