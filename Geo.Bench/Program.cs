@@ -1,2 +1,11 @@
-Console.Error.WriteLine("usage: Geo.Bench NAME (benchmarks arrive with their issues)");
-return 2;
+return args switch
+{
+    ["api", .. var rest] => await Geo.Bench.ApiBench.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Geo.Bench NAME   (api)");
+    return 2;
+}

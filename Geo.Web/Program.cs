@@ -1,14 +1,23 @@
 using Geo.Api;
+using Geo.Api.Ogc;
+using Geo.Api.Query;
 using Geo.Core.Data;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGeoData(builder.Configuration);
 builder.Services.AddProblemDetails();
+// OGC API Features requires an OpenAPI 3.0 definition (conformance class oas30); GDAL and QGIS read it
+builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapScalarApiReference();
 app.MapHealthApi();
+app.MapOgcFeaturesApi(openApiPath: "/openapi/v1.json", docsPath: "/scalar");
+app.MapQueryApi();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Geo.Core.Crs;
+using NetTopologySuite.Geometries;
+
+namespace Geo.Api.Http;
+
+/// <summary>Parsing of query-string values. Everything arrives as a string and is parsed here, so a
+/// non-numeric coordinate is a 400 naming its parameter instead of the framework's anonymous binding failure.</summary>
+public static class QueryValues
+{
+    /// <summary>The largest bbox side accepted, in degrees (about 1000 km): twenty times the district, small
+    /// enough that nobody pages a continent through a district service by accident.</summary>
+    public const double MaxBboxSpanDeg = 10;
+
+    public static double Double(string parameter, string? value, double? fallback = null, double min = double.MinValue, double max = double.MaxValue)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback ?? throw new BadInputException(parameter, $"'{parameter}' is required");
+        }
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
+        {
+            throw new BadInputException(parameter, $"'{parameter}' must be a number, got '{value}'");
+        }
+        if (d < min || d > max)
+        {
+            throw new BadInputException(parameter, $"'{parameter}' must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got {value}");
+        }
+        return d;
+    }
+
+    public static long Integer(string parameter, string? value, long fallback, long min, long max)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return fallback;
+        if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+        {
+            throw new BadInputException(parameter, $"'{parameter}' must be an integer, got '{value}'");
+        }
+        if (n < min || n > max)
+        {
+            throw new BadInputException(parameter, $"'{parameter}' must be between {min} and {max}, got {n}");
+        }
+        return n;
+    }
+
+    /// <summary>Parses an OGC bbox (4 or 6 numbers) in <paramref name="crsCode"/> into a CRS84 envelope.
+    /// Geographic EPSG codes (4326, 4490) use their official lat,lon axis order, as OGC API Part 2 requires.
+    /// Antimeridian-crossing boxes (minx &gt; maxx) are rejected: Tongzhou is far from it.</summary>
+    public static Envelope Bbox(string? value, string crsCode, string parameter = "bbox")
+    {
+        var parts = (value ?? "").Split(',');
+        if (parts.Length is not (4 or 6))
+        {
+            throw new BadInputException(parameter, $"'{parameter}' needs 4 (or 6) comma-separated numbers, got {parts.Length}");
+        }
+        var n = parts.Select(p => Double(parameter, p.Trim())).ToArray();
+        double x1, y1, x2, y2;
+        if (parts.Length == 4) (x1, y1, x2, y2) = (n[0], n[1], n[2], n[3]);
+        else (x1, y1, x2, y2) = (n[0], n[1], n[3], n[4]);
+        if (crsCode is SupportedCrs.Wgs84 or SupportedCrs.Cgcs2000) (x1, y1, x2, y2) = (y1, x1, y2, x2);
+        if (x1 > x2 || y1 > y2)
+        {
+            throw new BadInputException(parameter, $"'{parameter}' is inverted: the lower corner must come first (min <= max on both axes)");
+        }
+        if (crsCode == SupportedCrs.WebMercator)
+        {
+            const double limit = 20037508.342789244;
+            if (new[] { x1, y1, x2, y2 }.Any(v => Math.Abs(v) > limit))
+            {
+                throw new BadInputException(parameter, $"'{parameter}' is outside the EPSG:3857 range ±{limit}");
+            }
+            (x1, y1) = FromWebMercator(x1, y1);
+            (x2, y2) = FromWebMercator(x2, y2);
+        }
+        if (x1 < -180 || x2 > 180 || y1 < -90 || y2 > 90)
+        {
+            throw new BadInputException(parameter, $"'{parameter}' is out of range: longitudes must be in [-180, 180] and latitudes in [-90, 90] (check the axis order of {crsCode})");
+        }
+        if (x2 - x1 > MaxBboxSpanDeg || y2 - y1 > MaxBboxSpanDeg)
+        {
+            throw new BadInputException(parameter, $"'{parameter}' is too large: each side may span at most {MaxBboxSpanDeg} degrees");
+        }
+        return new Envelope(x1, x2, y1, y2);
+    }
+
+    private static (double Lon, double Lat) FromWebMercator(double x, double y)
+    {
+        const double r = 6378137.0;
+        return (x / r * 180 / Math.PI, Math.Atan(Math.Sinh(y / r)) * 180 / Math.PI);
+    }
+
+    /// <summary>An OGC datetime: an instant, or an interval "start/end" with ".." (or empty) for an open end.
+    /// A bare date means the whole day (UTC). Returns a half-open [from, to) range; null ends are open.</summary>
+    public static (DateTimeOffset? From, DateTimeOffset? To) DateTime(string value, string parameter = "datetime")
+    {
+        var parts = value.Split('/');
+        if (parts.Length == 1)
+        {
+            var (at, isDate) = Instant(parameter, parts[0]);
+            return isDate ? (at, at.AddDays(1)) : (at, at.AddMicroseconds(1));
+        }
+        if (parts.Length != 2)
+        {
+            throw new BadInputException(parameter, $"'{parameter}' must be an instant or an interval 'start/end', got '{value}'");
+        }
+        DateTimeOffset? from = IsOpen(parts[0]) ? null : Instant(parameter, parts[0]).At;
+        DateTimeOffset? to = null;
+        if (!IsOpen(parts[1]))
+        {
+            var (end, isDate) = Instant(parameter, parts[1]);
+            to = isDate ? end.AddDays(1) : end.AddMicroseconds(1);
+        }
+        if (from is null && to is null)
+        {
+            throw new BadInputException(parameter, $"'{parameter}' interval must have at least one closed end");
+        }
+        if (from > to)
+        {
+            throw new BadInputException(parameter, $"'{parameter}' interval is inverted: start is after end");
+        }
+        return (from, to);
+    }
+
+    private static bool IsOpen(string s) => s is "" or "..";
+
+    private static (DateTimeOffset At, bool IsDate) Instant(string parameter, string s)
+    {
+        if (s.Length == 10 && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            return (new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), true);
+        }
+        if (s.Contains('T', StringComparison.OrdinalIgnoreCase) &&
+            DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        {
+            return (t, false);
+        }
+        throw new BadInputException(parameter, $"'{parameter}' has an invalid RFC 3339 instant '{s}' (e.g. 2026-01-31T08:00:00Z or 2026-01-31)");
+    }
+}

@@ -1,0 +1,60 @@
+using Geo.Api.Http;
+using Npgsql;
+
+namespace Geo.Api.Ogc;
+
+/// <summary>An executed query whose first row has been read. Opening happens in the handler, so errors
+/// PostgreSQL raises on bad input (caught by <see cref="BadInputFilter"/>) surface before any byte of the
+/// response is written; the result then streams the rest and disposes this.</summary>
+public sealed class FeatureReader : IAsyncDisposable
+{
+    private FeatureReader(NpgsqlConnection connection, NpgsqlCommand command, NpgsqlDataReader reader, bool hasRow)
+    {
+        Connection = connection;
+        Command = command;
+        Reader = reader;
+        HasRow = hasRow;
+    }
+
+    public NpgsqlConnection Connection { get; }
+    public NpgsqlCommand Command { get; }
+    public NpgsqlDataReader Reader { get; private set; }
+
+    /// <summary>True while <see cref="Reader"/> is positioned on a row.</summary>
+    public bool HasRow { get; private set; }
+
+    public static async Task<FeatureReader> OpenAsync(NpgsqlDataSource ds, string sql, SqlParams parameters, CancellationToken ct)
+    {
+        var conn = await ds.OpenConnectionAsync(ct);
+        NpgsqlCommand? cmd = null;
+        try
+        {
+            cmd = parameters.CreateCommand(conn, sql);
+            var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+            var has = await reader.ReadAsync(ct);
+            return new FeatureReader(conn, cmd, reader, has);
+        }
+        catch
+        {
+            if (cmd is not null) await cmd.DisposeAsync();
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<bool> NextAsync(CancellationToken ct) => HasRow = await Reader.ReadAsync(ct);
+
+    /// <summary>Ends the read so the connection can run a follow-up query (the capped count).</summary>
+    public async Task CloseReaderAsync()
+    {
+        await Reader.DisposeAsync();
+        HasRow = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Reader.DisposeAsync();
+        await Command.DisposeAsync();
+        await Connection.DisposeAsync();
+    }
+}

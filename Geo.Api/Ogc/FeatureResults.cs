@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
+using Npgsql;
+
+namespace Geo.Api.Ogc;
+
+public sealed record Link(
+    [property: JsonPropertyName("href")] string Href,
+    [property: JsonPropertyName("rel")] string Rel,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("title")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Title = null);
+
+public static class Links
+{
+    public const string GeoJson = "application/geo+json";
+    public const string Json = "application/json";
+
+    public static string Root(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}";
+
+    public static string Self(HttpRequest r) => $"{Root(r)}{r.Path}{r.QueryString}";
+
+    /// <summary>The current URL with some query parameters replaced (null removes one).</summary>
+    public static string With(HttpRequest r, params (string Key, string? Value)[] changes)
+    {
+        var q = r.Query.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in changes)
+        {
+            if (v is null) q.Remove(k); else q[k] = v;
+        }
+        return QueryHelpers.AddQueryString($"{Root(r)}{r.Path}", q.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v))));
+    }
+
+    internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}
+
+/// <summary>Streams a FeatureCollection page: features first (as PostgreSQL wrote them), then
+/// numberReturned, numberMatched (see <see cref="FeatureSql.CountCap"/>), timeStamp and paging links.</summary>
+public sealed class GeoJsonPageResult(FeatureReader rows, FeaturePlan plan, bool paged) : IResult
+{
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        var req = http.Request;
+        http.Response.ContentType = Links.GeoJson;
+        http.Response.Headers["Content-Crs"] = $"<{plan.Crs.Uri}>";
+        await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        await w.WriteAsync("{\"type\":\"FeatureCollection\",\"features\":[");
+        var returned = 0;
+        var hasNext = false;
+        while (rows.HasRow)
+        {
+            if (returned == plan.Limit) { hasNext = true; break; }
+            if (returned > 0) await w.WriteAsync(',');
+            await w.WriteAsync(rows.Reader.GetString(0));
+            returned++;
+            await rows.NextAsync(ct);
+        }
+        await rows.CloseReaderAsync();
+        await w.WriteAsync($"],\"numberReturned\":{returned}");
+        long? matched = !hasNext && (returned > 0 || plan.Offset == 0) ? plan.Offset + returned : null;
+        if (matched is null && paged)
+        {
+            await using var cmd = plan.Params.CreateCommand(rows.Connection, FeatureSql.CappedCount(plan));
+            var n = (long)(await cmd.ExecuteScalarAsync(ct))!;
+            if (n <= FeatureSql.CountCap) matched = n;
+        }
+        if (matched is { } m) await w.WriteAsync($",\"numberMatched\":{m}");
+        await w.WriteAsync($",\"timeStamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"links\":");
+        var links = new List<Link>
+        {
+            new(Links.Self(req), "self", Links.GeoJson, "this page"),
+            new(Links.With(req, ("f", "csv"), ("offset", null), ("limit", null)), "alternate", "text/csv", "CSV export"),
+        };
+        if (paged)
+        {
+            if (hasNext) links.Add(new(Links.With(req, ("offset", (plan.Offset + plan.Limit).ToString(CultureInfo.InvariantCulture)), ("limit", plan.Limit.ToString(CultureInfo.InvariantCulture))), "next", Links.GeoJson, "next page"));
+            if (plan.Offset > 0) links.Add(new(Links.With(req, ("offset", Math.Max(0, plan.Offset - plan.Limit).ToString(CultureInfo.InvariantCulture)), ("limit", plan.Limit.ToString(CultureInfo.InvariantCulture))), "prev", Links.GeoJson, "previous page"));
+        }
+        await w.WriteAsync(JsonSerializer.Serialize(links, Links.Options));
+        await w.WriteAsync('}');
+    }
+}
+
+/// <summary>CSV for Excel: UTF-8 with a byte-order mark (else Excel reads 中文 as GBK mojibake), CRLF rows,
+/// id/lon/lat first.</summary>
+public sealed class CsvResult(FeatureReader rows, IReadOnlyList<string> columns, string fileName) : IResult
+{
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = new StringValues($"attachment; filename=\"{fileName}\"");
+        await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        await w.WriteAsync('\uFEFF');
+        await w.WriteAsync(string.Join(",", new[] { "id", "lon", "lat" }.Concat(columns).Select(Escape)) + "\r\n");
+        var sb = new StringBuilder();
+        while (rows.HasRow)
+        {
+            sb.Clear();
+            var r = rows.Reader;
+            for (var i = 0; i < r.FieldCount; i++)
+            {
+                if (i > 0) sb.Append(',');
+                if (r.IsDBNull(i)) continue;
+                sb.Append(i switch
+                {
+                    0 => r.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                    1 or 2 => r.GetDouble(i).ToString("0.#######", CultureInfo.InvariantCulture),
+                    _ => Escape(r.GetString(i)),
+                });
+            }
+            sb.Append("\r\n");
+            await w.WriteAsync(sb);
+            await rows.NextAsync(ct);
+        }
+    }
+
+    public static string Escape(string s) =>
+        s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+}
+
+/// <summary>A JSON document (GeoJSON Feature, FeatureCollection) PostgreSQL already wrote as text.</summary>
+public sealed class RawJsonResult(string json, string contentType, string? contentCrs = null) : IResult
+{
+    public Task ExecuteAsync(HttpContext http)
+    {
+        http.Response.ContentType = contentType;
+        if (contentCrs is not null) http.Response.Headers["Content-Crs"] = $"<{contentCrs}>";
+        return http.Response.WriteAsync(json, http.RequestAborted);
+    }
+
+    public static async Task<string?> QueryAsync(NpgsqlDataSource ds, string sql, Geo.Api.Http.SqlParams p, CancellationToken ct)
+    {
+        await using var conn = await ds.OpenConnectionAsync(ct);
+        await using var cmd = p.CreateCommand(conn, sql);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Geo.Api.Ogc;
+
+/// <summary>SQL text for a <see cref="FeaturePlan"/>. PostgreSQL writes each feature's GeoJSON itself
+/// (ST_AsGeoJSON plus a jsonb of properties), so the web tier streams text instead of materialising
+/// geometries: the same work the raw json_agg floor of the benchmark does.</summary>
+public static class FeatureSql
+{
+    /// <summary>numberMatched is exact up to this many matches (a count with a LIMIT cap) and omitted beyond.</summary>
+    public const int CountCap = 10_000;
+
+    private const string AssetProperties =
+        "(jsonb_build_object('name', t.name, 'kind', t.kind, 'status', t.status, 'source', t.source, 'external_id', t.external_id, " +
+        "'community_id', t.community_id, 'grid_cell_id', t.grid_cell_id, 'created_at', t.created_at, 'updated_at', t.updated_at, " +
+        "'synthetic', t.synthetic) || (t.attributes - 'kind'))";
+
+    private const string RegionProperties =
+        "jsonb_build_object('code', t.code, 'name', t.name, 'level', t.level, 'parent_id', t.parent_id, 'unit_type', t.unit_type, " +
+        "'population', t.population, 'population_60_plus', t.population_60_plus, 'grid_manager', t.grid_manager, " +
+        "'grid_manager_phone', t.grid_manager_phone, 'pilot', t.pilot, 'synthetic', t.synthetic, 'updated_at', t.updated_at)";
+
+    public static string Properties(OgcCollection c, IReadOnlyList<Queryable>? selected) => selected switch
+    {
+        null => c.IsAssets ? AssetProperties : RegionProperties,
+        { Count: 0 } => "'{}'::jsonb",
+        _ => "jsonb_build_object(" + string.Join(", ", selected.Select(q => $"'{q.Name}', {q.Sql}")) + ")",
+    };
+
+    /// <summary>One text column per row: a complete GeoJSON Feature.</summary>
+    public static string FeatureText(FeaturePlan p, string? extraProperties = null) =>
+        "'{\"type\":\"Feature\",\"id\":' || t.id || ',\"geometry\":' || COALESCE(" + p.Crs.GeoJsonSql("t.geom") +
+        ", 'null') || ',\"properties\":' || (" + Properties(p.Collection, p.Properties) + (extraProperties is null ? "" : " || " + extraProperties) + ")::text || '}'";
+
+    /// <summary>A page: one row more than the limit, so "is there a next page" needs no count.</summary>
+    public static string Page(FeaturePlan p) =>
+        $"SELECT {FeatureText(p)} FROM {p.Collection.Table} t WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {p.Limit + 1} OFFSET {p.Offset}";
+
+    public static string Single(FeaturePlan p, string idParameter) =>
+        $"SELECT {FeatureText(p)} FROM {p.Collection.Table} t WHERE {p.Where} AND t.id = {idParameter}";
+
+    public static string CappedCount(FeaturePlan p) =>
+        $"SELECT count(*) FROM (SELECT 1 FROM {p.Collection.Table} t WHERE {p.Where} LIMIT {CountCap + 1}) s";
+
+    /// <summary>CSV columns: the selected properties (default all scalar queryables) as text.</summary>
+    public static IReadOnlyList<Queryable> CsvColumns(FeaturePlan p) =>
+        p.Properties ?? p.Collection.Queryables.Where(q => q.Type != QType.Geometry && q.Name != "id").ToArray();
+
+    /// <summary>id, lon, lat (WGS84; a point on the surface for polygons, so every row has a position), columns.</summary>
+    public static string Csv(FeaturePlan p) =>
+        "SELECT t.id, ST_X(pt.g), ST_Y(pt.g)" + string.Concat(CsvColumns(p).Select(q => $", ({q.Sql})::text")) +
+        $" FROM {p.Collection.Table} t CROSS JOIN LATERAL (SELECT CASE WHEN GeometryType(t.geom) = 'POINT' THEN t.geom ELSE ST_PointOnSurface(t.geom) END AS g) pt" +
+        $" WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {p.Limit} OFFSET {p.Offset}";
+}

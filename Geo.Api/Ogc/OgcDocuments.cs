@@ -1,0 +1,115 @@
+using Geo.Core.Crs;
+using Geo.Core.Spatial;
+using Microsoft.AspNetCore.Http;
+
+namespace Geo.Api.Ogc;
+
+/// <summary>The JSON documents of OGC API Features: landing page, conformance, collection metadata, queryables.</summary>
+public static class OgcDocuments
+{
+    public static readonly string[] ConformanceClasses =
+    [
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+        "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+        "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+        "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
+    ];
+
+    public static object Landing(HttpRequest r, string openApiUrl, string? docsUrl)
+    {
+        var root = Links.Root(r) + "/ogc";
+        var links = new List<Link>
+        {
+            new(root, "self", Links.Json, "this document"),
+            new(root + "/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+            new(root + "/conformance", "conformance", Links.Json, "conformance classes"),
+            new(root + "/collections", "data", Links.Json, "collections"),
+        };
+        if (docsUrl is not null) links.Add(new(Links.Root(r) + docsUrl, "service-doc", "text/html", "browsable API documentation"));
+        _ = openApiUrl;
+        return new
+        {
+            title = "Geo: Tongzhou smart-community features",
+            description = "OGC API – Features (Parts 1, 2, 3) over Tongzhou District assets and administrative regions",
+            links,
+        };
+    }
+
+    public static object Conformance() => new { conformsTo = ConformanceClasses };
+
+    public static object Collections(HttpRequest r, IEnumerable<OgcCollection> collections)
+    {
+        var root = Links.Root(r) + "/ogc/collections";
+        return new
+        {
+            links = new[] { new Link(root, "self", Links.Json, "collections") },
+            collections = collections.Select(c => Collection(r, c)).ToArray(),
+            crs = OutputCrs.Uris.ToArray(),
+        };
+    }
+
+    /// <summary>The extent is the district envelope every geometry is constrained to (a CHECK in the
+    /// database), not a per-collection ST_Extent: that would scan a million rows for a metadata page.</summary>
+    public static object Collection(HttpRequest r, OgcCollection c)
+    {
+        var self = $"{Links.Root(r)}/ogc/collections/{c.Id}";
+        var e = GeoFactory.DistrictExtent;
+        return new
+        {
+            id = c.Id,
+            title = c.Title,
+            description = c.Description,
+            itemType = "feature",
+            extent = new
+            {
+                spatial = new { bbox = new[] { new[] { e.MinX, e.MinY, e.MaxX, e.MaxY } }, crs = SupportedCrs.OgcUri(SupportedCrs.Crs84) },
+                temporal = new { interval = new[] { new string?[] { null, null } }, trs = "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian" },
+            },
+            crs = OutputCrs.Uris.ToArray(),
+            storageCrs = SupportedCrs.OgcUri(SupportedCrs.Crs84),
+            links = new[]
+            {
+                new Link(self, "self", Links.Json, c.Title),
+                new Link(self + "/items", "items", Links.GeoJson, "features"),
+                new Link(self + "/items?f=csv", "items", "text/csv", "features as CSV"),
+                new Link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
+            },
+        };
+    }
+
+    public static object Queryables(HttpRequest r, OgcCollection c) => new Dictionary<string, object>
+    {
+        ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+        ["$id"] = $"{Links.Root(r)}/ogc/collections/{c.Id}/queryables",
+        ["type"] = "object",
+        ["title"] = c.Title,
+        ["properties"] = c.Queryables.ToDictionary(q => q.Name, Schema),
+        ["additionalProperties"] = false,
+    };
+
+    private static object Schema(Queryable q)
+    {
+        var s = new Dictionary<string, object> { ["title"] = q.Title ?? q.Name };
+        switch (q.Type)
+        {
+            case QType.Geometry: s["format"] = "geometry-any"; break;
+            case QType.Timestamp: s["type"] = "string"; s["format"] = "date-time"; break;
+            case QType.Integer: s["type"] = "integer"; break;
+            case QType.Number: s["type"] = "number"; break;
+            case QType.Boolean: s["type"] = "boolean"; break;
+            default: s["type"] = "string"; break;
+        }
+        if (q.Enum is { } values) s["enum"] = values;
+        return s;
+    }
+}

@@ -1,0 +1,88 @@
+using Geo.Api.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Geo.Api.Ogc;
+
+/// <summary>OGC API – Features at /ogc: Part 1 core + GeoJSON + OpenAPI 3.0, Part 2 CRS, Part 3 CQL2-text
+/// filtering with queryables, plus sortby and properties. Collections are the asset kinds and region levels.</summary>
+public static class OgcFeaturesApi
+{
+    /// <param name="openApiPath">Where the host serves the OpenAPI 3.0 document (/ogc/api redirects there).</param>
+    /// <param name="docsPath">The browsable API UI, linked as service-doc.</param>
+    public static RouteGroupBuilder MapOgcFeaturesApi(this IEndpointRouteBuilder app, string openApiPath = "/openapi/v1.json", string? docsPath = "/scalar/v1")
+    {
+        var g = app.MapGroup("/ogc").WithTags("OGC API Features").AddEndpointFilter(new BadInputFilter("filter"));
+        g.MapGet("/", (HttpRequest r) => TypedResults.Json(OgcDocuments.Landing(r, openApiPath, docsPath), Links.Options))
+            .WithSummary("Landing page");
+        g.MapGet("/conformance", () => TypedResults.Json(OgcDocuments.Conformance(), Links.Options)).WithSummary("Conformance classes");
+        g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition");
+        g.MapGet("/collections", (HttpRequest r, IConfiguration config) =>
+            TypedResults.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config)), Links.Options)).WithSummary("Feature collections");
+        g.MapGet("/collections/{collectionId}", Collection).WithSummary("One collection's metadata");
+        g.MapGet("/collections/{collectionId}/queryables", Queryables).WithSummary("Queryable properties (JSON Schema)");
+        g.MapGet("/collections/{collectionId}/items", Items).WithSummary("Features, paged and filtered")
+            .Produces(StatusCodes.Status200OK, contentType: Links.GeoJson);
+        g.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithSummary("One feature")
+            .Produces(StatusCodes.Status200OK, contentType: Links.GeoJson);
+        return g;
+    }
+
+    private static Results<JsonHttpResult<object>, ProblemHttpResult> Collection(string collectionId, HttpRequest r, IConfiguration config) =>
+        OgcCollections.Find(config, collectionId) is { } c
+            ? TypedResults.Json(OgcDocuments.Collection(r, c), Links.Options)
+            : UnknownCollection(collectionId);
+
+    private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, IConfiguration config) =>
+        OgcCollections.Find(config, collectionId) is { } c
+            ? TypedResults.Json(OgcDocuments.Queryables(r, c), Links.Options, "application/schema+json")
+            : UnknownCollection(collectionId);
+
+    private static async Task<Results<GeoJsonPageResult, CsvResult, ProblemHttpResult>> Items(
+        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+    {
+        if (OgcCollections.Find(config, collectionId) is not { } c) return UnknownCollection(collectionId);
+        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config));
+        return await RespondAsync(plan, http, ds, paged: true, c.Id, ct);
+    }
+
+    private static async Task<Results<RawJsonResult, ProblemHttpResult>> Item(
+        string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+    {
+        if (OgcCollections.Find(config, collectionId) is not { } c) return UnknownCollection(collectionId);
+        if (!long.TryParse(featureId, out var id)) return Problems.NotFound("featureId", $"no feature '{featureId}' in '{c.Id}' (ids are integers)");
+        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config));
+        var json = await RawJsonResult.QueryAsync(ds, FeatureSql.Single(plan, plan.Params.Add(id, NpgsqlDbType.Bigint)), plan.Params, ct);
+        if (json is null) return Problems.NotFound("featureId", $"no feature {id} in '{c.Id}'");
+        var self = $"{Links.Root(http.Request)}/ogc/collections/{c.Id}";
+        var links = System.Text.Json.JsonSerializer.Serialize(new[]
+        {
+            new Link(Links.Self(http.Request), "self", Links.GeoJson, "this feature"),
+            new Link(self, "collection", Links.Json, c.Title),
+        }, Links.Options);
+        return new RawJsonResult(json[..^1] + ",\"links\":" + links + "}", Links.GeoJson, plan.Crs.Uri);
+    }
+
+    /// <summary>Opens the query (so input PostgreSQL rejects is still a 400) and streams it as GeoJSON or CSV.</summary>
+    internal static async Task<Results<GeoJsonPageResult, CsvResult, ProblemHttpResult>> RespondAsync(
+        FeaturePlan plan, HttpContext http, NpgsqlDataSource ds, bool paged, string name, CancellationToken ct)
+    {
+        if (plan.Format == OutputFormat.Csv)
+        {
+            var csv = await FeatureReader.OpenAsync(ds, FeatureSql.Csv(plan), plan.Params, ct);
+            http.Response.RegisterForDisposeAsync(csv);
+            return new CsvResult(csv, FeatureSql.CsvColumns(plan).Select(q => q.Name).ToArray(), name + ".csv");
+        }
+        var rows = await FeatureReader.OpenAsync(ds, FeatureSql.Page(plan), plan.Params, ct);
+        http.Response.RegisterForDisposeAsync(rows);
+        return new GeoJsonPageResult(rows, plan, paged);
+    }
+
+    internal static ProblemHttpResult UnknownCollection(string id) =>
+        Problems.NotFound("collectionId", $"no collection '{id}'; see /ogc/collections");
+}
