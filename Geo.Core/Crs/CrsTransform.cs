@@ -1,17 +1,32 @@
+using System.Collections.Concurrent;
 using NetTopologySuite.Geometries;
 
 namespace Geo.Core.Crs;
 
-/// <summary>CONTRACT (implementation pending in the CRS work): converts coordinates between the CRSs
-/// Geo accepts. Codes (case-insensitive, parsed by <see cref="SupportedCrs.TryParse"/>):
-/// CRS84 / OGC:CRS84 / http://www.opengis.net/def/crs/OGC/1.3/CRS84, EPSG:4326, EPSG:4490 (CGCS2000),
-/// EPSG:3857, EPSG:4548 (CGCS2000 / 3-degree GK CM 117E), EPSG:32650 (UTM 50N), and the Chinese offset
-/// systems GCJ02 and BD09 (no EPSG code). Axis order is always x=lon/easting, y=lat/northing.</summary>
+/// <summary>Converts coordinates between the CRSs Geo accepts. Codes (case-insensitive, parsed by
+/// <see cref="SupportedCrs.TryParse"/>): CRS84 / OGC:CRS84 / http://www.opengis.net/def/crs/OGC/1.3/CRS84,
+/// EPSG:4326, EPSG:4490 (CGCS2000), EPSG:3857, EPSG:4548 (CGCS2000 / 3-degree GK CM 117E), EPSG:32650
+/// (UTM 50N), and the Chinese offset systems GCJ02 and BD09 (no EPSG code). Axis order is always
+/// x=lon/easting, y=lat/northing. Every pair converts; conversions go through WGS84 lon/lat.</summary>
+/// <remarks>
+/// CGCS2000 (EPSG:4490) is treated as identical to WGS84. Their ellipsoids (GRS80 and WGS84) share
+/// a and differ only in flattening, which moves the semi-minor axis by 0.1 mm, and the two frames agree
+/// to a few centimetres at the current epoch, far below the accuracy of any data Geo holds (the
+/// district outline itself is good to metres). PROJ likewise uses a null "ballpark" transformation.
+/// A seven-parameter shift would cost time on millions of coordinates and add nothing.
+///
+/// Instances are immutable and cached per pair, so <see cref="Get"/> is cheap and thread-safe;
+/// the per-coordinate path allocates nothing.
+/// </remarks>
 public sealed class CrsTransform
 {
-    private readonly Func<double, double, (double X, double Y)> _apply;
+    private delegate (double X, double Y) Step(double x, double y);
 
-    private CrsTransform(string from, string to, int targetSrid, Func<double, double, (double X, double Y)> apply)
+    private static readonly ConcurrentDictionary<(string From, string To), CrsTransform> Cache = new();
+
+    private readonly Step _apply;
+
+    private CrsTransform(string from, string to, int targetSrid, Step apply)
     {
         From = from;
         To = to;
@@ -31,8 +46,7 @@ public sealed class CrsTransform
     {
         var f = SupportedCrs.Parse(from);
         var t = SupportedCrs.Parse(to);
-        if (f == t) return new CrsTransform(f, t, SupportedCrs.Srid(t), (x, y) => (x, y));
-        throw new NotImplementedException("CRS conversion pending");
+        return Cache.GetOrAdd((f, t), static key => new CrsTransform(key.From, key.To, SupportedCrs.Srid(key.To), Build(key.From, key.To)));
     }
 
     public (double X, double Y) Apply(double x, double y) => _apply(x, y);
@@ -43,17 +57,63 @@ public sealed class CrsTransform
         return new Coordinate(x, y);
     }
 
+    /// <summary>Converts the points (xs[i], ys[i]) in place: the bulk path for importers.</summary>
+    public void Apply(Span<double> xs, Span<double> ys)
+    {
+        if (xs.Length != ys.Length) throw new ArgumentException("xs and ys differ in length", nameof(ys));
+        if (IsIdentity) return;
+        for (var i = 0; i < xs.Length; i++) (xs[i], ys[i]) = _apply(xs[i], ys[i]);
+    }
+
     /// <summary>A transformed copy of <paramref name="g"/> with <see cref="TargetSrid"/>.</summary>
     public Geometry Apply(Geometry g)
     {
         var copy = g.Copy();
-        copy.Apply(new TransformFilter(this));
-        copy.GeometryChanged();
+        if (!IsIdentity)
+        {
+            copy.Apply(new TransformFilter(_apply));
+            copy.GeometryChanged();
+        }
         copy.SRID = TargetSrid;
         return copy;
     }
 
-    private sealed class TransformFilter(CrsTransform t) : IEntireCoordinateSequenceFilter
+    private static Step Build(string from, string to)
+    {
+        if (from == to) return static (x, y) => (x, y);
+
+        // GCJ-02 <-> BD-09 directly: going through WGS84 would add two iterative inversions for nothing.
+        if (from == SupportedCrs.Gcj02 && to == SupportedCrs.Bd09) return ChineseOffsets.Gcj02ToBd09;
+        if (from == SupportedCrs.Bd09 && to == SupportedCrs.Gcj02) return ChineseOffsets.Bd09ToGcj02;
+
+        var toWgs84 = ToWgs84(from);
+        var fromWgs84 = FromWgs84(to);
+        if (toWgs84 is null) return fromWgs84 ?? (static (x, y) => (x, y));
+        if (fromWgs84 is null) return toWgs84;
+        return (x, y) =>
+        {
+            var (lon, lat) = toWgs84(x, y);
+            return fromWgs84(lon, lat);
+        };
+    }
+
+    /// <summary>The step from <paramref name="code"/> to WGS84 lon/lat, or null when it is already
+    /// WGS84 lon/lat (CRS84, EPSG:4326 and, see the remarks, EPSG:4490).</summary>
+    private static Step? ToWgs84(string code)
+    {
+        if (code == SupportedCrs.Gcj02) return ChineseOffsets.Gcj02ToWgs84;
+        if (code == SupportedCrs.Bd09) return ChineseOffsets.Bd09ToWgs84;
+        return ProjectedCrs.For(code)?.Inverse is { } inverse ? inverse.Transform : null;
+    }
+
+    private static Step? FromWgs84(string code)
+    {
+        if (code == SupportedCrs.Gcj02) return ChineseOffsets.Wgs84ToGcj02;
+        if (code == SupportedCrs.Bd09) return ChineseOffsets.Wgs84ToBd09;
+        return ProjectedCrs.For(code)?.Forward is { } forward ? forward.Transform : null;
+    }
+
+    private sealed class TransformFilter(Step apply) : IEntireCoordinateSequenceFilter
     {
         public bool Done => false;
         public bool GeometryChanged => true;
@@ -62,67 +122,10 @@ public sealed class CrsTransform
         {
             for (var i = 0; i < seq.Count; i++)
             {
-                var (x, y) = t._apply(seq.GetX(i), seq.GetY(i));
+                var (x, y) = apply(seq.GetX(i), seq.GetY(i));
                 seq.SetX(i, x);
                 seq.SetY(i, y);
             }
         }
     }
-}
-
-public static class SupportedCrs
-{
-    public const string Crs84 = "CRS84";
-    public const string Wgs84 = "EPSG:4326";
-    public const string Cgcs2000 = "EPSG:4490";
-    public const string WebMercator = "EPSG:3857";
-    public const string Cgcs2000Gk117 = "EPSG:4548";
-    public const string Utm50N = "EPSG:32650";
-    public const string Gcj02 = "GCJ02";
-    public const string Bd09 = "BD09";
-
-    public static IReadOnlyList<string> All { get; } = [Crs84, Wgs84, Cgcs2000, WebMercator, Cgcs2000Gk117, Utm50N, Gcj02, Bd09];
-
-    /// <summary>Accepts EPSG:n, n, urn:ogc:def:crs:EPSG::n, http://www.opengis.net/def/crs/EPSG/0/n,
-    /// CRS84 in its OGC spellings, gcj02/gcj-02, bd09/bd-09. Returns the canonical code.</summary>
-    public static bool TryParse(string? input, out string code)
-    {
-        code = "";
-        if (string.IsNullOrWhiteSpace(input)) return false;
-        var s = input.Trim().ToUpperInvariant();
-        if (s is "CRS84" or "OGC:CRS84" or "URN:OGC:DEF:CRS:OGC:1.3:CRS84" or "HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/1.3/CRS84" or "WGS84")
-        {
-            code = Crs84;
-            return true;
-        }
-        if (s is "GCJ02" or "GCJ-02" or "GCJ") { code = Gcj02; return true; }
-        if (s is "BD09" or "BD-09" or "BD09LL") { code = Bd09; return true; }
-        foreach (var prefix in new[] { "EPSG:", "URN:OGC:DEF:CRS:EPSG::", "HTTP://WWW.OPENGIS.NET/DEF/CRS/EPSG/0/", "" })
-        {
-            if (s.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(s.AsSpan(prefix.Length), out var n))
-            {
-                var c = "EPSG:" + n;
-                if (All.Contains(c)) { code = c; return true; }
-                return false;
-            }
-        }
-        return false;
-    }
-
-    public static string Parse(string input) =>
-        TryParse(input, out var c) ? c : throw new ArgumentException($"unsupported CRS '{input}'; supported: {string.Join(", ", All)}", nameof(input));
-
-    public static int Srid(string code) => code switch
-    {
-        Crs84 or Wgs84 or Gcj02 or Bd09 => 4326,
-        _ => int.Parse(code.AsSpan("EPSG:".Length), System.Globalization.CultureInfo.InvariantCulture),
-    };
-
-    /// <summary>The OGC URI of a CRS for Content-Crs headers and collection metadata (none for GCJ02/BD09).</summary>
-    public static string? OgcUri(string code) => code switch
-    {
-        Crs84 => "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
-        Gcj02 or Bd09 => null,
-        _ => "http://www.opengis.net/def/crs/EPSG/0/" + code["EPSG:".Length..],
-    };
 }
