@@ -1,4 +1,6 @@
+using Geo.Core.Crs;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Geo.Core.Coverage;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
@@ -28,10 +30,22 @@ public static class CoverageApi
         ["wifi_hotspot"] = (50, false),
     };
 
-    public sealed record WifiQuery(string? Region, bool? OnlineOnly, bool? Gaps);
-    public sealed record ReachQuery(string? Kind, string? Region, double? RadiusM, bool? OnlineOnly);
-    public sealed record AreaBody(JsonElement? Polygon, string? Kind, bool? OnlineOnly, bool? Gaps, double? RadiusM);
-    public sealed record SuggestBody(string? Kind, string? Region, int? K, double? RadiusM, string? Candidates, double[][]? Points);
+    public sealed record WifiQuery(
+        [FromQuery(Name = "region")] string? Region, [FromQuery(Name = "online_only")] bool? OnlineOnly, [FromQuery(Name = "gaps")] bool? Gaps);
+
+    public sealed record ReachQuery(
+        [FromQuery(Name = "kind")] string? Kind, [FromQuery(Name = "region")] string? Region,
+        [FromQuery(Name = "radius_m")] double? RadiusM, [FromQuery(Name = "online_only")] bool? OnlineOnly);
+
+    public sealed record AreaBody(
+        [property: JsonPropertyName("polygon")] JsonElement? Polygon, [property: JsonPropertyName("kind")] string? Kind,
+        [property: JsonPropertyName("online_only")] bool? OnlineOnly, [property: JsonPropertyName("gaps")] bool? Gaps,
+        [property: JsonPropertyName("radius_m")] double? RadiusM);
+
+    public sealed record SuggestBody(
+        [property: JsonPropertyName("kind")] string? Kind, [property: JsonPropertyName("region")] string? Region,
+        [property: JsonPropertyName("k")] int? K, [property: JsonPropertyName("radius_m")] double? RadiusM,
+        [property: JsonPropertyName("candidates")] string? Candidates, [property: JsonPropertyName("points")] double[][]? Points);
 
     public static RouteGroupBuilder MapCoverageApi(this IEndpointRouteBuilder app)
     {
@@ -167,7 +181,7 @@ public static class CoverageApi
             case "points":
                 if (body.Points is not { Length: > 0 and <= 10_000 } pts || pts.Any(p => p.Length != 2 || !GeoFactory.DistrictExtent.Contains(p[0], p[1])))
                     return Invalid("points", "1–10,000 [lon, lat] pairs inside Tongzhou");
-                candidates = pts.Select((p, i) => { var (x, y) = MetricPlane.ToMetric(p[0], p[1]); return new SiteSuggester.Candidate(x, y, $"point #{i + 1}"); }).ToList();
+                candidates = pts.Select((p, i) => { var (x, y) = GeoMetric.ToMetric(p[0], p[1]); return new SiteSuggester.Candidate(x, y, $"point #{i + 1}"); }).ToList();
                 break;
             default:
                 return Invalid("candidates", "one of grid, buildings, points");
@@ -188,7 +202,7 @@ public static class CoverageApi
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var (x, y) = MetricPlane.ToMetric(r.GetDouble(1), r.GetDouble(2));
+            var (x, y) = GeoMetric.ToMetric(r.GetDouble(1), r.GetDouble(2));
             list.Add(new SiteSuggester.Candidate(x, y, "grid cell " + r.GetString(0)));
         }
         return list;

@@ -1,3 +1,4 @@
+using Geo.Core.Crs;
 using System.Diagnostics;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
@@ -29,7 +30,7 @@ public sealed class CoverageEngine(NpgsqlDataSource db)
         var sw = Stopwatch.StartNew();
         var disks = await CoverageInputs.LoadDisksAsync(db, area, kind, onlineOnly, radiusAttribute, fixedRadiusM, ct);
         var buildings = await CoverageInputs.LoadResidentsAsync(db, area, ct);
-        return Measure(label, kind, MetricPlane.ToMetric(area), disks, buildings, gaps, sw);
+        return Measure(label, kind, GeoMetric.ToMetric(area), disks, buildings, gaps, sw);
     }
 
     public async Task<Result?> DisksAsync(string regionCode, string kind, bool onlineOnly, string? radiusAttribute,
@@ -58,13 +59,13 @@ public sealed class CoverageEngine(NpgsqlDataSource db)
         {
             while (await r.ReadAsync(ct))
             {
-                var (x, y) = MetricPlane.ToMetric(r.GetDouble(0), r.GetDouble(1));
-                var g = PolygonShape.Sector(MetricPlane.Factory, x, y, r.GetDouble(2), r.GetDouble(3), r.GetDouble(4));
+                var (x, y) = GeoMetric.ToMetric(r.GetDouble(0), r.GetDouble(1));
+                var g = PolygonShape.Sector(GeoMetric.Factory, x, y, r.GetDouble(2), r.GetDouble(3), r.GetDouble(4));
                 sectors.Add(new PolygonShape(g) { Source = g });
             }
         }
         var buildings = await CoverageInputs.LoadResidentsAsync(db, region.Value.Wgs84, ct);
-        return Measure(region.Value.Label, "camera", MetricPlane.ToMetric(region.Value.Wgs84), sectors, buildings, gaps, sw);
+        return Measure(region.Value.Label, "camera", GeoMetric.ToMetric(region.Value.Wgs84), sectors, buildings, gaps, sw);
     }
 
     internal static Result Measure(string label, string kind, Geometry areaMetric, IReadOnlyList<CoverShape> shapes,
@@ -89,7 +90,7 @@ public sealed class CoverageEngine(NpgsqlDataSource db)
         {
             if (shapes.Count > MaxShapesForGaps)
                 throw new ArgumentException($"{shapes.Count} covering assets: gap polygons are limited to {MaxShapesForGaps}; choose a smaller region");
-            gapGeom = MetricPlane.ToWgs84(Gaps(areaMetric, shapes));
+            gapGeom = GeoMetric.FromMetric(Gaps(areaMetric, shapes));
         }
         return new Result(label, kind, shapes.Count, area.RegionArea, area.CoveredArea, area.Share,
             residents, covered, residents > 0 ? (double)covered / residents : 0,
@@ -114,7 +115,7 @@ public sealed class CoverageEngine(NpgsqlDataSource db)
         if (shapes.Count == 0) return areaMetric;
         var polys = shapes.Select(s => s switch
         {
-            DiskShape d => MetricPlane.Factory.CreatePoint(new Coordinate(d.Cx, d.Cy)).Buffer(d.R, 16),
+            DiskShape d => GeoMetric.Factory.CreatePoint(new Coordinate(d.Cx, d.Cy)).Buffer(d.R, 16),
             PolygonShape p when p.Source is not null => p.Source,
             _ => throw new InvalidOperationException("shape has no polygon form"),
         }).ToList();

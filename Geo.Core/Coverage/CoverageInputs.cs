@@ -1,3 +1,4 @@
+using Geo.Core.Crs;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
@@ -45,7 +46,7 @@ public static class CoverageInputs
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var (x, y) = MetricPlane.ToMetric(r.GetDouble(0), r.GetDouble(1));
+            var (x, y) = GeoMetric.ToMetric(r.GetDouble(0), r.GetDouble(1));
             disks.Add(new DiskShape(x, y, r.GetDouble(2)));
         }
         return disks;
@@ -80,7 +81,7 @@ public static class CoverageInputs
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var (x, y) = MetricPlane.ToMetric(r.GetDouble(0), r.GetDouble(1));
+            var (x, y) = GeoMetric.ToMetric(r.GetDouble(0), r.GetDouble(1));
             list.Add(new Building(x, y, r.IsDBNull(2) ? 0 : r.GetInt32(2), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetInt64(4)));
         }
         return list;

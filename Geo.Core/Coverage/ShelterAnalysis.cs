@@ -1,3 +1,4 @@
+using Geo.Core.Crs;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using Npgsql;
@@ -29,7 +30,7 @@ public static class ShelterAnalysis
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                var (x, y) = MetricPlane.ToMetric(r.GetDouble(0), r.GetDouble(1));
+                var (x, y) = GeoMetric.ToMetric(r.GetDouble(0), r.GetDouble(1));
                 shelters.Add((x, y, r.IsDBNull(2) ? null : r.GetDouble(2)));
             }
         }

@@ -1,3 +1,4 @@
+using Geo.Core.Crs;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 
@@ -65,7 +66,7 @@ public static class SiteSuggester
             var gained = Gain(candidates[best], true);
             coveredNow += gained;
             var c = candidates[best];
-            var p = MetricPlane.ToWgs84(MetricPlane.Factory.CreatePoint(new Coordinate(c.X, c.Y))).Coordinate;
+            var p = GeoMetric.FromMetric(GeoMetric.Factory.CreatePoint(new Coordinate(c.X, c.Y))).Coordinate;
             picks.Add(new Pick(picks.Count + 1, c.Label, Math.Round(p.X, 7), Math.Round(p.Y, 7), (long)Math.Round(gained),
                 (long)Math.Round(coveredNow), total > 0 ? coveredNow / total : 0));
         }

@@ -1,3 +1,4 @@
+using Geo.Core.Crs;
 using Geo.Core.Coverage;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -141,7 +142,7 @@ public sealed class CommunityFacts
         var probe = new List<Interval>();
         foreach (var c in all)
         {
-            var metric = MetricPlane.ToMetric(c.Geom);
+            var metric = GeoMetric.ToMetric(c.Geom);
             c.WifiAreaShare = ScanlineCoverage.Measure(new PolygonShape(metric), wifi, ScanlineCoverage.DefaultRowHeight(metric.EnvelopeInternal.Height, 4_000)).Share;
             if (byCommunity.TryGetValue(c.Id, out var bs) && bs.Sum(b => (long)b.Residents) is var total and > 0)
             {
