@@ -1,2 +1,14 @@
-Console.Error.WriteLine("usage: Geo.Bench NAME (benchmarks arrive with their issues)");
-return 2;
+using Geo.Bench;
+
+// ./geo bench NAME: one case per benchmark, each printing its ratio to a peer measured in the same run.
+return args.FirstOrDefault() switch
+{
+    "coverage" => await CoverageBench.RunAsync(),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: ./geo bench coverage");
+    return 2;
+}

@@ -48,6 +48,11 @@ public sealed class PolygonShape : CoverShape
     private readonly double[] _x0, _y0, _x1, _y1;
     private readonly Envelope _env;
 
+    // edges bucketed by horizontal band, so a row only looks at the edges that can cross it
+    // (a district outline has thousands of edges; a row crosses a handful)
+    private readonly int[][] _bands;
+    private readonly double _bandHeight;
+
     public PolygonShape(Geometry polygonal)
     {
         _env = polygonal.EnvelopeInternal;
@@ -59,6 +64,16 @@ public sealed class PolygonShape : CoverShape
             foreach (var hole in p.InteriorRings) AddRing(hole.CoordinateSequence);
         }
         _x0 = [.. x0]; _y0 = [.. y0]; _x1 = [.. x1]; _y1 = [.. y1];
+        var bandCount = Math.Clamp(_x0.Length / 4, 1, 4096);
+        _bandHeight = Math.Max(_env.Height / bandCount, 1e-9);
+        var lists = Enumerable.Range(0, bandCount).Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < _x0.Length; i++)
+        {
+            var b0 = Math.Clamp((int)((_y0[i] - _env.MinY) / _bandHeight), 0, bandCount - 1);
+            var b1 = Math.Clamp((int)((_y1[i] - _env.MinY) / _bandHeight), 0, bandCount - 1);
+            for (var b = b0; b <= b1; b++) lists[b].Add(i);
+        }
+        _bands = lists.Select(l => l.ToArray()).ToArray();
 
         void AddRing(CoordinateSequence s)
         {
@@ -78,11 +93,15 @@ public sealed class PolygonShape : CoverShape
     public override double MinX => _env.MinX;
     public override double MaxX => _env.MaxX;
 
+    private int Band(double y) => Math.Clamp((int)((y - _env.MinY) / _bandHeight), 0, _bands.Length - 1);
+
     public override void Intervals(double y, List<Interval> sink)
     {
-        Span<double> xs = _x0.Length <= 256 ? stackalloc double[_x0.Length] : new double[_x0.Length];
+        if (y < _env.MinY || y > _env.MaxY) return;
+        var edges = _bands[Band(y)];
+        Span<double> xs = edges.Length <= 256 ? stackalloc double[edges.Length] : new double[edges.Length];
         var n = 0;
-        for (var i = 0; i < _x0.Length; i++)
+        foreach (var i in edges)
         {
             // half-open [y0, y1): a vertex on the line is counted once
             if (y < _y0[i] || y >= _y1[i]) continue;

@@ -14,10 +14,10 @@ public static class ScanlineCoverage
         public double Share => RegionArea > 0 ? CoveredArea / RegionArea : 0;
     }
 
-    /// <summary>Row height for a region: fine enough that a 10 m disk is cut into 20+ rows, with at most
-    /// <paramref name="maxRows"/> rows over the region's height.</summary>
+    /// <summary>Row height for a region: 1 m (a 50 m disk is cut into 100 rows; the midpoint error on a
+    /// disk is then below 0.01%), finer for small regions, and at most <paramref name="maxRows"/> rows.</summary>
     public static double DefaultRowHeight(double height, int maxRows = 40_000) =>
-        Math.Max(height / maxRows, Math.Min(0.5, height / 2_000));
+        Math.Max(height / maxRows, Math.Min(1.0, height / 2_000));
 
     public static Result Measure(CoverShape region, IReadOnlyList<CoverShape> covers, double? rowHeight = null)
     {
