@@ -236,7 +236,8 @@ cmd_bench() {
   [ $# -ge 1 ] || die "usage: ./geo bench NAME"
   bootstrap_run_db
   build
-  ensure_packages gdal-bin wrk
+  ensure_packages gdal-bin wrk python3-shapely python3-pyproj
+  ingest_cli migrate >/dev/null
   # benchmarks get their own database on the durable run cluster (fsync on)
   if [ -z "${GEO_BENCH_DB:-}" ] && [ -n "${GEO_PG_PORT:-}" ]; then
     ensure_database "$GEO_PG_PORT" geo_bench

@@ -1,11 +1,15 @@
+using Geo.Bench;
+
+// ./geo bench NAME: one case per benchmark, each printing its ratio to a peer measured in the same run.
 return args switch
 {
-    ["api", .. var rest] => await Geo.Bench.ApiBench.RunAsync(rest),
+    ["api", .. var rest] => await ApiBench.RunAsync(rest),
+    ["coverage", ..] => await CoverageBench.RunAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Geo.Bench NAME   (api)");
+    Console.Error.WriteLine("usage: ./geo bench NAME   (api | coverage)");
     return 2;
 }

@@ -2,6 +2,8 @@ using Geo.Api;
 using Geo.Api.Ogc;
 using Geo.Api.Query;
 using Geo.Core.Data;
+using Geo.Ingest.Jobs;
+using Quartz;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +11,9 @@ builder.Services.AddGeoData(builder.Configuration);
 builder.Services.AddProblemDetails();
 // OGC API Features requires an OpenAPI 3.0 definition (conformance class oas30); GDAL and QGIS read it
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
+builder.Services.AddSingleton<ScorecardCache>();
+builder.Services.AddQuartz(ScorecardSnapshotJob.Register);
+builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -18,6 +23,8 @@ app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapOgcFeaturesApi(openApiPath: "/openapi/v1.json", docsPath: "/scalar");
 app.MapQueryApi();
+app.MapCoverageApi();
+app.MapScorecardApi();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

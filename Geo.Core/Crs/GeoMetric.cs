@@ -21,6 +21,12 @@ public static class GeoMetric
 
     private static readonly GeometryFactory MetricFactory = Spatial.GeoFactory.Services.CreateGeometryFactory(Srid);
 
+    /// <summary>The factory for geometries built directly in EPSG:4548 metres.</summary>
+    public static GeometryFactory Factory => MetricFactory;
+
+    /// <summary>One WGS84 lon/lat to EPSG:4548 easting/northing (no allocation).</summary>
+    public static (double X, double Y) ToMetric(double lon, double lat) => ToMetricTransform.Apply(lon, lat);
+
     private static CrsTransform ToMetricTransform => CrsTransform.Get(SupportedCrs.Wgs84, SupportedCrs.Cgcs2000Gk117);
     private static CrsTransform FromMetricTransform => CrsTransform.Get(SupportedCrs.Cgcs2000Gk117, SupportedCrs.Wgs84);
 

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Geo.Core.Scorecard;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace Geo.Api;
+
+/// <summary>The 32-indicator smart-community scorecard: per community, town and district, with the four
+/// evaluation dimensions, history from the nightly snapshots, CSV export and a printable report.</summary>
+public static class ScorecardApi
+{
+    public static RouteGroupBuilder MapScorecardApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/scorecard").WithTags("Scorecard");
+        g.MapGet("/indicators", () => TypedResults.Ok(Indicators.All)).WithSummary("The 32 indicators of the district standard");
+        g.MapGet("/", Table).WithSummary("Scorecard rows for a level (community | subdistrict | district), optionally under a parent code");
+        g.MapGet("/export.csv", Csv).WithSummary("Scorecard as CSV (UTF-8 with BOM for Excel)");
+        g.MapGet("/report", Report).WithSummary("Printable HTML report");
+        g.MapGet("/{code}", One).WithSummary("One region's scorecard with every indicator");
+        g.MapGet("/{code}/history", History).WithSummary("Dimension scores over time from the nightly snapshots");
+        return g;
+    }
+
+    private static async Task<Results<Ok<object>, ValidationProblem>> Table(string? level, string? parent, bool? refresh, ScorecardCache cache, CancellationToken ct)
+    {
+        var rows = await RowsAsync(level, parent, refresh ?? false, cache, ct);
+        if (rows.Error is { } e) return CoverageApi.Invalid(e.Field, e.Message);
+        return TypedResults.Ok<object>(new { level = level ?? "community", parent, computed_at = rows.Card!.ComputedAt, rows = rows.Rows!.Select(Summary) });
+    }
+
+    private static async Task<Results<Ok<RegionScore>, NotFound<ProblemDetails>>> One(string code, ScorecardCache cache, CancellationToken ct)
+    {
+        var card = await cache.GetAsync(false, ct);
+        var row = All(card).FirstOrDefault(r => r.Code == code);
+        return row is null
+            ? TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "unknown region", Detail = $"no community, town or district with code '{code}'", Extensions = { ["parameter"] = "code" } })
+            : TypedResults.Ok(row);
+    }
+
+    private static async Task<Results<Ok<object>, NotFound<ProblemDetails>, ValidationProblem>> History(string code, int? limit, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var n = limit ?? 365;
+        if (n is < 1 or > 5000) return CoverageApi.Invalid("limit", "must be in [1, 5000]");
+        if (await ScorecardStore.RegionIdAsync(db, code, ct) is not { } id)
+            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "unknown region", Detail = $"no region with code '{code}'", Extensions = { ["parameter"] = "code" } });
+        return TypedResults.Ok<object>(new { code, points = await ScorecardStore.HistoryAsync(db, id, n, ct) });
+    }
+
+    private static async Task<IResult> Csv(string? level, string? parent, ScorecardCache cache, CancellationToken ct)
+    {
+        var rows = await RowsAsync(level, parent, false, cache, ct);
+        if (rows.Error is { } e) return CoverageApi.Invalid(e.Field, e.Message);
+        var sb = new StringBuilder();
+        sb.Append("code,name,level,pilot,population,binding_passed,binding_total,coordination,convenience,safety,perception");
+        foreach (var i in Indicators.All) sb.Append(",i").Append(i.Id).Append("_passed,i").Append(i.Id).Append("_value");
+        sb.Append("\r\n");
+        foreach (var r in rows.Rows!)
+        {
+            sb.Append(Esc(r.Code)).Append(',').Append(Esc(r.Name)).Append(',').Append(r.Level).Append(',').Append(r.Pilot ? "1" : "0").Append(',')
+              .Append(r.Population).Append(',').Append(r.BindingPassed).Append(',').Append(r.BindingTotal).Append(',')
+              .Append(N(r.Dimensions.Coordination)).Append(',').Append(N(r.Dimensions.Convenience)).Append(',').Append(N(r.Dimensions.Safety)).Append(',').Append(N(r.Dimensions.Perception));
+            foreach (var i in r.Indicators) sb.Append(',').Append(i.Passed switch { true => "1", false => "0", null => "" }).Append(',').Append(N(i.Value));
+            sb.Append("\r\n");
+        }
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(sb.ToString())).ToArray();
+        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"scorecard-{level ?? "community"}.csv");
+
+        static string N(double? v) => v?.ToString("0.####", CultureInfo.InvariantCulture) ?? "";
+        static string Esc(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static async Task<IResult> Report(string? level, string? parent, ScorecardCache cache, CancellationToken ct)
+    {
+        var rows = await RowsAsync(level ?? "subdistrict", parent, false, cache, ct);
+        if (rows.Error is { } e) return CoverageApi.Invalid(e.Field, e.Message);
+        var sb = new StringBuilder("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>通州区智慧社区评估报告 Smart-community scorecard</title>");
+        sb.Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #999;padding:2px 6px}")
+          .Append(".y{background:#d9f2d9}.n{background:#f8d7da}@media print{body{margin:0}}</style></head><body>");
+        sb.Append("<h1>通州区智慧社区建设指导标准 评估 / Smart-community scorecard</h1>")
+          .Append("<p>计算时间 computed ").Append(rows.Card!.ComputedAt.ToString("u", CultureInfo.InvariantCulture))
+          .Append(". 示范数据为合成数据 — the demo data set is synthetic.</p><table><tr><th>代码 code</th><th>名称 name</th><th>人口</th>")
+          .Append("<th>约束性达标 binding</th><th>协同度</th><th>便利度</th><th>安全度</th><th>感知度</th>");
+        foreach (var i in Indicators.All) sb.Append("<th title=\"").Append(WebUtility.HtmlEncode(i.TextZh)).Append("\">").Append(i.Id).Append("</th>");
+        sb.Append("</tr>");
+        foreach (var r in rows.Rows!)
+        {
+            sb.Append("<tr><td>").Append(r.Code).Append("</td><td>").Append(WebUtility.HtmlEncode(r.Name)).Append(r.Pilot ? " ★" : "").Append("</td><td>").Append(r.Population)
+              .Append("</td><td>").Append(r.BindingPassed).Append('/').Append(r.BindingTotal).Append("</td>");
+            foreach (var d in new[] { r.Dimensions.Coordination, r.Dimensions.Convenience, r.Dimensions.Safety, r.Dimensions.Perception })
+                sb.Append("<td>").Append(d?.ToString("0.0", CultureInfo.InvariantCulture) ?? "–").Append("</td>");
+            foreach (var i in r.Indicators)
+                sb.Append(i.Passed switch { true => "<td class=\"y\">✓", false => "<td class=\"n\">✗", null => "<td>–" }).Append("</td>");
+            sb.Append("</tr>");
+        }
+        sb.Append("</table><p>★ 试点社区 pilot community. ✓ 达标 passed, ✗ 未达标 not passed, – 未评估 not evaluated.</p></body></html>");
+        return TypedResults.Content(sb.ToString(), "text/html; charset=utf-8");
+    }
+
+    private static async Task<(Scorecard? Card, List<RegionScore>? Rows, (string Field, string Message)? Error)> RowsAsync(
+        string? level, string? parent, bool refresh, ScorecardCache cache, CancellationToken ct)
+    {
+        var lv = level ?? "community";
+        if (lv is not ("community" or "subdistrict" or "district")) return (null, null, ("level", "one of community, subdistrict, district"));
+        var card = await cache.GetAsync(refresh, ct);
+        var rows = lv switch { "community" => card.Communities, "subdistrict" => card.Subdistricts, _ => card.District is null ? [] : [card.District] };
+        if (parent is not null)
+        {
+            var p = All(card).FirstOrDefault(r => r.Code == parent);
+            if (p is null) return (null, null, ("parent", $"no region with code '{parent}'"));
+            rows = rows.Where(r => r.ParentId == p.RegionId).ToList();
+        }
+        return (card, rows.ToList(), null);
+    }
+
+    private static IEnumerable<RegionScore> All(Scorecard c) => c.Communities.Concat(c.Subdistricts).Concat(c.District is null ? [] : [c.District]);
+
+    private static object Summary(RegionScore r) => new
+    {
+        r.Code, r.Name, r.Level, r.Pilot, r.Population, r.BindingPassed, r.BindingTotal, r.Passed, r.Evaluated, r.Dimensions,
+        failing = r.Indicators.Where(i => i.Passed == false).Select(i => i.Id),
+    };
+}
+
+/// <summary>The latest computed scorecard, shared by all requests; recomputed when older than the TTL or on
+/// request. One computation at a time: concurrent callers wait for it rather than start their own.</summary>
+public sealed class ScorecardCache(NpgsqlDataSource db)
+{
+    public static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Scorecard? _card;
+
+    public async Task<Scorecard> GetAsync(bool refresh, CancellationToken ct)
+    {
+        if (!refresh && _card is { } c && DateTimeOffset.UtcNow - c.ComputedAt < Ttl) return c;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (!refresh && _card is { } c2 && DateTimeOffset.UtcNow - c2.ComputedAt < Ttl) return c2;
+            return _card = await new ScorecardEngine(db).ComputeAsync(ct);
+        }
+        finally { _gate.Release(); }
+    }
+
+    public void Invalidate() => _card = null;
+}

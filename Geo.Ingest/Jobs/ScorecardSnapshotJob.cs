@@ -1,0 +1,34 @@
+using Geo.Core.Scorecard;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Quartz;
+
+namespace Geo.Ingest.Jobs;
+
+/// <summary>Nightly: computes the whole scorecard and stores one snapshot row per region, the source of the
+/// trend charts. DisallowConcurrentExecution: a slow run is never overlapped by the next.</summary>
+[DisallowConcurrentExecution]
+public sealed class ScorecardSnapshotJob(NpgsqlDataSource db, ILogger<ScorecardSnapshotJob> log) : IJob
+{
+    public static readonly JobKey Key = new("scorecard-snapshot", "scorecard");
+
+    /// <summary>02:30 Beijing time every day.</summary>
+    public const string Cron = "0 30 2 * * ?";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var card = await new ScorecardEngine(db).ComputeAsync(cancellationToken);
+        var rows = await ScorecardStore.SaveSnapshotAsync(db, card, cancellationToken);
+        log.LogInformation("scorecard snapshot: {Rows} regions in {Ms:F0} ms", rows, card.ElapsedMs);
+    }
+
+    public static void Register(IQuartzBuilder q)
+    {
+        q.AddJob<ScorecardSnapshotJob>(j => j.WithIdentity(Key).StoreDurably());
+        q.AddTrigger(t => t.ForJob(Key).WithIdentity("scorecard-nightly", "scorecard")
+            .WithCronSchedule(Cron, c => c.InTimeZone(BeijingTime)));
+    }
+
+    private static TimeZoneInfo BeijingTime =>
+        TimeZoneInfo.TryFindSystemTimeZoneById("Asia/Shanghai", out var tz) ? tz : TimeZoneInfo.CreateCustomTimeZone("CST", TimeSpan.FromHours(8), "China Standard Time", "CST");
+}
