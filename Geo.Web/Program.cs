@@ -9,6 +9,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapHealthApi();
+app.MapWalkingApi();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
