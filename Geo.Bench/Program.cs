@@ -1,2 +1,7 @@
-Console.Error.WriteLine("usage: Geo.Bench NAME (benchmarks arrive with their issues)");
-return 2;
+switch (args.FirstOrDefault())
+{
+    case "isochrone": return await Geo.Bench.IsochroneBench.RunAsync(args[1..]);
+    default:
+        Console.Error.WriteLine("usage: Geo.Bench NAME   (isochrone)");
+        return 2;
+}

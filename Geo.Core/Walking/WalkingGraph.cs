@@ -156,6 +156,15 @@ public sealed partial class WalkingGraph
         return new Reach(this, ws);
     }
 
+    /// <summary>Position of a node, read off the end of one of its edges.</summary>
+    public (double Lon, double Lat) NodeLonLat(int node)
+    {
+        if (_offsets[node] == _offsets[node + 1]) throw new InvalidOperationException($"node {_nodeIds[node]} has no walkable edge");
+        var e = _arcEdge[_offsets[node]];
+        var pts = EdgeLonLat(e);
+        return _edgeSource[e] == node ? (pts[0], pts[1]) : (pts[^2], pts[^1]);
+    }
+
     /// <summary>Edges leaving or entering node u (each once per arc: a two-way edge appears once).</summary>
     public IEnumerable<int> EdgesOf(int u)
     {
