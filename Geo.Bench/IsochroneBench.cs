@@ -103,7 +103,7 @@ internal static class IsochroneBench
         // whole isochrone responses (snap, Dijkstra, 5/10/15-minute polygons, services query), in process
         var builder = new IsochroneBuilder();
         var full = new List<double>();
-        foreach (var s in starts.Take(200))
+        foreach (var s in starts.Take(50))
         {
             var (lon, lat) = graph.NodeLonLat(s);
             var t0 = Stopwatch.GetTimestamp();
