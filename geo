@@ -267,7 +267,7 @@ case "${1:-}" in
   stop) shift; cmd_stop ;;
   psql) shift; cmd_psql "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  ingest|generate|migrate|load-base) cmd_cli "$@" ;;
+  ingest|generate|migrate|load-base|network) cmd_cli "$@" ;;
   -h|--help|help) usage ;;
   "") usage; exit 2 ;;
   *) usage; die "unknown command '$1'" ;;

@@ -5,11 +5,12 @@ return args switch
 {
     ["api", .. var rest] => await ApiBench.RunAsync(rest),
     ["coverage", ..] => await CoverageBench.RunAsync(),
+    ["isochrone", .. var rest] => await IsochroneBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ./geo bench NAME   (api | coverage)");
+    Console.Error.WriteLine("usage: ./geo bench NAME   (api | coverage | isochrone)");
     return 2;
 }

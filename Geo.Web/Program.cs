@@ -25,6 +25,7 @@ app.MapOgcFeaturesApi(openApiPath: "/openapi/v1.json", docsPath: "/scalar");
 app.MapQueryApi();
 app.MapCoverageApi();
 app.MapScorecardApi();
+app.MapWalkingApi();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

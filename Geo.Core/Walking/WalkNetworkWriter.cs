@@ -1,0 +1,70 @@
+using Geo.Core.Spatial;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Geo.Core.Walking;
+
+/// <summary>Replaces the walking network (walk_nodes + walk_edges) with binary COPY in one transaction,
+/// so readers see either the old network or the new one, never a half-loaded mix.</summary>
+public static class WalkNetworkWriter
+{
+    public static async Task<(int Nodes, int Edges)> ReplaceAsync(NpgsqlDataSource dataSource, WalkNetwork network, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await using (var truncate = new NpgsqlCommand("TRUNCATE walk_edges, walk_nodes", conn, tx))
+            {
+                await truncate.ExecuteNonQueryAsync(ct);
+            }
+            await using (var w = await conn.BeginBinaryImportAsync("COPY walk_nodes (id, geom) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                for (var id = 1; id <= network.NodeCount; id++)
+                {
+                    var (lon, lat) = network.Node(id);
+                    await w.StartRowAsync(ct);
+                    await w.WriteAsync((long)id, NpgsqlDbType.Bigint, ct);
+                    await w.WriteAsync(GeoFactory.Point(lon, lat), NpgsqlDbType.Geometry, ct);
+                }
+                await w.CompleteAsync(ct);
+            }
+            await using (var w = await conn.BeginBinaryImportAsync(
+                "COPY walk_edges (id, source, target, cost, reverse_cost, length_m, cost_s, highway, osm_way_id, synthetic, geom) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                long id = 0;
+                foreach (var e in network.Edges)
+                {
+                    id++;
+                    var cost = e.LengthM * e.CostFactor;
+                    await w.StartRowAsync(ct);
+                    await w.WriteAsync(id, NpgsqlDbType.Bigint, ct);
+                    await w.WriteAsync(e.Source, NpgsqlDbType.Bigint, ct);
+                    await w.WriteAsync(e.Target, NpgsqlDbType.Bigint, ct);
+                    await w.WriteAsync(cost, NpgsqlDbType.Double, ct);
+                    await w.WriteAsync(cost, NpgsqlDbType.Double, ct); // walking is two-way
+                    await w.WriteAsync(e.LengthM, NpgsqlDbType.Double, ct);
+                    await w.WriteAsync(cost / WalkNetwork.ReferenceSpeedMps, NpgsqlDbType.Double, ct);
+                    await w.WriteAsync(e.Highway, NpgsqlDbType.Text, ct);
+                    if (e.OsmWayId is { } osm) await w.WriteAsync(osm, NpgsqlDbType.Bigint, ct); else await w.WriteNullAsync(ct);
+                    await w.WriteAsync(network.Synthetic, NpgsqlDbType.Boolean, ct);
+                    await w.WriteAsync(ToLineString(e.LonLat), NpgsqlDbType.Geometry, ct);
+                }
+                await w.CompleteAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        await using (var analyze = new NpgsqlCommand("ANALYZE walk_nodes; ANALYZE walk_edges", conn))
+        {
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
+        return (network.NodeCount, network.Edges.Count);
+    }
+
+    private static LineString ToLineString(double[] lonLat)
+    {
+        var coords = new Coordinate[lonLat.Length / 2];
+        for (var i = 0; i < coords.Length; i++) coords[i] = new Coordinate(lonLat[2 * i], lonLat[2 * i + 1]);
+        return GeoFactory.Wgs84.CreateLineString(coords);
+    }
+}

@@ -1,0 +1,37 @@
+using Geo.Core.Spatial;
+using Geo.Core.Walking;
+using Geo.Ingest.Network;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace Geo.Tests.Infrastructure;
+
+/// <summary>Small generated walking networks (a few thousand edges) for tests of the graph, pgRouting and the API.</summary>
+internal static class WalkNetworks
+{
+    /// <summary>A square outline of <paramref name="sizeDeg"/> degrees with its south-west corner at (lon, lat).</summary>
+    public static Polygon Square(double lon, double lat, double sizeDeg) =>
+        (Polygon)GeoFactory.Wgs84.ToGeometry(new Envelope(lon, lon + sizeDeg, lat, lat + sizeDeg));
+
+    public static async Task<WalkNetwork> GenerateAsync(NpgsqlDataSource ds, StreetNetworkOptions options, Geometry outline)
+    {
+        var network = new StreetNetworkGenerator(options).Generate(outline);
+        await WalkNetworkWriter.ReplaceAsync(ds, network);
+        return network;
+    }
+
+    /// <summary>pgr_drivingDistance from one node on the whole walk_edges table, as node id → agg_cost.</summary>
+    public static async Task<Dictionary<long, double>> PgrDrivingDistanceAsync(NpgsqlDataSource ds, long node, double cutoff)
+    {
+        await using var cmd = ds.CreateCommand("""
+            SELECT node, agg_cost FROM pgr_drivingDistance(
+              'SELECT id, source, target, cost, reverse_cost FROM walk_edges', $1, $2, true)
+            """);
+        cmd.Parameters.AddWithValue(node);
+        cmd.Parameters.AddWithValue(cutoff);
+        var result = new Dictionary<long, double>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) result[r.GetInt64(0)] = r.GetDouble(1);
+        return result;
+    }
+}
