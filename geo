@@ -30,9 +30,12 @@ usage: ./geo COMMAND [ARGS]
   psql [ARGS]         psql on the Geo database
   ingest FILE --kind K [--crs C] [--source S] [--repair]
                       import GeoJSON, CSV (UTF-8/GBK), Shapefile (.shp/.zip) or GeoPackage
+  network generate [--seed N] [--scale S] | network import FILE.osm|.osm.pbf
+                      (re)build the walking network (synthetic, or from OpenStreetMap)
   generate [--seed N] [--scale S]
                       (re)generate the synthetic demo layers (labelled synthetic)
-  bench NAME          run a side-by-side benchmark (on a durable cluster)
+  bench NAME          run a side-by-side benchmark on a durable cluster:
+                      ingest | api | tiles | isochrone | coverage | dispatch
   migrate             apply EF Core migrations
 
 environment:
@@ -164,7 +167,7 @@ cmd_run() {
   build
   ingest_cli migrate
   ingest_cli load-base
-  if [ -d "$ROOT/Geo.Web/node_modules" ] || [ -f "$ROOT/Geo.Web/package.json" ]; then :; fi
+  ingest_cli network ensure
   local url="http://127.0.0.1:$GEO_PORT"
   echo "$url" >"$STATE/web.url"
   say "Geo is starting at $url  (health: $url/health, stop: ./geo stop or Ctrl-C)"

@@ -10,7 +10,7 @@ using Npgsql;
 
 namespace Geo.Ingest.Cli;
 
-/// <summary>./geo network generate [--seed N] [--scale S] [--boundary FILE] | network import FILE.osm|.osm.pbf</summary>
+/// <summary>./geo network generate [--seed N] [--scale S] [--boundary FILE] | network import FILE.osm|.osm.pbf | network ensure</summary>
 public static class NetworkCli
 {
     public const string DefaultBoundary = "data/boundary/tongzhou_wgs84.geojson";
@@ -21,6 +21,17 @@ public static class NetworkCli
         WalkNetwork network;
         switch (args.FirstOrDefault())
         {
+            case "ensure":
+                // ./geo run: generate the demo network once; a loaded (generated or imported) network is kept
+                await using (var cmd = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM walk_edges)"))
+                {
+                    if ((bool)(await cmd.ExecuteScalarAsync())!)
+                    {
+                        Console.WriteLine("walking network present");
+                        return 0;
+                    }
+                }
+                return await RunAsync(dataSource, ["generate", .. args[1..]]);
             case "generate":
                 var options = new StreetNetworkOptions
                 {
