@@ -113,12 +113,21 @@ public static class TextEncodings
             else if (c > '\u00FF') return null; // real CJK or other script: not Latin-1 mojibake
         }
         if (latin < 2) return null;
-        var bytes = Cp1252.GetBytes(s);
+        byte[] bytes;
+        try
+        {
+            // Latin-1 keeps C1 controls (U+0080–U+009F) as bytes; CP1252 turns them into €, ‘, ” and friends
+            bytes = s.All(c => c <= '\u00FF') ? Encoding.Latin1.GetBytes(s) : Cp1252.GetBytes(s);
+        }
+        catch (EncoderFallbackException)
+        {
+            return null;
+        }
         return Utf8.IsValid(bytes) && Encoding.UTF8.GetCharCount(bytes) < s.Length
             ? $"looks like UTF-8 read as Latin-1 (would be '{Encoding.UTF8.GetString(bytes)}')"
             : null;
     }
 
-    private static readonly Encoding Cp1252 = Encoding.GetEncoding(1252);
+    private static readonly Encoding Cp1252 = Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     private static readonly HashSet<char> Cp1252High = [.. "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"];
 }
