@@ -1,2 +1,12 @@
-Console.Error.WriteLine("usage: Geo.Bench NAME (benchmarks arrive with their issues)");
-return 2;
+// ./geo bench NAME: one entry per benchmark; each prints its figures and a ratio to a peer.
+var benches = new Dictionary<string, Func<string[], Task<int>>>
+{
+    ["ingest"] = Geo.Bench.Ingest.IngestBench.RunAsync,
+};
+
+if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: Geo.Bench NAME [ARGS]   (NAME: {string.Join(", ", benches.Keys)})");
+    return 2;
+}
+return await run(args[1..]);

@@ -9,7 +9,8 @@ namespace Geo.Ingest.Importers;
 /// <summary>Imports one file as assets in one transaction: all rows or none. The file streams through
 /// reader → <see cref="GeometryGate"/> → <see cref="FeatureMapper"/> → region lookup on one thread while
 /// binary COPY into a temporary stage runs on another; then one set-based upsert by (source, external_id)
-/// that touches only rows that really differ, so a re-import changes nothing (same updated_at, same xmin).</summary>
+/// that touches only rows that really differ, so a re-import changes nothing (same updated_at, same xmin)
+/// (see <see cref="BulkLoad"/>).</summary>
 public static class AssetImporter
 {
     private const string Stage = "ingest_stage";
@@ -19,6 +20,13 @@ public static class AssetImporter
     public static async Task<ImportReport> RunAsync(NpgsqlDataSource dataSource, ImportOptions o, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
+        var phases = new List<(string Phase, TimeSpan Time)>();
+        var last = TimeSpan.Zero;
+        void Mark(string phase)
+        {
+            phases.Add((phase, clock.Elapsed - last));
+            last = clock.Elapsed;
+        }
         AssetKind? kind = null;
         if (o.Kind is not null)
             kind = AssetKinds.TryParse(o.Kind, out var k) ? k : throw new ImportException($"unknown kind '{o.Kind}' (expected one of {string.Join(", ", AssetKinds.All.Select(x => x.Code()))})");
@@ -55,41 +63,18 @@ public static class AssetImporter
         await producer;
         if (run.Errors.Count > 0) throw new ImportException(run.Errors);
 
+        Mark("read+validate+copy");
         progress?.Report(new ImportProgress("upsert", run.Read, 1));
-        var (inserted, updated) = await UpsertAsync(conn, tx, run.Read, ct);
+        var (inserted, updated) = await BulkLoad.UpsertAsync(conn, tx, Stage, o.EffectiveSource, run.Read, ct);
+        Mark("upsert");
         await tx.CommitAsync(ct);
+        Mark("commit");
         if (warnings.Count > MaxWarnings) warnings.RemoveRange(MaxWarnings, warnings.Count - MaxWarnings);
         if (run.WarningCount > warnings.Count) warnings.Add($"... {run.WarningCount - warnings.Count} more warnings");
-        return new ImportReport(o.EffectiveSource, run.Read, inserted, updated, run.Read - inserted - updated, warnings, clock.Elapsed);
-    }
-
-    private static async Task<(long Inserted, long Updated)> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long rows, CancellationToken ct)
-    {
-        // Region ids we could not assign stay NULL on insert (the trigger fills them) and fall back to the
-        // stored ones on update (the trigger recomputes them if the geometry moved).
-        const string sql = $"""
-            WITH up AS (
-                INSERT INTO assets AS a ({AssetBulkWriter.Columns})
-                SELECT {AssetBulkWriter.Columns} FROM {Stage} ORDER BY row_no
-                ON CONFLICT (source, external_id) DO UPDATE SET
-                    kind = EXCLUDED.kind, name = EXCLUDED.name, status = EXCLUDED.status, geom = EXCLUDED.geom,
-                    synthetic = EXCLUDED.synthetic, attributes = EXCLUDED.attributes,
-                    community_id = COALESCE(EXCLUDED.community_id, a.community_id),
-                    grid_cell_id = COALESCE(EXCLUDED.grid_cell_id, a.grid_cell_id)
-                WHERE (a.kind, a.name, a.status, a.synthetic, a.attributes)
-                          IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.name, EXCLUDED.status, EXCLUDED.synthetic, EXCLUDED.attributes)
-                   OR ST_AsEWKB(a.geom) IS DISTINCT FROM ST_AsEWKB(EXCLUDED.geom)
-                   OR (EXCLUDED.grid_cell_id IS NOT NULL
-                       AND (a.grid_cell_id, a.community_id) IS DISTINCT FROM (EXCLUDED.grid_cell_id, EXCLUDED.community_id))
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
-            """;
-        _ = rows;
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return (r.GetInt64(0), r.GetInt64(1));
+        return new ImportReport(o.EffectiveSource, run.Read, inserted, updated, run.Read - inserted - updated, warnings, clock.Elapsed)
+        {
+            Phases = phases,
+        };
     }
 
     /// <summary>The per-row work of one import, run on the producer thread.</summary>

@@ -31,6 +31,11 @@ public sealed record ImportOptions
 
 public sealed record ImportReport(string Source, long Read, long Inserted, long Updated, long Unchanged, IReadOnlyList<string> Warnings, TimeSpan Elapsed)
 {
+    /// <summary>Wall time per phase, for benchmarks and slow-import diagnosis.</summary>
+    public IReadOnlyList<(string Phase, TimeSpan Time)> Phases { get; init; } = [];
+
+    public string PhaseSummary => string.Join(", ", Phases.Select(p => $"{p.Phase} {p.Time.TotalSeconds:0.00} s"));
+
     public override string ToString() =>
         $"{Source}: read {Read}, inserted {Inserted}, updated {Updated}, unchanged {Unchanged}, warnings {Warnings.Count} ({Elapsed.TotalSeconds:0.00} s)";
 }
