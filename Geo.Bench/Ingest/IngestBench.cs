@@ -93,7 +93,8 @@ public static class IngestBench
         var s = await TimeAsync(async () => report = await AssetImporter.RunAsync(ds, new ImportOptions { Path = path }));
         if (report!.Inserted != expected) throw new InvalidOperationException($"expected {expected} inserted: {report}");
         var assigned = await ScalarAsync(ds, "SELECT count(*) FROM assets WHERE grid_cell_id IS NOT NULL AND community_id IS NOT NULL");
-        Console.WriteLine(Inv($"  ours {Path.GetFileName(path)}: {report}; {report.PhaseSummary}; {assigned:N0} rows with grid cell + community"));
+        var indexes = await ScalarAsync(ds, "SELECT count(*) FROM pg_indexes WHERE tablename = 'assets'");
+        Console.WriteLine(Inv($"  ours {Path.GetFileName(path)}: {report}; {report.PhaseSummary}; {assigned:N0} rows with grid cell + community; {indexes} indexes on assets"));
         return s;
     }
 
