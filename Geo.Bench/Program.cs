@@ -1,16 +1,15 @@
-using Geo.Bench;
-
-// ./geo bench NAME: one case per benchmark, each printing its ratio to a peer measured in the same run.
-return args switch
+// ./geo bench NAME: one entry per benchmark; each prints its figures and a ratio to a peer measured in the same run.
+var benches = new Dictionary<string, Func<string[], Task<int>>>
 {
-    ["api", .. var rest] => await ApiBench.RunAsync(rest),
-    ["coverage", ..] => await CoverageBench.RunAsync(),
-    ["isochrone", .. var rest] => await IsochroneBench.RunAsync(rest),
-    _ => Usage(),
+    ["ingest"] = Geo.Bench.Ingest.IngestBench.RunAsync,
+    ["api"] = Geo.Bench.ApiBench.RunAsync,
+    ["coverage"] = _ => Geo.Bench.CoverageBench.RunAsync(),
+    ["isochrone"] = Geo.Bench.IsochroneBench.RunAsync,
 };
 
-static int Usage()
+if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {
-    Console.Error.WriteLine("usage: ./geo bench NAME   (api | coverage | isochrone)");
+    Console.Error.WriteLine($"usage: Geo.Bench NAME [ARGS]   (NAME: {string.Join(", ", benches.Keys)})");
     return 2;
 }
+return await run(args[1..]);

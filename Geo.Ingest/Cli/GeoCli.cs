@@ -10,7 +10,7 @@ public static class GeoCli
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.WriteLine("usage: Geo.Ingest migrate | ingest FILE --kind K [--crs C] [--source S] | generate [--seed N] [--scale S] | load-base");
+            Console.WriteLine($"usage: Geo.Ingest migrate | {IngestCommand.Usage} | generate [--seed N] [--scale S] | load-base");
             return args.Length == 0 ? 2 : 0;
         }
         var cs = GeoDb.ConnectionStringFromEnvironment();
@@ -25,6 +25,8 @@ public static class GeoCli
                 Console.WriteLine("migrations applied");
                 return 0;
             case "network": return await NetworkCli.RunAsync(dataSource, args[1..]);
+            case "ingest":
+                return await IngestCommand.RunAsync(dataSource, args[1..]);
             default:
                 await Console.Error.WriteLineAsync($"unknown command '{args[0]}'");
                 return 2;

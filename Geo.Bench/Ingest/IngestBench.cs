@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using Geo.Core.Data;
+using Geo.Core.Domain;
+using Geo.Core.Spatial;
+using Geo.Ingest.Importers;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Geo.Bench.Ingest;
+
+/// <summary>`./geo bench ingest`: 1,000,000 points from GeoJSON and from CSV, our whole import path (parse,
+/// validate, assign regions, upsert, indexes maintained) against GDAL's ogr2ogr into the same durable
+/// database; and our path against EF Core SaveChanges on 100,000 rows.</summary>
+public static class IngestBench
+{
+    private const int Million = 1_000_000, EfRows = 100_000;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // ingest [COUNT] [--ours-only]: a smaller count or only our path, for quick iterations
+        var count = args.Length > 0 && int.TryParse(args[0], out var n) ? n : Million;
+        var oursOnly = args.Contains("--ours-only");
+        var cs = Environment.GetEnvironmentVariable("GEO_BENCH_DB") is { Length: > 0 } v ? v
+            : throw new InvalidOperationException("GEO_BENCH_DB is not set (./geo bench sets it to a durable database)");
+        await using var ds = GeoDb.CreateDataSource(cs);
+        await using (var db = GeoDb.CreateContext(ds)) await db.Database.MigrateAsync();
+        await PrintDurabilityAsync(ds);
+        await EnsureRegionsAsync(ds);
+
+        var dir = Directory.CreateTempSubdirectory("geo-bench-ingest-").FullName;
+        try
+        {
+            var geojson = Path.Combine(dir, "points.geojson");
+            var csv = Path.Combine(dir, "points.csv");
+            var csvSmall = Path.Combine(dir, "points-100k.csv");
+            var gen = Stopwatch.StartNew();
+            PointFiles.WriteGeoJson(geojson, count);
+            PointFiles.WriteCsv(csv, count);
+            PointFiles.WriteCsv(csvSmall, Math.Min(EfRows, count));
+            Console.WriteLine(Inv($"generated {count:N0} points in {gen.Elapsed.TotalSeconds:0.0} s: GeoJSON {new FileInfo(geojson).Length / 1e6:0} MB, CSV {new FileInfo(csv).Length / 1e6:0} MB ({dir})"));
+            Console.WriteLine();
+
+            var ogr = OgrConnection(cs);
+            var oursJson = await OursAsync(ds, geojson, count);
+            if (oursOnly)
+            {
+                await OursAsync(ds, csv, count);
+                return 0;
+            }
+            var ogrJson = await TimeAsync(() => Ogr2Ogr(ds, ogr, geojson, "bench_ogr_geojson"));
+            var oursCsv = await OursAsync(ds, csv, count);
+            var ogrCsv = await TimeAsync(() => Ogr2Ogr(ds, ogr, csv, "bench_ogr_csv", "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-a_srs", "EPSG:4326"));
+            var again = await TimeAsync(async () =>
+            {
+                var r = await AssetImporter.RunAsync(ds, new ImportOptions { Path = csv });
+                if (r.Inserted + r.Updated != 0) throw new InvalidOperationException($"re-import changed rows: {r}");
+            });
+            var efRows = Math.Min(EfRows, count);
+            var ef = await EfSaveChangesAsync(ds, efRows);
+            var ours100k = await OursAsync(ds, csvSmall, efRows);
+
+            Console.WriteLine($"{"run",-44} {"rows",10} {"seconds",8} {"rows/s",10}");
+            Row("ours GeoJSON (parse→validate→regions→upsert)", count, oursJson);
+            Row("ogr2ogr -f PostgreSQL GeoJSON", count, ogrJson);
+            Row("ours CSV", count, oursCsv);
+            Row("ogr2ogr -f PostgreSQL CSV", count, ogrCsv);
+            Row("ours CSV re-import (all unchanged)", count, again);
+            Row("EF Core AddRange + SaveChanges", efRows, ef);
+            Row("ours CSV", efRows, ours100k);
+            Console.WriteLine();
+            Ratio("GeoJSON: ours / ogr2ogr time", oursJson / ogrJson, "≤ 1.0", oursJson <= ogrJson);
+            Ratio("CSV:     ours / ogr2ogr time", oursCsv / ogrCsv, "≤ 1.0", oursCsv <= ogrCsv);
+            Ratio("100k:    SaveChanges / ours time", ef / ours100k, "≥ 10", ef / ours100k >= 10);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void Row(string name, long rows, double s) =>
+        Console.WriteLine(Inv($"{name,-44} {rows,10:N0} {s,8:0.00} {rows / s,10:N0}"));
+
+    private static void Ratio(string name, double ratio, string target, bool met) =>
+        Console.WriteLine(Inv($"{name,-34} {ratio,6:0.00}x   target {target}: {(met ? "met" : "NOT met")}"));
+
+    private static async Task<double> OursAsync(NpgsqlDataSource ds, string path, long expected)
+    {
+        await ExecAsync(ds, "TRUNCATE assets RESTART IDENTITY");
+        ImportReport? report = null;
+        var s = await TimeAsync(async () => report = await AssetImporter.RunAsync(ds, new ImportOptions { Path = path }));
+        if (report!.Inserted != expected) throw new InvalidOperationException($"expected {expected} inserted: {report}");
+        var assigned = await ScalarAsync(ds, "SELECT count(*) FROM assets WHERE grid_cell_id IS NOT NULL AND community_id IS NOT NULL");
+        var indexes = await ScalarAsync(ds, "SELECT count(*) FROM pg_indexes WHERE tablename = 'assets'");
+        Console.WriteLine(Inv($"  ours {Path.GetFileName(path)}: {report}; {report.PhaseSummary}; {assigned:N0} rows with grid cell + community; {indexes} indexes on assets"));
+        return s;
+    }
+
+    private static async Task Ogr2Ogr(NpgsqlDataSource ds, string pg, string file, string table, params string[] extra)
+    {
+        await ExecAsync(ds, $"DROP TABLE IF EXISTS {table}");
+        var psi = new ProcessStartInfo("ogr2ogr") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in (string[])["-f", "PostgreSQL", pg, file, "-nln", table, "-lco", "GEOMETRY_NAME=geom", .. extra]) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"ogr2ogr failed: {err}");
+        var rows = await ScalarAsync(ds, $"SELECT count(*) FROM {table}");
+        var gist = await ScalarAsync(ds, $"SELECT count(*) FROM pg_indexes WHERE tablename = '{table}' AND indexdef LIKE '%gist%'");
+        Console.WriteLine(Inv($"  ogr2ogr {Path.GetFileName(file)}: {rows:N0} rows into {table}, {gist} GiST index"));
+    }
+
+    private static async Task<double> EfSaveChangesAsync(NpgsqlDataSource ds, int rows)
+    {
+        await ExecAsync(ds, "TRUNCATE assets RESTART IDENTITY");
+        return await TimeAsync(async () =>
+        {
+            await using var db = GeoDb.CreateContext(ds);
+            db.Set<Asset>().AddRange(PointFiles.Rows(rows).Select(r => new Asset
+            {
+                Kind = AssetKinds.Parse(r.Kind), Name = r.Name, Source = "ef", ExternalId = r.Id, Geom = GeoFactory.Point(r.Lon, r.Lat),
+                Attributes = r.Kind switch
+                {
+                    "wifi_hotspot" => new WifiHotspotAttributes(r.Ssid, 80),
+                    "camera" => new CameraAttributes(CameraType.Surveillance, r.Heading, 90, 40),
+                    "sensor" => new SensorAttributes(SensorType.Smoke),
+                    _ => new ShopAttributes(Enum.Parse<LifeElement>(r.Category, ignoreCase: true), "supermarket"),
+                },
+            }));
+            await db.SaveChangesAsync();
+        });
+    }
+
+    /// <summary>Benchmarks on a cluster with test shortcuts would flatter every bulk path: show the settings.</summary>
+    private static async Task PrintDurabilityAsync(NpgsqlDataSource ds)
+    {
+        var settings = new List<string>();
+        foreach (var name in (string[])["fsync", "synchronous_commit", "full_page_writes", "wal_level", "shared_buffers", "max_wal_size"])
+        {
+            await using var cmd = ds.CreateCommand($"SHOW {name}");
+            settings.Add($"{name}={await cmd.ExecuteScalarAsync()}");
+        }
+        var version = await ScalarTextAsync(ds, "SELECT split_part(version(), ',', 1) || ', PostGIS ' || postgis_lib_version()");
+        Console.WriteLine($"database: {version}; {string.Join(", ", settings)}");
+        var durable = settings.Take(3).All(s => s.EndsWith("=on", StringComparison.Ordinal));
+        Console.WriteLine(durable ? "durability is ON (fsync, synchronous_commit, full_page_writes): no test-cluster shortcuts"
+            : "WARNING: durability is OFF: these figures are not comparable");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores (shared), .NET {Environment.Version}");
+    }
+
+    /// <summary>A synthetic region grid over the bbox (district → 16 subdistricts → 400 communities → 25,600
+    /// grid cells of about 230 × 300 m), so that region assignment is part of what is measured.</summary>
+    private static async Task EnsureRegionsAsync(NpgsqlDataSource ds)
+    {
+        if (await ScalarAsync(ds, "SELECT count(*) FROM regions WHERE code = 'BENCH'") > 0) return;
+        FormattableString env(string i, string j, int n) =>
+            $"ST_Multi(ST_MakeEnvelope({PointFiles.West} + {i} * {(PointFiles.East - PointFiles.West) / n}, {PointFiles.South} + {j} * {(PointFiles.North - PointFiles.South) / n}, {PointFiles.West} + ({i} + 1) * {(PointFiles.East - PointFiles.West) / n}, {PointFiles.South} + ({j} + 1) * {(PointFiles.North - PointFiles.South) / n}, 4326))";
+        await ExecAsync(ds, Inv($"""
+            INSERT INTO regions (level, code, name, geom, population, population_60_plus, pilot, synthetic)
+            VALUES ('district', 'BENCH', '通州区(基准, synthetic)', {env("0", "0", 1)}, 0, 0, false, true);
+            INSERT INTO regions (level, code, name, parent_id, geom, population, population_60_plus, pilot, synthetic)
+            SELECT 'subdistrict', format('BENCH-S-%s-%s', i, j), format('街道 %s-%s', i, j), (SELECT id FROM regions WHERE code = 'BENCH'), {env("i", "j", 4)}, 0, 0, false, true
+            FROM generate_series(0, 3) i, generate_series(0, 3) j;
+            INSERT INTO regions (level, code, name, parent_id, geom, population, population_60_plus, pilot, synthetic)
+            SELECT 'community', format('BENCH-C-%s-%s', i, j), format('社区 %s-%s', i, j), p.id, {env("i", "j", 20)}, 0, 0, false, true
+            FROM generate_series(0, 19) i CROSS JOIN generate_series(0, 19) j JOIN regions p ON p.code = format('BENCH-S-%s-%s', i / 5, j / 5);
+            INSERT INTO regions (level, code, name, parent_id, geom, population, population_60_plus, pilot, synthetic)
+            SELECT 'grid_cell', format('BENCH-G-%s-%s', i, j), format('网格 %s-%s', i, j), p.id, {env("i", "j", 160)}, 0, 0, false, true
+            FROM generate_series(0, 159) i CROSS JOIN generate_series(0, 159) j JOIN regions p ON p.code = format('BENCH-C-%s-%s', i / 8, j / 8);
+            ANALYZE regions;
+            """));
+    }
+
+    /// <summary>The Npgsql connection string as a libpq one for ogr2ogr's PG: datasource.</summary>
+    private static string OgrConnection(string cs)
+    {
+        var b = new NpgsqlConnectionStringBuilder(cs);
+        var parts = new List<string> { $"host={b.Host}", $"port={b.Port}", $"dbname={b.Database}", $"user={b.Username}" };
+        if (!string.IsNullOrEmpty(b.Password)) parts.Add($"password={b.Password}");
+        return "PG:" + string.Join(" ", parts);
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> run)
+    {
+        var sw = Stopwatch.StartNew();
+        await run();
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    private static async Task ExecAsync(NpgsqlDataSource ds, string sql)
+    {
+        await using var cmd = ds.CreateCommand(sql);
+        cmd.CommandTimeout = 0;
+        await cmd.ExecuteNonQueryAsync();
+        await using var cp = ds.CreateCommand("CHECKPOINT"); // every timed run starts with clean shared buffers
+        await cp.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource ds, string sql)
+    {
+        await using var cmd = ds.CreateCommand(sql);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> ScalarTextAsync(NpgsqlDataSource ds, string sql)
+    {
+        await using var cmd = ds.CreateCommand(sql);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

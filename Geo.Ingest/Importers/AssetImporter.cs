@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Geo.Core.Data;
+using Geo.Core.Domain;
+using Npgsql;
+
+namespace Geo.Ingest.Importers;
+
+/// <summary>Imports one file as assets in one transaction: all rows or none. The file streams through
+/// reader → <see cref="GeometryGate"/> → <see cref="FeatureMapper"/> → region lookup on one thread while
+/// binary COPY into a temporary stage runs on another; then one set-based upsert by (source, external_id)
+/// that touches only rows that really differ, so a re-import changes nothing (same updated_at, same xmin)
+/// (see <see cref="BulkLoad"/>).</summary>
+public static class AssetImporter
+{
+    private const string Stage = "ingest_stage";
+    private const int MaxErrors = 20;
+    private const int MaxWarnings = 200;
+
+    public static async Task<ImportReport> RunAsync(NpgsqlDataSource dataSource, ImportOptions o, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var phases = new List<(string Phase, TimeSpan Time)>();
+        var last = TimeSpan.Zero;
+        void Mark(string phase)
+        {
+            phases.Add((phase, clock.Elapsed - last));
+            last = clock.Elapsed;
+        }
+        AssetKind? kind = null;
+        if (o.Kind is not null)
+            kind = AssetKinds.TryParse(o.Kind, out var k) ? k : throw new ImportException($"unknown kind '{o.Kind}' (expected one of {string.Join(", ", AssetKinds.All.Select(x => x.Code()))})");
+        using var reader = FeatureReaders.Open(o);
+        var warnings = new List<string>();
+        if (reader is CsvFeatureReader { EncodingNote: { } note }) warnings.Add(note);
+        var crs = o.Crs;
+        if (reader.DeclaredCrs is { } declared)
+        {
+            if (!o.CrsExplicit) crs = declared;
+            else if (Geo.Core.Crs.SupportedCrs.Parse(o.Crs) != declared) warnings.Add($"the file declares {declared} but --crs {o.Crs} was given: using {o.Crs}");
+        }
+        var transform = GeometryGate.TransformFor(crs);
+
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var regions = await RegionIndex.LoadAsync(conn, ct);
+        await using (var cmd = new NpgsqlCommand(AssetBulkWriter.CreateStageSql(Stage), conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+
+        var run = new Run(reader, new GeometryGate(transform, regions, o.Repair), new FeatureMapper(kind, o.EffectiveSource), regions, warnings, progress);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var batches = new BlockingCollection<Asset[]>(boundedCapacity: 8);
+        var producer = Task.Run(() => run.Produce(batches, cancel.Token), cancel.Token);
+        try
+        {
+            await AssetBulkWriter.CopyAsync(conn, Stage, batches.GetConsumingEnumerable(cancel.Token).SelectMany(b => b), withRowNumbers: true, ct);
+        }
+        catch
+        {
+            await cancel.CancelAsync(); // unblock the producer, then report the first cause
+            try { await producer; } catch (ImportException) { throw; } catch (OperationCanceledException) { }
+            throw;
+        }
+        await producer;
+        if (run.Errors.Count > 0) throw new ImportException(run.Errors);
+
+        Mark("read+validate+copy");
+        progress?.Report(new ImportProgress("upsert", run.Read, 1));
+        var (inserted, updated) = await BulkLoad.UpsertAsync(conn, tx, Stage, o.EffectiveSource, run.Read, ct);
+        Mark("upsert");
+        await tx.CommitAsync(ct);
+        Mark("commit");
+        if (warnings.Count > MaxWarnings) warnings.RemoveRange(MaxWarnings, warnings.Count - MaxWarnings);
+        if (run.WarningCount > warnings.Count) warnings.Add($"... {run.WarningCount - warnings.Count} more warnings");
+        return new ImportReport(o.EffectiveSource, run.Read, inserted, updated, run.Read - inserted - updated, warnings, clock.Elapsed)
+        {
+            Phases = phases,
+        };
+    }
+
+    /// <summary>The per-row work of one import, run on the producer thread.</summary>
+    private sealed class Run(IFeatureReader reader, GeometryGate gate, FeatureMapper mapper, RegionIndex regions, List<string> warnings, IProgress<ImportProgress>? progress)
+    {
+        public List<string> Errors { get; } = [];
+        public long Read { get; private set; }
+        public long WarningCount { get; private set; }
+
+        public void Produce(BlockingCollection<Asset[]> output, CancellationToken ct)
+        {
+            try
+            {
+                var firstRow = new Dictionary<string, long>(StringComparer.Ordinal);
+                var batch = new List<Asset>(2048);
+                foreach (var f in reader.Read())
+                {
+                    Read++;
+                    if (Read % 20_000 == 0) progress?.Report(new ImportProgress("read", Read, reader.Progress));
+                    var asset = Accept(f, firstRow);
+                    if (asset is null)
+                    {
+                        if (Errors.Count >= MaxErrors) break;
+                        continue;
+                    }
+                    if (Errors.Count > 0) continue; // the import is lost; keep reading only to report more errors
+                    batch.Add(asset);
+                    if (batch.Count == batch.Capacity)
+                    {
+                        output.Add(batch.ToArray(), ct);
+                        batch.Clear();
+                    }
+                }
+                if (batch.Count > 0 && Errors.Count == 0) output.Add(batch.ToArray(), ct);
+                progress?.Report(new ImportProgress("read", Read, 1));
+            }
+            finally
+            {
+                output.CompleteAdding();
+            }
+        }
+
+        private Asset? Accept(SourceFeature f, Dictionary<string, long> firstRow)
+        {
+            var at = $"{reader.Unit} {f.Number}";
+            if (f.Error is not null || f.Geometry is null) return Fail($"{at}: {f.Error ?? "no geometry"}");
+            var (geom, error) = gate.Check(f.Geometry, out var warning);
+            if (error is not null) return Fail($"{at}: {error}");
+            var (asset, mapError) = mapper.Map(f, geom!);
+            if (mapError is not null) return Fail($"{at}: {mapError}");
+            if (!firstRow.TryAdd(asset!.ExternalId, f.Number))
+                return Fail($"{at}: duplicate external id '{asset.ExternalId}' (also on {reader.Unit} {firstRow[asset.ExternalId]})");
+            if (warning is not null) Warn($"{at}: {warning}");
+            if (regions.Locate(asset.Geom) is { } loc) (asset.CommunityId, asset.GridCellId) = loc;
+            return asset;
+        }
+
+        private Asset? Fail(string error)
+        {
+            if (Errors.Count < MaxErrors) Errors.Add(error);
+            return null;
+        }
+
+        private void Warn(string warning)
+        {
+            WarningCount++;
+            if (warnings.Count < MaxWarnings) warnings.Add(warning);
+        }
+    }
+}
