@@ -24,6 +24,7 @@ public static class GeoCli
                 }
                 Console.WriteLine("migrations applied");
                 return 0;
+            case "users": return await UsersCli.RunAsync(args, dataSource);
             default:
                 await Console.Error.WriteLineAsync($"unknown command '{args[0]}'");
                 return 2;
