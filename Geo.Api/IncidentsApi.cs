@@ -20,15 +20,16 @@ public static class IncidentsApi
 
     public static RouteGroupBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/incidents").WithTags("Incidents").RequireAuthorization(GeoPolicies.Staff);
+        var group = app.MapGroup("/api/incidents").WithTags("Incidents");
+        // everything below is staff-only unless it says otherwise
+        var staff = group.MapGroup("").RequireAuthorization(GeoPolicies.Staff);
 
         group.MapGet("/categories", async (GeoDbContext db, CancellationToken ct) => TypedResults.Ok(
-                await db.IncidentCategories.AsNoTracking().OrderBy(c => c.Code).ToListAsync(ct)))
-            .AllowAnonymous();
+            await db.IncidentCategories.AsNoTracking().OrderBy(c => c.Code).ToListAsync(ct)));
 
         group.MapPost("/", ReportAsync).AllowAnonymousWrite("residents report without an account");
 
-        group.MapGet("/", async ([AsParameters] ListQuery q, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
+        staff.MapGet("/", async ([AsParameters] ListQuery q, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
             var rows = Scoped(db.Incidents.AsNoTracking(), user);
             if (q.Status is not null)
@@ -51,7 +52,7 @@ public static class IncidentsApi
                 .OrderByDescending(i => i.Id).Take(200).Select(IncidentDto.Projection).ToListAsync(ct));
         }).RequireAuthorization(GeoPolicies.SignedIn);
 
-        group.MapGet("/{id:long}", async Task<Results<Ok<IncidentDetailDto>, NotFound>> (long id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
+        staff.MapGet("/{id:long}", async Task<Results<Ok<IncidentDetailDto>, NotFound>> (long id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
             var dto = await Scoped(db.Incidents.AsNoTracking(), user).Where(i => i.Id == id).Select(IncidentDto.Projection).FirstOrDefaultAsync(ct);
             if (dto is null) return TypedResults.NotFound();
@@ -64,14 +65,14 @@ public static class IncidentsApi
                 events.Select(e => new IncidentEventDto(e.Action, e.FromStatus?.Code(), e.ToStatus.Code(), e.Actor, e.ActorRole, e.At, e.Lon, e.Lat, e.Note)).ToList()));
         });
 
-        group.MapGet("/{id:long}/photo", async Task<Results<FileContentHttpResult, NotFound>> (long id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
+        staff.MapGet("/{id:long}/photo", async Task<Results<FileContentHttpResult, NotFound>> (long id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
             var visible = await Scoped(db.Incidents.AsNoTracking(), user).AnyAsync(i => i.Id == id, ct);
             var photo = visible ? await db.IncidentPhotos.AsNoTracking().FirstOrDefaultAsync(p => p.IncidentId == id, ct) : null;
             return photo is null ? TypedResults.NotFound() : TypedResults.File(photo.Data, photo.ContentType);
         });
 
-        group.MapPost("/{id:long}/transitions", IncidentTransitions.HandleAsync);
+        staff.MapPost("/{id:long}/transitions", IncidentTransitions.HandleAsync);
         return group;
     }
 

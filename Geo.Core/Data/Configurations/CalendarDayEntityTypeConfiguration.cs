@@ -9,8 +9,8 @@ public sealed class CalendarDayEntityTypeConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<CalendarDay> b)
     {
         b.ToTable("calendar_days", t =>
-            // only exceptions are stored: a working weekday or a rest weekend day would be noise
-            t.HasCheckConstraint("ck_calendar_days_exception", "is_working_day = (extract(isodow FROM day) >= 6)"));
+            // a make-up working day (调休) is always a weekend day; holidays are listed as published, weekends included
+            t.HasCheckConstraint("ck_calendar_days_exception", "NOT is_working_day OR extract(isodow FROM day) >= 6"));
         b.HasKey(d => d.Day);
         b.Property(d => d.Day).HasColumnName("day").HasColumnType("date");
         b.Property(d => d.IsWorkingDay).HasColumnName("is_working_day");

@@ -26,7 +26,7 @@ namespace Geo.Core.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_calendar_days", x => x.day);
-                    table.CheckConstraint("ck_calendar_days_exception", "is_working_day = (extract(isodow FROM day) >= 6)");
+                    table.CheckConstraint("ck_calendar_days_exception", "NOT is_working_day OR extract(isodow FROM day) >= 6");
                 });
 
             migrationBuilder.CreateTable(

@@ -212,7 +212,7 @@ namespace Geo.Core.Data.Migrations
 
                     b.ToTable("calendar_days", null, t =>
                         {
-                            t.HasCheckConstraint("ck_calendar_days_exception", "is_working_day = (extract(isodow FROM day) >= 6)");
+                            t.HasCheckConstraint("ck_calendar_days_exception", "NOT is_working_day OR extract(isodow FROM day) >= 6");
                         });
 
                     b.HasData(
