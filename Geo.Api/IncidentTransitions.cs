@@ -75,7 +75,8 @@ internal static class IncidentTransitions
             var current = await db.Incidents.AsNoTracking().Where(i => i.Id == id).Select(i => i.Version).FirstOrDefaultAsync(ct);
             return Stale(current);
         }
-        return TypedResults.Ok(IncidentDto.From(incident));
+        // the photo is never loaded for a transition; ask whether it exists
+        return TypedResults.Ok(IncidentDto.From(incident) with { HasPhoto = await db.IncidentPhotos.AnyAsync(p => p.IncidentId == id, ct) });
     }
 
     private static ValidationProblem Invalid(string field, string reason) =>
