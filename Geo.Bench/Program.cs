@@ -5,6 +5,7 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>
     ["api"] = Geo.Bench.ApiBench.RunAsync,
     ["coverage"] = _ => Geo.Bench.CoverageBench.RunAsync(),
     ["isochrone"] = Geo.Bench.IsochroneBench.RunAsync,
+    ["dispatch"] = Geo.Bench.Dispatch.DispatchBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))

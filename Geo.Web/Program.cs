@@ -1,9 +1,10 @@
 using Geo.Api;
+using Geo.Api.Auth;
 using Geo.Api.Ogc;
 using Geo.Api.Query;
 using Geo.Core.Data;
+using Geo.Ingest.Accounts;
 using Geo.Ingest.Jobs;
-using Quartz;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,21 +12,29 @@ builder.Services.AddGeoData(builder.Configuration);
 builder.Services.AddProblemDetails();
 // OGC API Features requires an OpenAPI 3.0 definition (conformance class oas30); GDAL and QGIS read it
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
+builder.Services.AddGeoAuth(builder.Configuration);
 builder.Services.AddSingleton<ScorecardCache>();
-builder.Services.AddQuartz(ScorecardSnapshotJob.Register);
-builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+builder.AddGeoJobs();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
+app.MapAuthApi();
 app.MapOgcFeaturesApi(openApiPath: "/openapi/v1.json", docsPath: "/scalar");
 app.MapQueryApi();
 app.MapCoverageApi();
 app.MapScorecardApi();
 app.MapWalkingApi();
+app.MapIncidentsApi();
+app.MapSensorsApi();
+app.MapWarningsApi();
+app.MapOpen311Api();
+await app.Services.BootstrapAdminAsync(builder.Configuration);
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -27,6 +27,7 @@ public static class GeoCli
             case "network": return await NetworkCli.RunAsync(dataSource, args[1..]);
             case "ingest":
                 return await IngestCommand.RunAsync(dataSource, args[1..]);
+            case "users": return await UsersCli.RunAsync(args, dataSource);
             default:
                 await Console.Error.WriteLineAsync($"unknown command '{args[0]}'");
                 return 2;

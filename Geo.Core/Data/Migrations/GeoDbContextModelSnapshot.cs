@@ -24,6 +24,60 @@ namespace Geo.Core.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "postgis");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Geo.Core.Domain.ApiKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_hash");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("role");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_api_keys_key_hash");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("api_keys", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_api_keys_hash", "key_hash ~ '^[0-9a-f]{64}$'");
+
+                            t.HasCheckConstraint("ck_api_keys_role", "role IN ('resident', 'grid_manager', 'planner', 'admin', 'device')");
+                        });
+                });
+
             modelBuilder.Entity("Geo.Core.Domain.Asset", b =>
                 {
                     b.Property<long>("Id")
@@ -139,6 +193,636 @@ namespace Geo.Core.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Geo.Core.Domain.CalendarDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<bool>("IsWorkingDay")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_working_day");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("calendar_days", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_calendar_days_exception", "NOT is_working_day OR extract(isodow FROM day) >= 6");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Day = new DateOnly(2026, 1, 1),
+                            IsWorkingDay = false,
+                            Note = "元旦"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 1, 2),
+                            IsWorkingDay = false,
+                            Note = "元旦"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 1, 3),
+                            IsWorkingDay = false,
+                            Note = "元旦"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 1, 4),
+                            IsWorkingDay = true,
+                            Note = "元旦调休上班"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 15),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 16),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 17),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 18),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 19),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 20),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 21),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 22),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 23),
+                            IsWorkingDay = false,
+                            Note = "春节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 14),
+                            IsWorkingDay = true,
+                            Note = "春节调休上班"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 2, 28),
+                            IsWorkingDay = true,
+                            Note = "春节调休上班"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 4, 4),
+                            IsWorkingDay = false,
+                            Note = "清明节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 4, 5),
+                            IsWorkingDay = false,
+                            Note = "清明节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 4, 6),
+                            IsWorkingDay = false,
+                            Note = "清明节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 5, 1),
+                            IsWorkingDay = false,
+                            Note = "劳动节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 5, 2),
+                            IsWorkingDay = false,
+                            Note = "劳动节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 5, 3),
+                            IsWorkingDay = false,
+                            Note = "劳动节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 5, 4),
+                            IsWorkingDay = false,
+                            Note = "劳动节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 5, 5),
+                            IsWorkingDay = false,
+                            Note = "劳动节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 5, 9),
+                            IsWorkingDay = true,
+                            Note = "劳动节调休上班"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 6, 19),
+                            IsWorkingDay = false,
+                            Note = "端午节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 6, 20),
+                            IsWorkingDay = false,
+                            Note = "端午节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 6, 21),
+                            IsWorkingDay = false,
+                            Note = "端午节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 9, 25),
+                            IsWorkingDay = false,
+                            Note = "中秋节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 9, 26),
+                            IsWorkingDay = false,
+                            Note = "中秋节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 9, 27),
+                            IsWorkingDay = false,
+                            Note = "中秋节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 10, 1),
+                            IsWorkingDay = false,
+                            Note = "国庆节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 10, 2),
+                            IsWorkingDay = false,
+                            Note = "国庆节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 10, 3),
+                            IsWorkingDay = false,
+                            Note = "国庆节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 10, 4),
+                            IsWorkingDay = false,
+                            Note = "国庆节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 10, 5),
+                            IsWorkingDay = false,
+                            Note = "国庆节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 10, 6),
+                            IsWorkingDay = false,
+                            Note = "国庆节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 10, 7),
+                            IsWorkingDay = false,
+                            Note = "国庆节"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 9, 20),
+                            IsWorkingDay = true,
+                            Note = "国庆节调休上班"
+                        },
+                        new
+                        {
+                            Day = new DateOnly(2026, 10, 10),
+                            IsWorkingDay = true,
+                            Note = "国庆节调休上班"
+                        });
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.GeoUser", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("disabled");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("GridManagerName")
+                        .HasColumnType("text")
+                        .HasColumnName("grid_manager_name");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("password_hash");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("role");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_users_user_name");
+
+                    b.ToTable("users", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_users_grid_manager", "(role = 'grid_manager') = (grid_manager_name IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_users_name", "length(btrim(user_name)) > 0 AND length(btrim(display_name)) > 0");
+
+                            t.HasCheckConstraint("ck_users_role", "role IN ('resident', 'grid_manager', 'planner', 'admin', 'device') AND role <> 'device'");
+                        });
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.Incident", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AlarmType")
+                        .HasColumnType("text")
+                        .HasColumnName("alarm_type");
+
+                    b.Property<string>("Assignee")
+                        .HasColumnType("text")
+                        .HasColumnName("assignee");
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("category_code");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long?>("CommunityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("community_id");
+
+                    b.Property<DateTimeOffset>("DeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<Point>("Geom")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("geom");
+
+                    b.Property<long?>("GridCellId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("grid_cell_id");
+
+                    b.Property<DateTimeOffset?>("OverdueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_at");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<string>("ReporterContact")
+                        .HasColumnType("text")
+                        .HasColumnName("reporter_contact");
+
+                    b.Property<long?>("ReporterUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reporter_user_id");
+
+                    b.Property<long?>("SensorAssetId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sensor_asset_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Assignee")
+                        .HasDatabaseName("ix_incidents_assignee");
+
+                    b.HasIndex("CategoryCode");
+
+                    b.HasIndex("CommunityId");
+
+                    b.HasIndex("Geom")
+                        .HasDatabaseName("ix_incidents_geom");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geom"), "gist");
+
+                    b.HasIndex("GridCellId")
+                        .HasDatabaseName("ix_incidents_grid_cell_id");
+
+                    b.HasIndex("ReporterUserId")
+                        .HasDatabaseName("ix_incidents_reporter_user_id");
+
+                    b.HasIndex("SensorAssetId", "AlarmType")
+                        .IsUnique()
+                        .HasDatabaseName("ux_incidents_open_alarm")
+                        .HasFilter("sensor_asset_id IS NOT NULL AND status NOT IN ('closed', 'rejected')");
+
+                    b.HasIndex("Status", "DeadlineAt")
+                        .HasDatabaseName("ix_incidents_status_deadline");
+
+                    b.ToTable("incidents", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_incidents_description", "length(btrim(description)) BETWEEN 1 AND 2000");
+
+                            t.HasCheckConstraint("ck_incidents_escalated", "escalated_at IS NULL OR overdue_at IS NOT NULL");
+
+                            t.HasCheckConstraint("ck_incidents_geom_extent", "ST_CoveredBy(geom, ST_MakeEnvelope(116.40, 39.48, 117.06, 40.14, 4326))");
+
+                            t.HasCheckConstraint("ck_incidents_sensor", "(source = 'sensor') = (sensor_asset_id IS NOT NULL AND alarm_type IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_incidents_source", "source IN ('resident', 'staff', 'sensor', 'open311')");
+
+                            t.HasCheckConstraint("ck_incidents_status", "status IN ('reported', 'registered', 'dispatched', 'in_progress', 'resolved', 'verified', 'closed', 'rejected')");
+                        });
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.IncidentCategory", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name_en");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name_zh");
+
+                    b.Property<int>("TimeLimitHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("time_limit_hours");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("incident_categories", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_incident_categories_code", "code ~ '^[a-z][a-z0-9_]*$'");
+
+                            t.HasCheckConstraint("ck_incident_categories_limit", "time_limit_hours > 0");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "fire_hazard",
+                            NameEn = "Fire hazard",
+                            NameZh = "消防隐患",
+                            TimeLimitHours = 4
+                        },
+                        new
+                        {
+                            Code = "sensor_alarm",
+                            NameEn = "Sensor alarm",
+                            NameZh = "传感器告警",
+                            TimeLimitHours = 2
+                        },
+                        new
+                        {
+                            Code = "sanitation",
+                            NameEn = "Sanitation",
+                            NameZh = "环境卫生",
+                            TimeLimitHours = 48
+                        },
+                        new
+                        {
+                            Code = "road_damage",
+                            NameEn = "Road damage",
+                            NameZh = "道路破损",
+                            TimeLimitHours = 72
+                        },
+                        new
+                        {
+                            Code = "illegal_parking",
+                            NameEn = "Illegal parking",
+                            NameZh = "违章停车",
+                            TimeLimitHours = 24
+                        },
+                        new
+                        {
+                            Code = "public_facility",
+                            NameEn = "Damaged public facility",
+                            NameZh = "公共设施损坏",
+                            TimeLimitHours = 72
+                        },
+                        new
+                        {
+                            Code = "noise",
+                            NameEn = "Noise nuisance",
+                            NameZh = "噪声扰民",
+                            TimeLimitHours = 24
+                        },
+                        new
+                        {
+                            Code = "other",
+                            NameEn = "Other",
+                            NameZh = "其他",
+                            TimeLimitHours = 120
+                        });
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.IncidentEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorRole")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor_role");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("FromStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("from_status");
+
+                    b.Property<Point>("Geom")
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("geom");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "At")
+                        .HasDatabaseName("ix_incident_events_incident_at");
+
+                    b.ToTable("incident_events", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_incident_events_actor", "length(btrim(actor)) > 0 AND length(btrim(action)) > 0");
+
+                            t.HasCheckConstraint("ck_incident_events_status", "to_status IN ('reported', 'registered', 'dispatched', 'in_progress', 'resolved', 'verified', 'closed', 'rejected') AND (from_status IS NULL OR from_status IN ('reported', 'registered', 'dispatched', 'in_progress', 'resolved', 'verified', 'closed', 'rejected'))");
+                        });
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.IncidentPhoto", b =>
+                {
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content_type");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("IncidentId");
+
+                    b.ToTable("incident_photos", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_incident_photos_size", "octet_length(data) BETWEEN 1 AND 2097152");
+
+                            t.HasCheckConstraint("ck_incident_photos_type", "content_type IN ('image/jpeg', 'image/png', 'image/webp')");
+                        });
+                });
+
             modelBuilder.Entity("Geo.Core.Domain.Region", b =>
                 {
                     b.Property<long>("Id")
@@ -236,6 +920,118 @@ namespace Geo.Core.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Geo.Core.Domain.SensorReading", b =>
+                {
+                    b.Property<long>("AssetId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("asset_id");
+
+                    b.Property<string>("ReadingId")
+                        .HasColumnType("text")
+                        .HasColumnName("reading_id");
+
+                    b.Property<DateTimeOffset>("MeasuredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("measured_at");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("AssetId", "ReadingId");
+
+                    b.HasIndex("AssetId", "MeasuredAt")
+                        .HasDatabaseName("ix_sensor_readings_asset_measured");
+
+                    b.ToTable("sensor_readings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_sensor_readings_id", "length(reading_id) BETWEEN 1 AND 100");
+                        });
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.WeatherWarning", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<MultiPolygon>("Area")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPolygon,4326)")
+                        .HasColumnName("area");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset>("ValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_until");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Area")
+                        .HasDatabaseName("ix_weather_warnings_area");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Area"), "gist");
+
+                    b.HasIndex("ValidUntil")
+                        .HasDatabaseName("ix_weather_warnings_valid_until");
+
+                    b.ToTable("weather_warnings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_weather_warnings_area", "ST_IsValid(area) AND NOT ST_IsEmpty(area)");
+
+                            t.HasCheckConstraint("ck_weather_warnings_severity", "severity IN ('blue', 'yellow', 'orange', 'red')");
+
+                            t.HasCheckConstraint("ck_weather_warnings_text", "length(btrim(title)) > 0 AND length(btrim(message)) > 0");
+
+                            t.HasCheckConstraint("ck_weather_warnings_validity", "valid_until > valid_from");
+                        });
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.ApiKey", b =>
+                {
+                    b.HasOne("Geo.Core.Domain.GeoUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_api_keys_user");
+                });
+
             modelBuilder.Entity("Geo.Core.Domain.Asset", b =>
                 {
                     b.HasOne("Geo.Core.Domain.Region", null)
@@ -251,6 +1047,60 @@ namespace Geo.Core.Data.Migrations
                         .HasConstraintName("fk_assets_grid_cell");
                 });
 
+            modelBuilder.Entity("Geo.Core.Domain.Incident", b =>
+                {
+                    b.HasOne("Geo.Core.Domain.IncidentCategory", null)
+                        .WithMany()
+                        .HasForeignKey("CategoryCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_incidents_category");
+
+                    b.HasOne("Geo.Core.Domain.Region", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_incidents_community");
+
+                    b.HasOne("Geo.Core.Domain.Region", null)
+                        .WithMany()
+                        .HasForeignKey("GridCellId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_incidents_grid_cell");
+
+                    b.HasOne("Geo.Core.Domain.GeoUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterUserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_incidents_reporter");
+
+                    b.HasOne("Geo.Core.Domain.Asset", null)
+                        .WithMany()
+                        .HasForeignKey("SensorAssetId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_incidents_sensor");
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.IncidentEvent", b =>
+                {
+                    b.HasOne("Geo.Core.Domain.Incident", null)
+                        .WithMany("Events")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_events_incident");
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.IncidentPhoto", b =>
+                {
+                    b.HasOne("Geo.Core.Domain.Incident", null)
+                        .WithOne("Photo")
+                        .HasForeignKey("Geo.Core.Domain.IncidentPhoto", "IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_photos_incident");
+                });
+
             modelBuilder.Entity("Geo.Core.Domain.Region", b =>
                 {
                     b.HasOne("Geo.Core.Domain.Region", null)
@@ -258,6 +1108,23 @@ namespace Geo.Core.Data.Migrations
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_regions_parent");
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.SensorReading", b =>
+                {
+                    b.HasOne("Geo.Core.Domain.Asset", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sensor_readings_asset");
+                });
+
+            modelBuilder.Entity("Geo.Core.Domain.Incident", b =>
+                {
+                    b.Navigation("Events");
+
+                    b.Navigation("Photo");
                 });
 #pragma warning restore 612, 618
         }

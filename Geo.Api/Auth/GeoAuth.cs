@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using Geo.Core.Domain;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Geo.Api.Auth;
+
+/// <summary>Authorization policies other features use: <c>.RequireAuthorization(GeoPolicies.Staff)</c>.</summary>
+public static class GeoPolicies
+{
+    /// <summary>grid_manager, planner, admin.</summary>
+    public const string Staff = "geo:staff";
+    /// <summary>planner, admin: the command centre.</summary>
+    public const string Dispatch = "geo:dispatch";
+    public const string Admin = "geo:admin";
+    /// <summary>Devices with an API key (role device).</summary>
+    public const string Device = "geo:device";
+    /// <summary>Anyone signed in, residents included.</summary>
+    public const string SignedIn = "geo:signed-in";
+}
+
+/// <summary>Cameras and sensors reveal where surveillance and alarms are. Staff always see them;
+/// everyone else only when the deployment sets Geo:ExposeSensitiveLayers (a demo switch).</summary>
+public static class SensitiveLayers
+{
+    public const string ConfigKey = "Geo:ExposeSensitiveLayers";
+
+    public static bool CanSee(ClaimsPrincipal? user, IConfiguration configuration) =>
+        configuration.GetValue<bool>(ConfigKey) || GeoClaims.IsStaff(user);
+
+    public static bool CanSee(ClaimsPrincipal? user, IConfiguration configuration, AssetKind kind) =>
+        !AssetKinds.IsSensitive(kind) || CanSee(user, configuration);
+}
+
+public static class GeoClaims
+{
+    /// <summary>For grid managers: the regions.grid_manager name whose cells they may act on.</summary>
+    public const string GridManager = "geo:grid_manager";
+    public const string DisplayName = "geo:display_name";
+
+    public static bool IsStaff(ClaimsPrincipal? user) => user is not null && GeoRoles.Staff.Any(user.IsInRole);
+
+    /// <summary>The one role a principal acts in (users and keys carry exactly one); null when anonymous.</summary>
+    public static string? Role(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role);
+
+    public static long? UserId(ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    public static ClaimsPrincipal Principal(string scheme, long? userId, string name, string role, string? displayName, string? gridManager)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(ClaimTypes.Role, role) };
+        if (userId is not null) claims.Add(new(ClaimTypes.NameIdentifier, userId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (displayName is not null) claims.Add(new(DisplayName, displayName));
+        if (gridManager is not null) claims.Add(new(GridManager, gridManager));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+}
+
+/// <summary>Marks a writing endpoint that is public on purpose (resident reports, sign-in); the
+/// endpoint audit test accepts a write without a role only with this mark.</summary>
+public sealed record PublicWriteMetadata(string Reason);
+
+public static class GeoAuth
+{
+    /// <summary>One policy scheme in front of three: an X-Api-Key header → API key (devices, API
+    /// clients), Authorization: Bearer → bearer token, else the sign-in cookie (web UI).</summary>
+    public const string Scheme = "geo";
+    public const string ApiKeyScheme = "ApiKey";
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    public static IServiceCollection AddGeoAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        _ = configuration;
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie, bearer token or API key", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Headers.ContainsKey(ApiKeyHeader) ? ApiKeyScheme
+                : ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? BearerTokenDefaults.AuthenticationScheme
+                : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "geo.auth";
+                o.Cookie.HttpOnly = true;
+                // Strict: a cookie-authenticated write can only come from our own pages (no CSRF from other sites)
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                // an API answers 401/403, never a redirect to a login page it does not have
+                o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            })
+            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(8))
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(GeoPolicies.Staff, p => p.RequireRole(GeoRoles.Staff))
+            .AddPolicy(GeoPolicies.Dispatch, p => p.RequireRole(GeoRoles.Planner, GeoRoles.Admin))
+            .AddPolicy(GeoPolicies.Admin, p => p.RequireRole(GeoRoles.Admin))
+            .AddPolicy(GeoPolicies.Device, p => p.RequireRole(GeoRoles.Device))
+            .AddPolicy(GeoPolicies.SignedIn, p => p.RequireAuthenticatedUser());
+        return services;
+    }
+
+    /// <summary>A write anyone may call, with the reason on record.</summary>
+    public static TBuilder AllowAnonymousWrite<TBuilder>(this TBuilder builder, string reason) where TBuilder : IEndpointConventionBuilder =>
+        builder.AllowAnonymous().WithMetadata(new PublicWriteMetadata(reason));
+}

@@ -1,0 +1,86 @@
+using Geo.Core.Data;
+using Geo.Core.Domain;
+using Geo.Core.Spatial;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+
+namespace Geo.Core.Incidents;
+
+public sealed record IncidentReport(
+    string Category, double Lon, double Lat, string Description, IncidentSource Source,
+    string Actor, string ActorRole, long? ReporterUserId = null, string? ReporterContact = null, IncidentPhoto? Photo = null);
+
+/// <summary>A report rejected before anything was written: the field at fault and why.</summary>
+public sealed record IntakeError(string Field, string Reason);
+
+/// <summary>How a case enters the system, shared by the incidents API, Open311 and staff reports:
+/// validate, locate to community and grid cell, assign the cell's grid manager, set the deadline on
+/// the working-day calendar, write the case and its first audit event in one SaveChanges.</summary>
+public static class IncidentIntake
+{
+    public const int MaxDescription = 2000;
+
+    public static async Task<(Incident? Incident, IntakeError? Error)> ReportAsync(
+        GeoDbContext db, IncidentReport r, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var description = r.Description?.Trim() ?? "";
+        if (description.Length is 0 or > MaxDescription)
+            return (null, new("description", $"must be 1–{MaxDescription} characters"));
+        if (!double.IsFinite(r.Lon) || !double.IsFinite(r.Lat))
+            return (null, new("location", "lon and lat must be numbers"));
+
+        var category = await db.IncidentCategories.AsNoTracking().FirstOrDefaultAsync(c => c.Code == r.Category, ct);
+        if (category is null)
+        {
+            var known = await db.IncidentCategories.AsNoTracking().OrderBy(c => c.Code).Select(c => c.Code).ToListAsync(ct);
+            return (null, new("category", $"unknown category '{r.Category}'; expected one of {string.Join(", ", known)}"));
+        }
+
+        var p = GeoFactory.Point(r.Lon, r.Lat);
+        var located = await LocateAsync(db, p, ct);
+        if (located is null) return (null, new("location", $"({r.Lon}, {r.Lat}) is outside Tongzhou district (lon, lat in EPSG:4326)"));
+
+        var calendar = await LoadCalendarAsync(db, ct);
+        var incident = new Incident
+        {
+            CategoryCode = category.Code,
+            Status = IncidentStatus.Reported,
+            Description = description,
+            Geom = p,
+            CommunityId = located.CommunityId,
+            GridCellId = located.GridCellId,
+            Assignee = located.GridManager,
+            Source = r.Source,
+            ReporterUserId = r.ReporterUserId,
+            ReporterContact = r.ReporterContact,
+            ReportedAt = now,
+            UpdatedAt = now,
+            DeadlineAt = calendar.AddWorkingHours(now, category.TimeLimitHours),
+            Photo = r.Photo,
+            Events = [new IncidentEvent { Action = "report", ToStatus = IncidentStatus.Reported, Actor = r.Actor, ActorRole = r.ActorRole, At = now, Geom = p }],
+        };
+        db.Incidents.Add(incident);
+        await db.SaveChangesAsync(ct);
+        return (incident, null);
+    }
+
+    public sealed record Location(long? CommunityId, long? GridCellId, string? GridManager);
+
+    /// <summary>Null when the point is outside the district; a point inside it but in no grid cell is
+    /// accepted unassigned (the command centre dispatches it by hand).</summary>
+    public static async Task<Location?> LocateAsync(GeoDbContext db, Point p, CancellationToken ct)
+    {
+        if (!GeoFactory.DistrictExtent.Contains(p.Coordinate)) return null;
+        var hits = await db.Regions.AsNoTracking()
+            .Where(x => x.Level != RegionLevel.Subdistrict && x.Geom.Covers(p))
+            .Select(x => new { x.Id, x.Level, x.ParentId, x.GridManager })
+            .ToListAsync(ct);
+        if (!hits.Any(h => h.Level == RegionLevel.District)) return null;
+        var cell = hits.Where(h => h.Level == RegionLevel.GridCell).MinBy(h => h.Id);
+        var community = cell?.ParentId ?? hits.Where(h => h.Level == RegionLevel.Community).MinBy(h => h.Id)?.Id;
+        return new Location(community, cell?.Id, cell?.GridManager);
+    }
+
+    public static async Task<WorkingCalendar> LoadCalendarAsync(GeoDbContext db, CancellationToken ct) =>
+        new(await db.CalendarDays.AsNoTracking().ToListAsync(ct));
+}

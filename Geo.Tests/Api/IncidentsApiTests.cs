@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Geo.Core.Domain;
+using Geo.Tests.Infrastructure;
+
+namespace Geo.Tests.Api;
+
+public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<PostgisFixture>
+{
+    private static object Report(double lon, double lat, string category = "sanitation", string? photo = null) =>
+        new { category, lon, lat, description = "垃圾桶满溢 overflowing bin", photoBase64 = photo };
+
+    private static async Task<JsonElement> Json(HttpResponseMessage res) => await res.Content.ReadFromJsonAsync<JsonElement>();
+
+    private static async Task<HttpResponseMessage> ActAsync(HttpClient http, long id, string action, uint version, string? note = null) =>
+        await http.PostAsJsonAsync($"/api/incidents/{id}/transitions", new { action, version, note, lon = 116.6005, lat = 39.9005 });
+
+    [Fact]
+    public async Task Resident_report_is_located_to_cell_assigned_to_its_manager_and_audited()
+    {
+        var (community, cell) = await GridFixtures.CellAsync(db.DataSource, "IA", 116.60, 39.90, 0.01, "张网格");
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var res = await app.CreateClient().PostAsJsonAsync("/api/incidents", Report(116.605, 39.905, photo: GridFixtures.TinyPng));
+        Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+        var body = await Json(res);
+        Assert.Equal(cell, body.GetProperty("gridCellId").GetInt64());
+        Assert.Equal(community, body.GetProperty("communityId").GetInt64());
+        Assert.Equal("张网格", body.GetProperty("assignee").GetString());
+        Assert.Equal("reported", body.GetProperty("status").GetString());
+        Assert.Equal("resident", body.GetProperty("source").GetString());
+        Assert.True(body.GetProperty("deadlineAt").GetDateTimeOffset() > body.GetProperty("reportedAt").GetDateTimeOffset());
+
+        var manager = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "张网格");
+        var id = body.GetProperty("id").GetInt64();
+        var detail = await manager.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}");
+        Assert.Equal("report", detail.GetProperty("events")[0].GetProperty("action").GetString());
+        Assert.Equal("anonymous", detail.GetProperty("events")[0].GetProperty("actor").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync($"/api/incidents/{id}/photo")).StatusCode);
+        // another cell's manager does not see it
+        var stranger = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "李网格");
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/incidents/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_reports_get_a_clear_4xx_naming_the_field_and_write_nothing()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "IB", 116.70, 39.80, 0.01, "赵网格");
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var http = app.CreateClient();
+        var before = await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incidents");
+
+        async Task Expect(object body, HttpStatusCode status, string field)
+        {
+            var res = await http.PostAsJsonAsync("/api/incidents", body);
+            Assert.Equal(status, res.StatusCode);
+            Assert.Contains(field, await res.Content.ReadAsStringAsync());
+        }
+        await Expect(Report(121.47, 31.23), HttpStatusCode.BadRequest, "location");            // Shanghai
+        await Expect(Report(116.45, 39.50), HttpStatusCode.BadRequest, "outside Tongzhou");    // in the extent, in no district
+        await Expect(Report(116.705, 39.805, category: "ufo"), HttpStatusCode.BadRequest, "category");
+        await Expect(new { category = "sanitation", lon = 116.705, lat = 39.805, description = "" }, HttpStatusCode.BadRequest, "description");
+        await Expect(Report(116.705, 39.805, photo: Convert.ToBase64String(new byte[3 * 1024 * 1024])), HttpStatusCode.RequestEntityTooLarge, "photo");
+        await Expect(Report(116.705, 39.805, photo: Convert.ToBase64String("not an image"u8.ToArray())), HttpStatusCode.BadRequest, "photo");
+        Assert.Equal(before, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incidents"));
+    }
+
+    [Fact]
+    public async Task Workflow_runs_to_closed_with_every_step_audited_and_refuses_invalid_steps()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "IC", 116.62, 39.90, 0.01, "王网格");
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var planner = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
+        var manager = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "王网格");
+        var created = await Json(await planner.PostAsJsonAsync("/api/incidents", Report(116.625, 39.905, "road_damage")));
+        Assert.Equal("staff", created.GetProperty("source").GetString());
+        var id = created.GetProperty("id").GetInt64();
+        var version = created.GetProperty("version").GetUInt32();
+
+        // invalid: closing a freshly reported case → 409 naming the field; unknown action → 400; wrong role → 403
+        var invalid = await ActAsync(planner, id, "close", version);
+        Assert.Equal(HttpStatusCode.Conflict, invalid.StatusCode);
+        Assert.Equal("action", (await Json(invalid)).GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await ActAsync(planner, id, "teleport", version)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(manager, id, "register", version)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await planner.PostAsJsonAsync($"/api/incidents/{id}/transitions", new { action = "register" })).StatusCode);
+
+        foreach (var (who, action) in new[] { (planner, "register"), (planner, "dispatch"), (manager, "start"), (manager, "resolve"), (manager, "verify"), (planner, "close") })
+        {
+            var res = await ActAsync(who, id, action, version, note: $"{action} done");
+            Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+            version = (await Json(res)).GetProperty("version").GetUInt32();
+        }
+        var detail = await planner.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}");
+        Assert.Equal("closed", detail.GetProperty("incident").GetProperty("status").GetString());
+        var events = detail.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["report", "register", "dispatch", "start", "resolve", "verify", "close"], events.Select(e => e.GetProperty("action").GetString()));
+        Assert.All(events.Skip(1), e =>
+        {
+            Assert.False(string.IsNullOrEmpty(e.GetProperty("actor").GetString()));
+            Assert.Equal(116.6005, e.GetProperty("lon").GetDouble(), 6);
+            Assert.EndsWith("done", e.GetProperty("note").GetString());
+        });
+        Assert.Equal(["reopen"], detail.GetProperty("nextActions").EnumerateArray().Select(a => a.GetString()));
+        // a stale version is refused even when the step would be valid
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(planner, id, "reopen", version - 1)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_managers_acting_on_one_case_at_once_one_wins_the_other_gets_409()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "ID", 116.64, 39.90, 0.01, "陈网格");
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var a = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
+        var b = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
+        for (var round = 0; round < 5; round++)
+        {
+            var created = await Json(await a.PostAsJsonAsync("/api/incidents", Report(116.645, 39.905)));
+            var id = created.GetProperty("id").GetInt64();
+            var v = created.GetProperty("version").GetUInt32();
+            var results = await Task.WhenAll(ActAsync(a, id, "register", v), ActAsync(b, id, "reject", v));
+            Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
+            var loser = Assert.Single(results, r => r.StatusCode == HttpStatusCode.Conflict);
+            Assert.Equal("version", (await Json(loser)).GetProperty("field").GetString());
+            Assert.Equal(2, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incident_events WHERE incident_id = $1", id));
+        }
+    }
+}
