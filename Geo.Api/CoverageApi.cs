@@ -1,6 +1,7 @@
 using Geo.Core.Crs;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Geo.Api.Auth;
 using Geo.Core.Coverage;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
@@ -51,13 +52,17 @@ public static class CoverageApi
     {
         var g = app.MapGroup("/api/coverage").WithTags("Coverage");
         g.MapGet("/wifi", Wifi).WithSummary("Wi-Fi coverage of a region (code, or 'urban' for the 街道 urban area): area and residents, optional gap polygons");
-        g.MapGet("/cameras", Cameras).WithSummary("Camera field-of-view coverage of a region");
+        g.MapGet("/cameras", Cameras).WithSummary("Camera field-of-view coverage of a region (staff only: cameras are a sensitive layer)")
+            .RequireAuthorization(GeoPolicies.Staff);
         g.MapGet("/reach", Reach).WithSummary("Straight-line reach of a kind of terminal over a region's residents (60+ for kiosks)");
-        g.MapPost("/area", Area).WithSummary("Coverage of a drawn GeoJSON polygon by a kind");
+        g.MapPost("/area", Area).WithSummary("Coverage of a drawn GeoJSON polygon by a kind")
+            .AllowAnonymousWrite("read-only: the body carries the drawn polygon");
         g.MapGet("/counts", Counts).WithSummary("Per-community counts of a kind against the standard's rule");
         g.MapGet("/shelters", Shelters).WithSummary("Shelter capacity against residents within a threshold, deficit per community");
-        g.MapGet("/sensors", Sensors).WithSummary("Smoke and gas detectors per residential building, per grid cell");
-        g.MapPost("/suggest", Suggest).WithSummary("Greedy site suggestion maximising newly covered residents");
+        g.MapGet("/sensors", Sensors).WithSummary("Smoke and gas detectors per residential building, per grid cell (staff only)")
+            .RequireAuthorization(GeoPolicies.Staff);
+        g.MapPost("/suggest", Suggest).WithSummary("Greedy site suggestion maximising newly covered residents")
+            .AllowAnonymousWrite("read-only: the body carries the planning question; nothing is stored");
         return g;
     }
 

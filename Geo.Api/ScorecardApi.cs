@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json.Serialization;
+using Geo.Api.Auth;
 using Geo.Core.Scorecard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +26,48 @@ public static class ScorecardApi
         g.MapGet("/report", Report).WithSummary("Printable HTML report");
         g.MapGet("/{code}", One).WithSummary("One region's scorecard with every indicator");
         g.MapGet("/{code}/history", History).WithSummary("Dimension scores over time from the nightly snapshots");
+        g.MapPost("/records", AddRecord).WithSummary("Record an organisational indicator for a region, with evidence and date (admin)")
+            .RequireAuthorization(GeoPolicies.Admin);
+        g.MapPost("/surveys", AddSurvey).WithSummary("Enter a resident survey result (perception dimension) for a region (admin)")
+            .RequireAuthorization(GeoPolicies.Admin);
         return g;
+    }
+
+    public sealed record RecordBody(
+        [property: JsonPropertyName("indicator_id")] string? IndicatorId, [property: JsonPropertyName("region_code")] string? RegionCode,
+        [property: JsonPropertyName("passed")] bool? Passed, [property: JsonPropertyName("value")] double? Value,
+        [property: JsonPropertyName("evidence")] string? Evidence, [property: JsonPropertyName("recorded_on")] DateOnly? RecordedOn);
+
+    public sealed record SurveyBody(
+        [property: JsonPropertyName("region_code")] string? RegionCode, [property: JsonPropertyName("mean_rating")] double? MeanRating,
+        [property: JsonPropertyName("respondents")] int? Respondents, [property: JsonPropertyName("surveyed_on")] DateOnly? SurveyedOn);
+
+    private static async Task<Results<Created<object>, ValidationProblem>> AddRecord(RecordBody body, HttpContext http, NpgsqlDataSource db, ScorecardCache cache, CancellationToken ct)
+    {
+        if (Indicators.Find(body.IndicatorId ?? "") is not { } ind) return CoverageApi.Invalid("indicator_id", "one of the 32 indicator ids, e.g. 4.1");
+        if (ind.Source != IndicatorSource.Recorded) return CoverageApi.Invalid("indicator_id", $"{ind.Id} is computed from the platform's data, not recorded");
+        if (body.Passed is null) return CoverageApi.Invalid("passed", "true or false is required");
+        if (string.IsNullOrWhiteSpace(body.Evidence) || body.Evidence.Length > 4000) return CoverageApi.Invalid("evidence", "1–4000 characters describing the evidence");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var on = body.RecordedOn ?? today;
+        if (on > today) return CoverageApi.Invalid("recorded_on", "must not be in the future");
+        if (await ScorecardStore.RegionIdAsync(db, body.RegionCode ?? "", ct) is not { } region) return CoverageApi.Invalid("region_code", "no district, town or community with this code");
+        var id = await ScorecardStore.AddRecordAsync(db, ind.Id, region, body.Passed.Value, body.Value, body.Evidence.Trim(), on, http.User.Identity?.Name ?? "admin", ct);
+        cache.Invalidate();
+        return TypedResults.Created($"/api/scorecard/{body.RegionCode}", (object)new { id, indicator_id = ind.Id, region_code = body.RegionCode, recorded_on = on });
+    }
+
+    private static async Task<Results<Created<object>, ValidationProblem>> AddSurvey(SurveyBody body, HttpContext http, NpgsqlDataSource db, ScorecardCache cache, CancellationToken ct)
+    {
+        if (body.MeanRating is not (>= 1 and <= 5)) return CoverageApi.Invalid("mean_rating", "the mean rating on the 1–5 scale is required");
+        if (body.Respondents is not (> 0 and <= 10_000_000)) return CoverageApi.Invalid("respondents", "a positive number of respondents is required");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var on = body.SurveyedOn ?? today;
+        if (on > today) return CoverageApi.Invalid("surveyed_on", "must not be in the future");
+        if (await ScorecardStore.RegionIdAsync(db, body.RegionCode ?? "", ct) is not { } region) return CoverageApi.Invalid("region_code", "no district, town or community with this code");
+        var id = await ScorecardStore.AddSurveyAsync(db, region, body.MeanRating.Value, body.Respondents.Value, on, http.User.Identity?.Name ?? "admin", ct);
+        cache.Invalidate();
+        return TypedResults.Created($"/api/scorecard/{body.RegionCode}", (object)new { id, region_code = body.RegionCode, surveyed_on = on });
     }
 
     private static async Task<Results<Ok<object>, ValidationProblem>> Table(string? level, string? parent, bool? refresh, ScorecardCache cache, CancellationToken ct)

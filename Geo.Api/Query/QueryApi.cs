@@ -1,3 +1,4 @@
+using Geo.Api.Auth;
 using Geo.Api.Http;
 using Geo.Api.Ogc;
 using Geo.Core.Domain;
@@ -37,6 +38,7 @@ public static partial class QueryApi
             .Produces(StatusCodes.Status200OK, contentType: Links.GeoJson);
         g.MapGet("/locate", Locate).WithSummary("District, subdistrict, community and grid cell at a point");
         g.MapPost("/query/within", Within).WithSummary("Assets inside a GeoJSON polygon or a region, with counts by kind and status")
+            .AllowAnonymousWrite("read-only: the body carries the query polygon")
             .Accepts<WithinRequest>("application/json");
         g.MapGet("/export/{collectionId}", Export).WithSummary("A whole collection (filters as for OGC items) as GeoJSON or CSV");
         return g;

@@ -105,3 +105,34 @@ public sealed class ScorecardTests(PostgisFixture db) : IClassFixture<PostgisFix
         Assert.Contains(field, body);
     }
 }
+
+public sealed class ScorecardWriteTests(PostgisFixture db) : IClassFixture<PostgisFixture>
+{
+    [Fact]
+    public async Task Only_admins_record_indicators_and_surveys_and_the_scorecard_reflects_them()
+    {
+        await RegionFixtures.AddSquareHierarchyAsync(db.DataSource, "R1", 116.66, 39.80, 0.01);
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var record = new StringContent("""{"indicator_id":"4.3","region_code":"R1-C","passed":true,"evidence":"社区书记兼任智慧社区负责人（任命文件 2026-5）","recorded_on":"2026-05-01"}""",
+            System.Text.Encoding.UTF8, "application/json");
+
+        var anonymous = await app.CreateClient().PostAsync("/api/scorecard/records", record);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var planner = await GridFixtures.ClientAsync(app, db, "planner");
+        Assert.Equal(HttpStatusCode.Forbidden, (await planner.PostAsync("/api/scorecard/records", record)).StatusCode);
+
+        var admin = await GridFixtures.ClientAsync(app, db, "admin");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/scorecard/records", record)).StatusCode);
+        var computed = new StringContent("""{"indicator_id":"1.2.1","region_code":"R1-C","passed":true,"evidence":"x"}""", System.Text.Encoding.UTF8, "application/json");
+        var rejected = await admin.PostAsync("/api/scorecard/records", computed);
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Contains("indicator_id", await rejected.Content.ReadAsStringAsync());
+        var survey = new StringContent("""{"region_code":"R1-C","mean_rating":3.0,"respondents":40}""", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/scorecard/surveys", survey)).StatusCode);
+
+        using var doc = JsonDocument.Parse(await admin.GetStringAsync("/api/scorecard/R1-C"));
+        var ind = doc.RootElement.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("id").GetString() == "4.3");
+        Assert.True(ind.GetProperty("passed").GetBoolean());
+        Assert.Equal(50.0, doc.RootElement.GetProperty("dimensions").GetProperty("perception").GetDouble());
+    }
+}
