@@ -10,10 +10,15 @@ public static class GeoCli
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.WriteLine("usage: Geo.Ingest migrate | ingest FILE --kind K [--crs C] [--source S] | generate [--seed N] [--scale S] | load-base");
+            Console.WriteLine($"usage: Geo.Ingest migrate | ingest FILE --kind K [--crs C] [--source S] | {GenerateCommands.Usage}");
             return args.Length == 0 ? 2 : 0;
         }
         var cs = GeoDb.ConnectionStringFromEnvironment();
+        if (args[0] == "generate")
+        {
+            // with --out no database is needed at all
+            return await GenerateCommands.GenerateAsync(() => GeoDb.CreateDataSource(cs), args[1..]);
+        }
         await using var dataSource = GeoDb.CreateDataSource(cs);
         switch (args[0])
         {
@@ -24,6 +29,8 @@ public static class GeoCli
                 }
                 Console.WriteLine("migrations applied");
                 return 0;
+            case "load-base":
+                return await GenerateCommands.LoadBaseAsync(dataSource, args[1..]);
             default:
                 await Console.Error.WriteLineAsync($"unknown command '{args[0]}'");
                 return 2;
