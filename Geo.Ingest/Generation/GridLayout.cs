@@ -46,6 +46,24 @@ internal static class GridLayout
         return (cells, ofCommunity);
     }
 
+    /// <summary>Length of the piece's edges lying on the grid line x = <paramref name="at"/> (or y = at). Clipping
+    /// copies the square's corner values exactly, so equality finds them; this is the edge shared with the
+    /// neighbour across that line, since the community continues on both sides of it.</summary>
+    private static double LengthOnLine(Geometry piece, double at, bool vertical)
+    {
+        var length = 0.0;
+        foreach (var ring in Enumerable.Range(0, piece.NumGeometries).Select(n => (Polygon)piece.GetGeometryN(n)).SelectMany(p => p.InteriorRings.Prepend(p.ExteriorRing)))
+        {
+            var cs = ring.Coordinates;
+            for (var m = 1; m < cs.Length; m++)
+            {
+                if (vertical && cs[m].X == at && cs[m - 1].X == at) length += Math.Abs(cs[m].Y - cs[m - 1].Y);
+                if (!vertical && cs[m].Y == at && cs[m - 1].Y == at) length += Math.Abs(cs[m].X - cs[m - 1].X);
+            }
+        }
+        return length;
+    }
+
     private static string ShortName(string name) => new RealCommunity("", name, "", "").ShortName;
 
     /// <summary>The community cut by the lattice, north-west first (row by row), slivers merged away.</summary>
@@ -86,12 +104,14 @@ internal static class GridLayout
             var (i, j) = keys[k];
             var best = -1;
             var bestShared = 0.0;
-            foreach (var nk in new[] { (i, j + 1), (i - 1, j), (i + 1, j), (i, j - 1) })
+            foreach (var (ni, nj) in new[] { (i, j + 1), (i - 1, j), (i + 1, j), (i, j - 1) })
             {
-                if (!byKey.TryGetValue(nk, out var n)) continue;
+                if (!byKey.TryGetValue((ni, nj), out var n)) continue;
                 var r = Root(n);
                 if (r == k) continue;
-                var shared = geoms[k].Boundary.Intersection(geoms[r].Boundary).Length;
+                var shared = ni != i
+                    ? LengthOnLine(geoms[k], OriginLon + Math.Max(i, ni) * dLon, vertical: true)
+                    : LengthOnLine(geoms[k], OriginLat + Math.Max(j, nj) * dLat, vertical: false);
                 if (shared > bestShared * (1 + 1e-9)) { best = r; bestShared = shared; }
             }
             if (best < 0) continue;

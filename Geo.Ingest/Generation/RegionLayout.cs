@@ -1,5 +1,6 @@
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
+using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Triangulate;
 
@@ -40,10 +41,11 @@ internal static class RegionLayout
         foreach (var (group, area, jitter) in new[] { (streets, core, 0.006), (towns, rest, 0.012) })
         {
             var rng = Prng.For(seed, "subdistrict-sites", group[0].Code);
+            var locator = new IndexedPointInAreaLocator(area);
             var sites = group.Select(s =>
             {
                 var (lon, lat) = Anchors.TryGetValue(s.Code, out var a) ? a : (area.InteriorPoint.X, area.InteriorPoint.Y);
-                return Inside(area, lon + rng.Range(-jitter, jitter), lat + rng.Range(-jitter, jitter), rng);
+                return Inside(locator, lon + rng.Range(-jitter, jitter), lat + rng.Range(-jitter, jitter), rng);
             }).ToList();
             var cells = Voronoi(sites, area);
             for (var i = 0; i < group.Count; i++) geoms[group[i].Code] = cells[i];
@@ -88,9 +90,10 @@ internal static class RegionLayout
         if (n == 1) return [area];
         var sites = new List<Coordinate>();
         var env = area.EnvelopeInternal;
+        var locator = new IndexedPointInAreaLocator(area);
         while (sites.Count < n)
         {
-            var c = Inside(area, rng.Range(env.MinX, env.MaxX), rng.Range(env.MinY, env.MaxY), rng);
+            var c = Inside(locator, rng.Range(env.MinX, env.MaxX), rng.Range(env.MinY, env.MaxY), rng);
             if (!sites.Contains(c)) sites.Add(c);
         }
         for (var iteration = 0; iteration < (urban ? 3 : 2); iteration++)
@@ -99,7 +102,7 @@ internal static class RegionLayout
             for (var i = 0; i < n; i++)
             {
                 var centroid = cells[i].Centroid;
-                var p = area.Contains(centroid) ? centroid.Coordinate : cells[i].InteriorPoint.Coordinate;
+                var p = locator.Locate(centroid.Coordinate) == Location.Interior ? centroid.Coordinate : cells[i].InteriorPoint.Coordinate;
                 sites[i] = new Coordinate(p.X, p.Y);
             }
         }
@@ -149,12 +152,12 @@ internal static class RegionLayout
     }
 
     /// <summary>(lon, lat) when it lies inside <paramref name="area"/>, else a seeded point nearby that does.</summary>
-    private static Coordinate Inside(Geometry area, double lon, double lat, Prng rng)
+    private static Coordinate Inside(IPointOnGeometryLocator area, double lon, double lat, Prng rng)
     {
         for (var radius = 0.0; ; radius += 0.002)
         {
             var c = new Coordinate(lon + rng.Range(-radius, radius), lat + rng.Range(-radius, radius));
-            if (area.Contains(GeoFactory.Wgs84.CreatePoint(c))) return c;
+            if (area.Locate(c) == Location.Interior) return c;
         }
     }
 }
