@@ -93,7 +93,8 @@ internal static class RegionLayout
         var locator = new IndexedPointInAreaLocator(area);
         while (sites.Count < n)
         {
-            var c = Inside(locator, rng.Range(env.MinX, env.MaxX), rng.Range(env.MinY, env.MaxY), rng);
+            var c = new Coordinate(rng.Range(env.MinX, env.MaxX), rng.Range(env.MinY, env.MaxY));
+            if (locator.Locate(c) != Location.Interior) continue;
             if (!sites.Contains(c)) sites.Add(c);
         }
         for (var iteration = 0; iteration < (urban ? 3 : 2); iteration++)
@@ -154,10 +155,13 @@ internal static class RegionLayout
     /// <summary>(lon, lat) when it lies inside <paramref name="area"/>, else a seeded point nearby that does.</summary>
     private static Coordinate Inside(IPointOnGeometryLocator area, double lon, double lat, Prng rng)
     {
-        for (var radius = 0.0; ; radius += 0.002)
+        // widen the search slowly, and never beyond a few kilometres: a wider box would only lower the odds
+        for (var attempt = 0; attempt < 100_000; attempt++)
         {
+            var radius = Math.Min(0.05, 0.0005 * attempt);
             var c = new Coordinate(lon + rng.Range(-radius, radius), lat + rng.Range(-radius, radius));
             if (area.Locate(c) == Location.Interior) return c;
         }
+        throw new InvalidOperationException($"no point inside the area near ({lon}, {lat})");
     }
 }
