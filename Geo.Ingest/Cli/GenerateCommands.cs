@@ -12,9 +12,10 @@ internal static class GenerateCommands
 {
     public const string Usage = "generate [--seed N] [--scale S] [--out DIR [--format geojson|csv] [--kind K]] | load-base [--seed N] [--scale S]";
 
-    public static async Task<int> LoadBaseAsync(NpgsqlDataSource ds, string[] args)
+    public static async Task<int> LoadBaseAsync(Func<NpgsqlDataSource> dataSource, string[] args)
     {
         if (!TryParse(args, allowFiles: false, out var o, out var error)) return Fail(error);
+        await using var ds = dataSource();
         var sw = Stopwatch.StartNew();
         var real = RealLayers.Load(RealLayers.FindDataDirectory());
         await BaseLoader.LoadAsync(ds, real, o.Seed, o.Scale, Console.Out);

@@ -1,5 +1,6 @@
 using Geo.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Geo.Ingest.Cli;
 
@@ -14,10 +15,15 @@ public static class GeoCli
             return args.Length == 0 ? 2 : 0;
         }
         var cs = GeoDb.ConnectionStringFromEnvironment();
-        if (args[0] == "generate")
+        if (args[0] is "generate" or "load-base")
         {
-            // with --out no database is needed at all
-            return await GenerateCommands.GenerateAsync(() => GeoDb.CreateDataSource(cs), args[1..]);
+            // a million-row COPY on a busy machine can outlast the 30 s default timeout of one write;
+            // the data source is created lazily because generate --out needs no database at all
+            var bulk = new NpgsqlConnectionStringBuilder(cs) { CommandTimeout = 0 }.ConnectionString;
+            NpgsqlDataSource Bulk() => GeoDb.CreateDataSource(bulk);
+            return args[0] == "generate"
+                ? await GenerateCommands.GenerateAsync(Bulk, args[1..])
+                : await GenerateCommands.LoadBaseAsync(Bulk, args[1..]);
         }
         await using var dataSource = GeoDb.CreateDataSource(cs);
         switch (args[0])
@@ -29,8 +35,6 @@ public static class GeoCli
                 }
                 Console.WriteLine("migrations applied");
                 return 0;
-            case "load-base":
-                return await GenerateCommands.LoadBaseAsync(dataSource, args[1..]);
             default:
                 await Console.Error.WriteLineAsync($"unknown command '{args[0]}'");
                 return 2;
