@@ -267,6 +267,7 @@ case "${1:-}" in
   psql) shift; cmd_psql "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   ingest|generate|migrate|load-base) cmd_cli "$@" ;;
+  tiles) cmd_cli "$@" ;;
   -h|--help|help) usage ;;
   "") usage; exit 2 ;;
   *) usage; die "unknown command '$1'" ;;

@@ -24,6 +24,8 @@ public static class GeoCli
                 }
                 Console.WriteLine("migrations applied");
                 return 0;
+            case "tiles":
+                return await TilesCommand.RunAsync(dataSource, args[1..]);
             default:
                 await Console.Error.WriteLineAsync($"unknown command '{args[0]}'");
                 return 2;
