@@ -1,2 +1,13 @@
-Console.Error.WriteLine("usage: Geo.Bench NAME (benchmarks arrive with their issues)");
-return 2;
+using Geo.Bench;
+
+return args.FirstOrDefault() switch
+{
+    "tiles" => await TilesBench.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Geo.Bench tiles [--count N] [--seconds S] [--concurrency C]");
+    return 2;
+}
