@@ -20,7 +20,7 @@ public sealed class TileLayers
 
     private static readonly Dictionary<string, string> AssetFields = new()
     {
-        ["id"] = "Number", ["kind"] = "String", ["name"] = "String (z13+)", ["status"] = "String", ["synthetic"] = "Boolean",
+        ["id"] = "Number", ["kind"] = "String", ["name"] = "String (z15+)", ["status"] = "String", ["synthetic"] = "Boolean",
     };
 
     private static readonly Dictionary<string, string> RegionFields = new()

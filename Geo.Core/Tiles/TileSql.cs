@@ -21,18 +21,20 @@ public static class TileSql
     public const int GridCellLabelMinZoom = 16;
 
     /// <summary>Names are dropped below this zoom: thousands of unique strings would dominate the tile.</summary>
-    public const int AssetNameMinZoom = 13;
+    public const int AssetNameMinZoom = 15;
 
-    /// <summary>Keep one asset in N (by id) at zoom z, so a tile holds about as many points at z10 as
-    /// at z15 (a tile covers 4x the area per zoom step down). 1 = every asset.</summary>
+    /// <summary>Keep one asset in N (by id) at zoom z: a tile covers 4x the area per zoom step down, so
+    /// 4x thinning per step keeps the points per tile about constant (the z16 density) at every zoom.
+    /// 1 = every asset. Ids are assigned in load order, not by place, so "id % N" is a spatially even sample.</summary>
     public static int ThinningModulus(int z) => z switch
     {
-        >= 15 => 1,
-        14 => 4,
-        13 => 16,
-        12 => 64,
-        11 => 256,
-        _ => 1024,
+        >= 16 => 1,
+        15 => 4,
+        14 => 16,
+        13 => 64,
+        12 => 256,
+        11 => 1024,
+        _ => 4096,
     };
 
     private const string Envelope = "ST_TileEnvelope($1, $2, $3)";

@@ -129,7 +129,8 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Low_zooms_thin_common_kinds_but_keep_every_rare_one()
     {
-        // 600 kiosks and 3 shelters in one z16 tile; at z10 the kiosks thin to 1 in 1024 ids, the shelters stay
+        // 600 kiosks and 3 shelters in one z16 tile; at z10 the kiosks thin to 1 in 4096 ids, shelters to 1 in 64;
+        // from z13 every shelter is drawn
         var t = Column(4);
         var rnd = new Random(7);
         var kiosks = Enumerable.Range(0, 600).Select(i => { var p = Inside(t, 0.05 + 0.9 * rnd.NextDouble(), 0.05 + 0.9 * rnd.NextDouble()); return AssetFixtures.Point(AssetKind.Kiosk, $"K{i}", p.Lon, p.Lat); });
@@ -145,12 +146,15 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
             var m = TileSql.ThinningModulus(z);
             await using var cmd = db.DataSource.CreateCommand("""
                 SELECT count(*) FROM assets WHERE geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)
-                  AND (id % $4 = 0 OR kind = 'shelter') AND kind NOT IN ('camera', 'sensor')
+                  AND (id % $4 = 0 OR (kind = 'shelter' AND id % $5 = 0)) AND kind NOT IN ('camera', 'sensor')
                 """);
-            cmd.Parameters.AddWithValue(tz.Z); cmd.Parameters.AddWithValue(tz.X); cmd.Parameters.AddWithValue(tz.Y); cmd.Parameters.AddWithValue((long)m);
+            cmd.Parameters.AddWithValue(tz.Z); cmd.Parameters.AddWithValue(tz.X); cmd.Parameters.AddWithValue(tz.Y);
+            cmd.Parameters.AddWithValue((long)m); cmd.Parameters.AddWithValue((long)Math.Max(1, m / 64));
             var expected = (long)(await cmd.ExecuteScalarAsync())!;
             Assert.True(expected == got, $"z{z}: tile has {got}, database {expected}");
             if (z == 16) Assert.Equal(603, got);
+            var rare = Features(await http.GetByteArrayAsync($"/tiles/shelter/{tz}.pbf"), tz, "shelter").Count;
+            if (z >= 13) Assert.Equal(3, rare);
         }
     }
 

@@ -7,6 +7,7 @@ using Geo.Web.Components.Map;
 using Geo.Web.Localization;
 using Geo.Web.Map;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Geo.Tests.Web;
@@ -22,6 +23,7 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         Services.AddSingleton(lang);
         Services.AddSingleton(new TileLayers(exposeSensitive: false));
         Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         return lang;
     }
 
@@ -68,6 +70,7 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         var module = JSInterop.SetupModule(Module);
         module.SetupVoid("create", _ => true).SetVoidResult();
         module.SetupVoid("setAssets", _ => true).SetVoidResult();
+        module.SetupVoid("setPlaceNames", _ => true).SetVoidResult();
         module.SetupVoid("dispose", _ => true).SetVoidResult();
 
         var cut = Render<LeafletMap>(p => p.Add(x => x.VisibleKinds, new[] { AssetKind.Shop, AssetKind.Camera }));

@@ -1,5 +1,6 @@
 using Geo.Core.Data;
 using Geo.Core.Domain;
+using Geo.Core.Tiles;
 using Microsoft.EntityFrameworkCore;
 
 namespace Geo.Web.Map;
@@ -9,6 +10,7 @@ public sealed record KindCount(string Kind, long Count, bool AnySynthetic);
 public sealed record PlaceRow(string Level, string Code, string Name, string? GridManager, int Population, bool Synthetic);
 public sealed record SearchRow(string Type, long Id, string Code, string Name, double MinLon, double MinLat, double MaxLon, double MaxLat);
 public sealed record NearbyRow(long Id, string Name, string Kind, double Lon, double Lat, double DistanceM);
+public sealed record PlaceName(long Id, string Level, string Name, double Lon, double Lat, bool Synthetic);
 public sealed record AssetRow(long Id, string Name, string Kind, string Status, bool Synthetic, string Attributes, string? Community, string? GridCell, double Lon, double Lat);
 
 /// <summary>What the map components read. SQL through EF's FormattableString API: every interpolated
@@ -77,6 +79,23 @@ public static class MapQueries
             ORDER BY a.geom <-> p.g
             LIMIT {limit}
             """).ToListAsync(ct);
+
+    /// <summary>Region names to print on the map at this zoom: the same levels the basemap tiles' "labels"
+    /// layer carries (VectorGrid draws geometry, not text, so the names come this way).</summary>
+    public static Task<List<PlaceName>> PlaceNamesAsync(GeoDbContext db, double minLon, double minLat, double maxLon, double maxLat, int zoom, CancellationToken ct = default)
+    {
+        var levels = new List<string>();
+        if (zoom is >= TileSql.SubdistrictLabelMinZoom and < TileSql.CommunityLabelMinZoom + 1) levels.Add("subdistrict");
+        if (zoom >= TileSql.CommunityLabelMinZoom) levels.Add("community");
+        if (zoom >= TileSql.GridCellLabelMinZoom) levels.Add("grid_cell");
+        var arr = levels.ToArray();
+        return db.Database.SqlQuery<PlaceName>($"""
+            SELECT id AS "Id", level AS "Level", name AS "Name", ST_X(p) AS "Lon", ST_Y(p) AS "Lat", synthetic AS "Synthetic"
+            FROM (SELECT id, level, name, synthetic, ST_PointOnSurface(geom) AS p FROM regions
+                  WHERE geom && ST_MakeEnvelope({minLon}, {minLat}, {maxLon}, {maxLat}, 4326) AND level = ANY({arr})
+                  ORDER BY id LIMIT 400) s
+            """).ToListAsync(ct);
+    }
 
     public static string[] Codes(IEnumerable<AssetKind> kinds) => kinds.Select(k => k.Code()).ToArray();
 }

@@ -10,13 +10,23 @@ public static class TileTriggers
 {
     public const string Channel = "geo_tiles";
 
-    public static readonly int[] ThinningModuli = [4, 16, 64, 256, 1024];
+    public static readonly int[] ThinningModuli = [4, 16, 64, 256, 1024, 4096];
 
-    /// <summary>Kinds too rare and too important to thin: every one is drawn at every zoom.</summary>
-    public const string NeverThinnedKinds = "'service_station', 'vegetable_garden', 'shelter', 'civil_defence'";
+    /// <summary>Kinds that are rare and matter to residents (where is the shelter?): thinned 64 times less
+    /// than the rest, so every one is drawn from z13 on, yet a data set with thousands of them still
+    /// cannot swell a z10 tile.</summary>
+    public const string RareKinds = "'service_station', 'vegetable_garden', 'shelter', 'civil_defence'";
 
-    public static string ThinningPredicate(int modulus, string alias = "") =>
-        $"({alias}id % {modulus} = 0 OR {alias}kind IN ({NeverThinnedKinds}))";
+    public const int RareKindAdvantage = 64;
+
+    /// <summary>Keep an asset at thinning modulus m: one in m by id, one in m/64 of the rare kinds.</summary>
+    public static string ThinningPredicate(int modulus, string alias = "")
+    {
+        var rare = modulus / RareKindAdvantage;
+        return rare <= 1
+            ? $"({alias}id % {modulus} = 0 OR {alias}kind IN ({RareKinds}))"
+            : $"({alias}id % {modulus} = 0 OR ({alias}kind IN ({RareKinds}) AND {alias}id % {rare} = 0))";
+    }
 
     public static string Create
     {

@@ -15,11 +15,15 @@ export function create(element, dotnet, options) {
         markers: new Map(), mode: 'locate', measure: null, nearby: null, density: null, lastClick: null };
     maps.set(element, state);
 
+    if (options.onlineBasemap) {
+        L.tileLayer(options.onlineBasemap, { attribution: options.onlineAttribution, maxZoom: 19 }).addTo(map);
+    }
+    state.names = L.layerGroup().addTo(map);
     L.vectorGrid.protobuf(options.baseUrl + '/tiles/basemap/{z}/{x}/{y}.pbf', {
         rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 19,
         attribution: options.attribution,
         vectorTileLayerStyles: {
-            district: { color: '#5b4a3a', weight: 2.5, fill: true, fillColor: '#f7f3ea', fillOpacity: 1 },
+            district: { color: '#5b4a3a', weight: 2.5, fill: true, fillColor: '#f7f3ea', fillOpacity: options.onlineBasemap ? 0 : 1 },
             subdistricts: { color: '#8a7a66', weight: 1.5, fill: false },
             communities: (p) => ({ color: '#b3a58f', weight: 1, dashArray: p.synthetic ? '4 3' : null, fill: false }),
             grid_cells: { color: '#c9bfae', weight: 0.6, dashArray: '2 3', fill: false },
@@ -83,6 +87,19 @@ function setDensity(s, dense) {
     } else if (!dense && s.density) {
         s.map.removeLayer(s.density);
         s.density = null;
+    }
+}
+
+/// names: [{id, level, name, lon, lat, synthetic}] printed as non-interactive labels.
+export function setPlaceNames(element, names) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.names.clearLayers();
+    for (const n of names) {
+        const el = document.createElement('span');
+        el.textContent = n.name;
+        const icon = s.L.divIcon({ className: `place-name level-${n.level}${n.synthetic ? ' synthetic' : ''}`, html: el, iconSize: null });
+        s.L.marker(toLatLng(n.lon, n.lat), { icon, interactive: false, keyboard: false }).addTo(s.names);
     }
 }
 
