@@ -40,6 +40,7 @@ public sealed class Browser : IAsyncLifetime
         while (d is not null && !File.Exists(Path.Combine(d.FullName, "Geo.sln"))) d = d.Parent;
         var dir = Path.Combine(d?.FullName ?? Path.GetTempPath(), "TestResults", "screenshots");
         Directory.CreateDirectory(dir);
+        await page.WaitForTimeoutAsync(400); // let Leaflet's popup fade-in finish
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), Timeout = TimeoutMs });
     }
 
