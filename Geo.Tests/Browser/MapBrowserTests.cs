@@ -106,10 +106,12 @@ public sealed class MapBrowserTests(MapAppFixture f) : IClassFixture<MapAppFixtu
 
         var map = (await page.Locator(".leaflet-host").BoundingBoxAsync())!;
         await page.GetByTestId("measure").ClickAsync();
+        await Expect(page.Locator(".leaflet-host.measuring")).ToHaveCountAsync(1); // the mode reaches JS over the circuit
         await page.Mouse.ClickAsync(map.X + map.Width / 2 - 100, map.Y + map.Height / 2 + 100);
         await page.Mouse.ClickAsync(map.X + map.Width / 2 + 100, map.Y + map.Height / 2 + 100);
         await Expect(page.Locator(".measure-tooltip")).ToContainTextAsync("距离");
         await page.GetByTestId("measure").ClickAsync();
+        await Expect(page.Locator(".leaflet-host.measuring")).ToHaveCountAsync(0);
 
         await page.GetByTestId("near-me").ClickAsync(); // no geolocation permission: the last clicked point
         await Expect(page.GetByTestId("nearby")).ToContainTextAsync("测试避难场所");
