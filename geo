@@ -9,7 +9,7 @@ PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 GEO_PG_PORT="${GEO_PG_PORT:-55432}"
 GEO_PORT="${GEO_PORT:-5080}"
 APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting)
-TEST_PACKAGES=(gdal-bin chromium python3-shapely python3-pyproj)
+TEST_PACKAGES=(gdal-bin chromium fonts-wqy-microhei python3-shapely python3-pyproj)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\033[1m[geo]\033[0m %s\n' "$*" >&2; }
@@ -270,7 +270,7 @@ case "${1:-}" in
   stop) shift; cmd_stop ;;
   psql) shift; cmd_psql "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  ingest|generate|migrate|load-base|network) cmd_cli "$@" ;;
+  ingest|generate|migrate|load-base|network|tiles) cmd_cli "$@" ;;
   -h|--help|help) usage ;;
   "") usage; exit 2 ;;
   *) usage; die "unknown command '$1'" ;;

@@ -3,8 +3,9 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>
 {
     ["ingest"] = Geo.Bench.Ingest.IngestBench.RunAsync,
     ["api"] = Geo.Bench.ApiBench.RunAsync,
-    ["coverage"] = _ => Geo.Bench.CoverageBench.RunAsync(),
+    ["tiles"] = Geo.Bench.TilesBench.RunAsync,
     ["isochrone"] = Geo.Bench.IsochroneBench.RunAsync,
+    ["coverage"] = _ => Geo.Bench.CoverageBench.RunAsync(),
     ["dispatch"] = Geo.Bench.Dispatch.DispatchBench.RunAsync,
 };
 

@@ -5,6 +5,7 @@ using Geo.Api.Query;
 using Geo.Core.Data;
 using Geo.Ingest.Accounts;
 using Geo.Ingest.Jobs;
+using Geo.Web.Components;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,8 +14,10 @@ builder.Services.AddProblemDetails();
 // OGC API Features requires an OpenAPI 3.0 definition (conformance class oas30); GDAL and QGIS read it
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
 builder.Services.AddGeoAuth(builder.Configuration);
+builder.Services.AddGeoTiles(builder.Configuration);
 builder.Services.AddSingleton<ScorecardCache>();
 builder.AddGeoJobs();
+builder.AddGeoMap();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -27,6 +30,7 @@ app.MapHealthApi();
 app.MapAuthApi();
 app.MapOgcFeaturesApi(openApiPath: "/openapi/v1.json", docsPath: "/scalar");
 app.MapQueryApi();
+app.MapTilesApi();
 app.MapCoverageApi();
 app.MapScorecardApi();
 app.MapWalkingApi();
@@ -34,6 +38,7 @@ app.MapIncidentsApi();
 app.MapSensorsApi();
 app.MapWarningsApi();
 app.MapOpen311Api();
+app.MapGeoMap();
 await app.Services.BootstrapAdminAsync(builder.Configuration);
 app.Run();
 

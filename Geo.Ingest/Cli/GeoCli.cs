@@ -39,6 +39,8 @@ public static class GeoCli
             case "ingest":
                 return await IngestCommand.RunAsync(dataSource, args[1..]);
             case "users": return await UsersCli.RunAsync(args, dataSource);
+            case "tiles":
+                return await TilesCommand.RunAsync(dataSource, args[1..]);
             default:
                 await Console.Error.WriteLineAsync($"unknown command '{args[0]}'");
                 return 2;

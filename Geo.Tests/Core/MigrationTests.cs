@@ -23,6 +23,7 @@ public sealed class MigrationTests(PostgisFixture db) : IClassFixture<PostgisFix
         await using var cmd = ds.CreateCommand("""
             SELECT count(*) FROM pg_indexes
             WHERE tablename IN ('assets', 'regions') AND indexdef ILIKE '%USING gist%'
+              AND indexdef NOT ILIKE '% WHERE %' -- the partial tile-thinning indexes are counted in TileThinningIndexTests
             """);
         Assert.Equal(2L, await cmd.ExecuteScalarAsync());
     }

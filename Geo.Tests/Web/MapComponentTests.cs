@@ -1,0 +1,92 @@
+using Bunit;
+using Geo.Core.Data;
+using Geo.Core.Domain;
+using Geo.Core.Tiles;
+using Geo.Tests.Infrastructure;
+using Geo.Web.Components.Map;
+using Geo.Web.Localization;
+using Geo.Web.Map;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Geo.Tests.Web;
+
+/// <summary>bUnit: the components without a browser; the JS module is bUnit's mock, the database is real.</summary>
+public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassFixture<PostgisFixture>
+{
+    private const string Module = "./Components/Map/LeafletMap.razor.js";
+
+    private UiLanguage Setup()
+    {
+        var lang = new UiLanguage();
+        Services.AddSingleton(lang);
+        Services.AddSingleton(new TileLayers(exposeSensitive: false));
+        Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        return lang;
+    }
+
+    [Fact]
+    public void Layer_panel_lists_kinds_with_colours_and_counts_and_reports_toggles()
+    {
+        var lang = Setup();
+        AssetKind? toggled = null;
+        var kinds = new[] { AssetKind.WifiHotspot, AssetKind.Shelter };
+        var cut = Render<LayerPanel>(p => p
+            .Add(x => x.Kinds, kinds)
+            .Add(x => x.Counts, new Dictionary<string, long> { ["wifi_hotspot"] = 1234 })
+            .Add(x => x.Visible, new[] { AssetKind.WifiHotspot })
+            .Add(x => x.SensitiveHidden, true)
+            .Add(x => x.OnToggle, k => toggled = k));
+
+        var rows = cut.FindAll("li.layer");
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("无线热点", cut.Find("li[data-kind=wifi_hotspot] .name").TextContent);
+        Assert.Equal("1,234", cut.Find("li[data-kind=wifi_hotspot] .count").TextContent);
+        Assert.Equal("0", cut.Find("li[data-kind=shelter] .count").TextContent);
+        Assert.Contains(KindStyles.Colour(AssetKind.Shelter), cut.Find("li[data-kind=shelter] .swatch").GetAttribute("style"));
+        Assert.True(cut.Find("input[data-kind=wifi_hotspot]").HasAttribute("checked"));
+        Assert.False(cut.Find("input[data-kind=shelter]").HasAttribute("checked"));
+        Assert.Contains("摄像头与传感器", cut.Find(".legend").TextContent);
+
+        cut.Find("input[data-kind=shelter]").Change(true);
+        Assert.Equal(AssetKind.Shelter, toggled);
+
+        lang.Set(Lang.En);
+        cut.WaitForAssertion(() => Assert.Equal("Emergency shelter", cut.Find("li[data-kind=shelter] .name").TextContent));
+    }
+
+    [Fact]
+    public async Task Leaflet_map_creates_the_map_through_its_module_and_sends_the_assets_in_view()
+    {
+        Setup();
+        await using (var ctx = db.CreateContext())
+        {
+            ctx.AddRange(AssetFixtures.Point(AssetKind.Shop, "便利店", 116.70, 39.90), AssetFixtures.Point(AssetKind.Camera, "摄像头", 116.7001, 39.9001),
+                AssetFixtures.Point(AssetKind.Shop, "框外的店", 116.80, 39.95));
+            await ctx.SaveChangesAsync();
+        }
+        var module = JSInterop.SetupModule(Module);
+        module.SetupVoid("create", _ => true).SetVoidResult();
+        module.SetupVoid("setAssets", _ => true).SetVoidResult();
+        module.SetupVoid("setPlaceNames", _ => true).SetVoidResult();
+        module.SetupVoid("dispose", _ => true).SetVoidResult();
+
+        var cut = Render<LeafletMap>(p => p.Add(x => x.VisibleKinds, new[] { AssetKind.Shop, AssetKind.Camera }));
+        var create = module.VerifyInvoke("create");
+        Assert.Equal(3, create.Arguments.Count); // host element, .NET callbacks, options
+
+        await cut.InvokeAsync(() => cut.Instance.OnViewChanged(116.69, 39.89, 116.71, 39.91, 15));
+        var set = module.VerifyInvoke("setAssets");
+        var points = Assert.IsAssignableFrom<IEnumerable<AssetPoint>>(set.Arguments[1]).ToList();
+        var only = Assert.Single(points); // the camera is hidden from anonymous users, the other shop is outside
+        Assert.Equal("shop", only.Kind);
+        Assert.Equal(116.70, only.Lon, 6);
+        Assert.Equal(39.90, only.Lat, 6);
+        Assert.Equal(false, set.Arguments[2]);
+
+        await DisposeComponentsAsync();
+        module.VerifyInvoke("dispose");
+    }
+}

@@ -1,0 +1,24 @@
+using Geo.Web.Localization;
+
+namespace Geo.Web.Components;
+
+/// <summary>The Blazor map UI in two calls, so Program.cs stays a table of contents.</summary>
+public static class GeoMapSetup
+{
+    public static WebApplicationBuilder AddGeoMap(this WebApplicationBuilder builder)
+    {
+        // serve collocated JS and wwwroot/lib from the build output in every environment (tests run as "Testing")
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddScoped<UiLanguage>();
+        return builder;
+    }
+
+    public static WebApplication MapGeoMap(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,235 @@
+// The one place that talks to Leaflet. .NET speaks lon/lat; Leaflet wants [lat, lng]: the swap happens
+// here and only here (toLatLng / fromLatLng). Leaflet and its plugins are classic scripts (global L);
+// this module defines nothing on window.
+const maps = new Map(); // host element -> state
+
+const toLatLng = (lon, lat) => [lat, lon];
+const fromLatLng = (ll) => [ll.lng, ll.lat];
+
+export function create(element, dotnet, options) {
+    const L = globalThis.L;
+    const map = L.map(element, { minZoom: 8, maxZoom: 19, zoomControl: true })
+        .setView(toLatLng(options.center[0], options.center[1]), options.zoom);
+    map.attributionControl.setPrefix(false);
+    const state = { L, map, dotnet, options, labels: options.labels, visible: new Set(options.visibleKinds),
+        markers: new Map(), mode: 'locate', measure: null, nearby: null, density: null, lastClick: null };
+    maps.set(element, state);
+
+    if (options.onlineBasemap) {
+        L.tileLayer(options.onlineBasemap, { attribution: options.onlineAttribution, maxZoom: 19 }).addTo(map);
+    }
+    state.names = L.layerGroup().addTo(map);
+    L.vectorGrid.protobuf(options.baseUrl + '/tiles/basemap/{z}/{x}/{y}.pbf', {
+        rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 19,
+        attribution: options.attribution,
+        vectorTileLayerStyles: {
+            district: { color: '#5b4a3a', weight: 2.5, fill: true, fillColor: '#f7f3ea', fillOpacity: options.onlineBasemap ? 0 : 1 },
+            subdistricts: { color: '#8a7a66', weight: 1.5, fill: false },
+            communities: (p) => ({ color: '#b3a58f', weight: 1, dashArray: p.synthetic ? '4 3' : null, fill: false }),
+            grid_cells: { color: '#c9bfae', weight: 0.6, dashArray: '2 3', fill: false },
+            labels: () => [],
+        },
+    }).addTo(map).on('load', () => element.classList.add('basemap-loaded'));
+
+    state.cluster = L.markerClusterGroup({ disableClusteringAtZoom: 17, chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45 });
+    map.addLayer(state.cluster);
+
+    map.on('moveend', () => notifyView(state));
+    map.on('click', (e) => onMapClick(state, e.latlng));
+    notifyView(state);
+}
+
+function notifyView(state) {
+    const b = state.map.getBounds();
+    state.dotnet.invokeMethodAsync('OnViewChanged', b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), state.map.getZoom());
+}
+
+/// points: [{id, kind, lon, lat, synthetic, status}]; dense: too many in view, draw thinned vector tiles instead.
+export function setAssets(element, points, dense) {
+    const s = maps.get(element);
+    if (!s) return;
+    setDensity(s, dense);
+    const keep = new Set(points.map(p => p.id));
+    const gone = [];
+    for (const [id, m] of s.markers) if (!keep.has(id)) { gone.push(m); s.markers.delete(id); }
+    s.cluster.removeLayers(gone);
+    const added = [];
+    for (const p of points) {
+        if (s.markers.has(p.id)) continue;
+        const m = markerFor(s, p);
+        s.markers.set(p.id, m);
+        added.push(m);
+    }
+    s.cluster.addLayers(added);
+}
+
+function markerFor(s, p) {
+    const colour = s.options.colours[p.kind] || '#333';
+    const icon = s.L.divIcon({
+        className: `geo-marker kind-${p.kind}${p.synthetic ? ' synthetic' : ''}${p.status !== 'online' ? ' not-online' : ''}`,
+        html: `<span data-id="${Number(p.id)}" style="background:${colour}"></span>`, iconSize: [16, 16],
+    });
+    const m = s.L.marker(toLatLng(p.lon, p.lat), { icon, keyboard: false });
+    m.on('click', () => openAsset(s, p.id, m.getLatLng()));
+    return m;
+}
+
+function setDensity(s, dense) {
+    if (dense && !s.density) {
+        s.density = s.L.vectorGrid.protobuf(s.options.baseUrl + '/tiles/assets/{z}/{x}/{y}.pbf', {
+            rendererFactory: s.L.canvas.tile, interactive: false, maxNativeZoom: 19,
+            vectorTileLayerStyles: {
+                assets: (p) => s.visible.has(p.kind)
+                    ? { radius: 3, fill: true, fillColor: s.options.colours[p.kind], fillOpacity: 0.85, stroke: !!p.synthetic, color: '#fff', weight: 0.5 }
+                    : [],
+            },
+        }).addTo(s.map);
+    } else if (!dense && s.density) {
+        s.map.removeLayer(s.density);
+        s.density = null;
+    }
+}
+
+/// names: [{id, level, name, lon, lat, synthetic}] printed as non-interactive labels.
+export function setPlaceNames(element, names) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.names.clearLayers();
+    for (const n of names) {
+        const el = document.createElement('span');
+        el.textContent = n.name;
+        const icon = s.L.divIcon({ className: `place-name level-${n.level}${n.synthetic ? ' synthetic' : ''}`, html: el, iconSize: null });
+        s.L.marker(toLatLng(n.lon, n.lat), { icon, interactive: false, keyboard: false }).addTo(s.names);
+    }
+}
+
+export function setVisibleKinds(element, kinds) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.visible = new Set(kinds);
+    if (s.density) s.density.redraw();
+}
+
+export function setLabels(element, labels) {
+    const s = maps.get(element);
+    if (s) s.labels = labels;
+}
+
+async function openAsset(s, id, latlng) {
+    const a = await s.dotnet.invokeMethodAsync('GetAssetPopup', id);
+    if (!a) return;
+    const el = document.createElement('div');
+    el.className = 'geo-popup asset-popup';
+    el.dataset.assetId = a.id;
+    add(el, 'h3', a.name);
+    const kind = add(el, 'div', a.kindName);
+    kind.className = 'popup-kind';
+    kind.style.borderLeftColor = s.options.colours[a.kind] || '#333';
+    if (a.synthetic) add(el, 'div', a.syntheticLabel).className = 'synthetic-badge';
+    table(el, a.rows);
+    s.L.popup({ maxWidth: 280 }).setLatLng(latlng).setContent(el).openOn(s.map);
+}
+
+async function onMapClick(s, latlng) {
+    const [lon, lat] = fromLatLng(latlng);
+    s.lastClick = [lon, lat];
+    if (s.mode === 'measure') return addMeasurePoint(s, latlng);
+    const r = await s.dotnet.invokeMethodAsync('OnMapClicked', lon, lat);
+    const el = document.createElement('div');
+    el.className = 'geo-popup locate-popup';
+    add(el, 'h3', r.title);
+    if (r.synthetic) add(el, 'div', r.syntheticLabel).className = 'synthetic-badge';
+    table(el, r.rows);
+    s.L.popup({ maxWidth: 280 }).setLatLng(latlng).setContent(el).openOn(s.map);
+}
+
+function add(parent, tag, text) {
+    const e = document.createElement(tag);
+    e.textContent = text;
+    parent.appendChild(e);
+    return e;
+}
+
+function table(parent, rows) {
+    const t = document.createElement('table');
+    for (const r of rows) {
+        const tr = document.createElement('tr');
+        add(tr, 'th', r.label);
+        add(tr, 'td', r.value);
+        t.appendChild(tr);
+    }
+    parent.appendChild(t);
+}
+
+export function setMode(element, mode) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.mode = mode;
+    element.classList.toggle('measuring', mode === 'measure');
+    if (mode === 'measure') {
+        s.map.closePopup();
+        if (s.measure) s.map.removeLayer(s.measure.layer);
+        s.measure = { points: [], layer: s.L.layerGroup().addTo(s.map) };
+    }
+}
+
+function addMeasurePoint(s, latlng) {
+    const m = s.measure;
+    m.points.push(latlng);
+    s.L.circleMarker(latlng, { radius: 4, color: '#c0392b' }).addTo(m.layer);
+    if (m.points.length < 2) return;
+    let metres = 0;
+    for (let i = 1; i < m.points.length; i++) metres += s.map.distance(m.points[i - 1], m.points[i]);
+    if (m.line) m.layer.removeLayer(m.line);
+    m.line = s.L.polyline(m.points, { color: '#c0392b', weight: 3 }).addTo(m.layer);
+    const text = metres >= 1000 ? `${(metres / 1000).toFixed(2)} km` : `${Math.round(metres)} ${s.labels.metres}`;
+    m.line.bindTooltip(`${s.labels.distance}: ${text}`, { permanent: true, className: 'measure-tooltip' }).openTooltip(latlng);
+}
+
+export function clearOverlays(element) {
+    const s = maps.get(element);
+    if (!s) return;
+    if (s.measure) { s.map.removeLayer(s.measure.layer); s.measure = null; }
+    if (s.nearby) { s.map.removeLayer(s.nearby); s.nearby = null; }
+}
+
+/// Resolves to [lon, lat]: the browser's position, else the last clicked point, else the map centre.
+export function userPosition(element) {
+    const s = maps.get(element);
+    const fallback = () => s.lastClick || fromLatLng(s.map.getCenter());
+    return new Promise((resolve) => {
+        if (!navigator.geolocation || s.lastClick) { resolve(fallback()); return; }
+        navigator.geolocation.getCurrentPosition(
+            (p) => resolve([p.coords.longitude, p.coords.latitude]),
+            () => resolve(fallback()), { timeout: 4000, maximumAge: 60000 });
+    });
+}
+
+export function showNearby(element, lon, lat, metres, items) {
+    const s = maps.get(element);
+    if (!s) return;
+    if (s.nearby) s.map.removeLayer(s.nearby);
+    s.nearby = s.L.layerGroup([s.L.circle(toLatLng(lon, lat), { radius: metres, color: '#2c7fb8', weight: 1, fillOpacity: 0.05 }),
+        s.L.circleMarker(toLatLng(lon, lat), { radius: 6, color: '#2c7fb8', fillOpacity: 1 })]).addTo(s.map);
+    const b = s.L.latLngBounds(items.map(i => toLatLng(i.lon, i.lat)).concat([toLatLng(lon, lat)]));
+    s.map.fitBounds(b.pad(0.2), { maxZoom: 17 });
+}
+
+export function fitBounds(element, minLon, minLat, maxLon, maxLat) {
+    const s = maps.get(element);
+    if (s) s.map.fitBounds([toLatLng(minLon, minLat), toLatLng(maxLon, maxLat)], { maxZoom: 18 });
+}
+
+export function showAsset(element, id, lon, lat) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.map.setView(toLatLng(lon, lat), Math.max(s.map.getZoom(), 17));
+    openAsset(s, id, s.L.latLng(toLatLng(lon, lat)));
+}
+
+export function dispose(element) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.map.remove();
+    maps.delete(element);
+}

@@ -1,0 +1,101 @@
+using Geo.Core.Data;
+using Geo.Core.Domain;
+using Geo.Core.Tiles;
+using Microsoft.EntityFrameworkCore;
+
+namespace Geo.Web.Map;
+
+public sealed record AssetPoint(long Id, string Kind, double Lon, double Lat, bool Synthetic, string Status);
+public sealed record KindCount(string Kind, long Count, bool AnySynthetic);
+public sealed record PlaceRow(string Level, string Code, string Name, string? GridManager, int Population, bool Synthetic);
+public sealed record SearchRow(string Type, long Id, string Code, string Name, double MinLon, double MinLat, double MaxLon, double MaxLat);
+public sealed record NearbyRow(long Id, string Name, string Kind, double Lon, double Lat, double DistanceM);
+public sealed record PlaceName(long Id, string Level, string Name, double Lon, double Lat, bool Synthetic);
+public sealed record AssetRow(long Id, string Name, string Kind, string Status, bool Synthetic, string Attributes, string? Community, string? GridCell, double Lon, double Lat);
+
+/// <summary>What the map components read. SQL through EF's FormattableString API: every interpolated
+/// value becomes a parameter. Lon/lat order throughout; only the JS module swaps for Leaflet.</summary>
+public static class MapQueries
+{
+    public static Task<List<KindCount>> CountsAsync(GeoDbContext db, CancellationToken ct = default) =>
+        db.Database.SqlQuery<KindCount>($"""
+            SELECT kind AS "Kind", count(*) AS "Count", bool_or(synthetic) AS "AnySynthetic" FROM assets GROUP BY kind
+            """).ToListAsync(ct);
+
+    /// <summary>Up to <paramref name="cap"/> + 1 assets of <paramref name="kinds"/> in the box (the extra row says "more").</summary>
+    public static Task<List<AssetPoint>> InViewAsync(GeoDbContext db, double minLon, double minLat, double maxLon, double maxLat, string[] kinds, int cap, CancellationToken ct = default) =>
+        db.Database.SqlQuery<AssetPoint>($"""
+            SELECT id AS "Id", kind AS "Kind", ST_X(p) AS "Lon", ST_Y(p) AS "Lat", synthetic AS "Synthetic", status AS "Status"
+            FROM (SELECT id, kind, synthetic, status,
+                         CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS p
+                  FROM assets
+                  WHERE geom && ST_MakeEnvelope({minLon}, {minLat}, {maxLon}, {maxLat}, 4326) AND kind = ANY({kinds})
+                  LIMIT {cap + 1}) s
+            """).ToListAsync(ct);
+
+    public static async Task<AssetRow?> AssetAsync(GeoDbContext db, long id, CancellationToken ct = default) =>
+        (await db.Database.SqlQuery<AssetRow>($"""
+            SELECT a.id AS "Id", a.name AS "Name", a.kind AS "Kind", a.status AS "Status", a.synthetic AS "Synthetic",
+                   a.attributes::text AS "Attributes", c.name AS "Community", g.name AS "GridCell",
+                   ST_X(ST_PointOnSurface(a.geom)) AS "Lon", ST_Y(ST_PointOnSurface(a.geom)) AS "Lat"
+            FROM assets a LEFT JOIN regions c ON c.id = a.community_id LEFT JOIN regions g ON g.id = a.grid_cell_id
+            WHERE a.id = {id}
+            """).ToListAsync(ct)).SingleOrDefault();
+
+    /// <summary>The subdistrict, community and grid cell containing a point. (Issue 4 asks for /api/locate,
+    /// built in parallel by another engineer; the map reads the regions table directly until it lands.)</summary>
+    public static Task<List<PlaceRow>> LocateAsync(GeoDbContext db, double lon, double lat, CancellationToken ct = default) =>
+        db.Database.SqlQuery<PlaceRow>($"""
+            SELECT level AS "Level", code AS "Code", name AS "Name", grid_manager AS "GridManager", population AS "Population", synthetic AS "Synthetic"
+            FROM regions
+            WHERE level <> 'district' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326))
+            ORDER BY CASE level WHEN 'subdistrict' THEN 1 WHEN 'community' THEN 2 ELSE 3 END, id
+            """).ToListAsync(ct);
+
+    /// <summary>Regions by name or code prefix, assets by name; <paramref name="kinds"/> are the kinds the user may see.</summary>
+    public static Task<List<SearchRow>> SearchAsync(GeoDbContext db, string q, string[] kinds, CancellationToken ct = default)
+    {
+        var like = "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        var prefix = q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        return db.Database.SqlQuery<SearchRow>($"""
+            (SELECT level AS "Type", id AS "Id", code AS "Code", name AS "Name",
+                    ST_XMin(geom) AS "MinLon", ST_YMin(geom) AS "MinLat", ST_XMax(geom) AS "MaxLon", ST_YMax(geom) AS "MaxLat"
+             FROM regions WHERE name ILIKE {like} OR code LIKE {prefix}
+             ORDER BY CASE level WHEN 'community' THEN 1 WHEN 'grid_cell' THEN 2 WHEN 'subdistrict' THEN 3 ELSE 4 END, length(name), id LIMIT 8)
+            UNION ALL
+            (SELECT 'asset', id, kind, name, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
+             FROM assets WHERE name ILIKE {like} AND kind = ANY({kinds}) ORDER BY length(name), id LIMIT 8)
+            """).ToListAsync(ct);
+    }
+
+    /// <summary>The nearest visible assets within <paramref name="metres"/> (KNN order, geography distance).</summary>
+    public static Task<List<NearbyRow>> NearbyAsync(GeoDbContext db, double lon, double lat, string[] kinds, double metres, int limit, CancellationToken ct = default) =>
+        db.Database.SqlQuery<NearbyRow>($"""
+            WITH p AS (SELECT ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326) AS g)
+            SELECT a.id AS "Id", a.name AS "Name", a.kind AS "Kind", ST_X(ST_PointOnSurface(a.geom)) AS "Lon", ST_Y(ST_PointOnSurface(a.geom)) AS "Lat",
+                   ST_Distance(a.geom::geography, p.g::geography) AS "DistanceM"
+            FROM assets a, p
+            WHERE a.kind = ANY({kinds}) AND ST_DWithin(a.geom::geography, p.g::geography, {metres})
+            ORDER BY a.geom <-> p.g
+            LIMIT {limit}
+            """).ToListAsync(ct);
+
+    /// <summary>Region names to print on the map at this zoom: the same levels the basemap tiles' "labels"
+    /// layer carries (VectorGrid draws geometry, not text, so the names come this way).</summary>
+    public static Task<List<PlaceName>> PlaceNamesAsync(GeoDbContext db, double minLon, double minLat, double maxLon, double maxLat, int zoom, CancellationToken ct = default)
+    {
+        var levels = new List<string>();
+        if (zoom is >= TileSql.SubdistrictLabelMinZoom and < TileSql.CommunityLabelMinZoom + 1) levels.Add("subdistrict");
+        if (zoom >= TileSql.CommunityLabelMinZoom) levels.Add("community");
+        if (zoom >= TileSql.GridCellLabelMinZoom) levels.Add("grid_cell");
+        var arr = levels.ToArray();
+        return db.Database.SqlQuery<PlaceName>($"""
+            SELECT id AS "Id", level AS "Level", name AS "Name", ST_X(p) AS "Lon", ST_Y(p) AS "Lat", synthetic AS "Synthetic"
+            FROM (SELECT id, level, name, synthetic, ST_PointOnSurface(geom) AS p FROM regions
+                  WHERE geom && ST_MakeEnvelope({minLon}, {minLat}, {maxLon}, {maxLat}, 4326) AND level = ANY({arr})
+                  ORDER BY id LIMIT 400) s
+            """).ToListAsync(ct);
+    }
+
+    public static string[] Codes(IEnumerable<AssetKind> kinds) => kinds.Select(k => k.Code()).ToArray();
+}
