@@ -24,7 +24,7 @@ internal static class CoverageBench
         await Durability.PrintAsync(db);
 
         // the urban core: the 11 街道 when the base layers are loaded, else a 12 × 11.8 km block of the old town
-        var area = await UrbanAreaAsync(db) ?? (Polygon)GeoFactory.Wgs84.ToGeometry(new Envelope(116.60, 116.74, 39.85, 39.956));
+        var area = await UrbanAreaAsync(db) ?? GeoFactory.Wgs84.ToGeometry(new Envelope(116.60, 116.74, 39.85, 39.956));
         var areaKm2 = GeoMetric.AreaSquareMetres(area) / 1e6;
         Console.WriteLine($"area: {areaKm2:F1} km², {Hotspots:N0} hotspots of 50–150 m (seed 42)");
         await SeedAsync(db, area);
@@ -58,13 +58,12 @@ internal static class CoverageBench
         return 0;
     }
 
-    private static async Task<Polygon?> UrbanAreaAsync(NpgsqlDataSource db)
+    private static async Task<Geometry?> UrbanAreaAsync(NpgsqlDataSource db)
     {
         await using var run = GeoDb.CreateDataSource(GeoDb.ConnectionStringFromEnvironment());
         try
         {
-            var r = await CoverageInputs.ResolveRegionAsync(run, CoverageInputs.UrbanArea, default);
-            return r?.Wgs84 is MultiPolygon { NumGeometries: 1 } mp ? (Polygon)mp.GetGeometryN(0) : r?.Wgs84 as Polygon;
+            return (await CoverageInputs.ResolveRegionAsync(run, CoverageInputs.UrbanArea, default))?.Wgs84;
         }
         catch (NpgsqlException) { return null; }
     }
