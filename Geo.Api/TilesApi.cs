@@ -1,3 +1,4 @@
+using Geo.Api.Auth;
 using Geo.Api.Tiles;
 using Geo.Core.Tiles;
 using Microsoft.AspNetCore.Builder;
@@ -36,15 +37,16 @@ public static class TilesApi
         var group = app.MapGroup("/tiles").WithTags("Tiles");
         group.MapMethods("/{layer}/{z:int}/{x:int}/{y:int}.pbf", [HttpMethods.Get, HttpMethods.Head], GetTileAsync);
         group.MapGet("/{layer}.json", (string layer, HttpRequest req, TileService tiles) =>
-            tiles.Layers.Find(layer) is { } l ? Results.Json(TileJson.For(l, BaseUrl(req))) : Results.NotFound());
-        group.MapGet("/", (HttpRequest req, TileService tiles) => Results.Ok(tiles.Layers.All.Select(l =>
+            tiles.Layers.FindFor(layer, GeoClaims.IsStaff(req.HttpContext.User)) is { } l ? Results.Json(TileJson.For(l, BaseUrl(req))) : Results.NotFound());
+        group.MapGet("/", (HttpRequest req, TileService tiles) => Results.Ok(tiles.Layers.VisibleTo(GeoClaims.IsStaff(req.HttpContext.User)).Select(l =>
             new { id = l.Id, name_zh = l.TitleZh, name_en = l.TitleEn, tilejson = $"{BaseUrl(req)}/tiles/{l.Id}.json" })));
         return group;
     }
 
     private static async Task<IResult> GetTileAsync(string layer, int z, int x, int y, HttpContext http, TileService tiles, TileOptions options, CancellationToken ct)
     {
-        if (tiles.Layers.Find(layer) is not { } l) return Results.NotFound();
+        // camera and sensor layers exist only for staff: to anyone else they are indistinguishable from unknown ones
+        if (tiles.Layers.FindFor(layer, GeoClaims.IsStaff(http.User)) is not { } l) return Results.NotFound();
         if (!TileAddress.IsValid(z, x, y))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["tile"] = [$"{z}/{x}/{y} is not a tile: need 0 <= z <= {TileAddress.MaxZoom} and 0 <= x, y < 2^z"] });

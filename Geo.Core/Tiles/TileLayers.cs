@@ -46,7 +46,8 @@ public sealed class TileLayers
             new(AllAssets, "全部设施", "All assets", TileSource.Assets, null, 0, TileAddress.MaxZoom,
                 [new(AllAssets, 0, TileAddress.MaxZoom, AssetFields)]),
         };
-        foreach (var kind in AssetKinds.All.Where(k => exposeSensitive || !AssetKinds.IsSensitive(k)))
+        // sensitive kinds have layers too; who may fetch them is decided per request (staff only, unless exposed)
+        foreach (var kind in AssetKinds.All)
         {
             layers.Add(new(kind.Code(), kind.NameZh(), kind.NameEn(), TileSource.Assets, kind, 0, TileAddress.MaxZoom,
                 [new(kind.Code(), 0, TileAddress.MaxZoom, AssetFields)]));
@@ -60,6 +61,14 @@ public sealed class TileLayers
     public IReadOnlyList<TileLayer> All { get; }
 
     public TileLayer? Find(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>The layers a caller may see: everything for <paramref name="canSeeSensitive"/>, else all but
+    /// the camera and sensor layers (unless the deployment exposes them).</summary>
+    public IEnumerable<TileLayer> VisibleTo(bool canSeeSensitive) =>
+        All.Where(l => canSeeSensitive || ExposeSensitive || l.Kind is not { } k || !AssetKinds.IsSensitive(k));
+
+    public TileLayer? FindFor(string id, bool canSeeSensitive) =>
+        Find(id) is { } l && (canSeeSensitive || ExposeSensitive || l.Kind is not { } k || !AssetKinds.IsSensitive(k)) ? l : null;
 
     /// <summary>Asset kinds never drawn in the composite layer.</summary>
     public IReadOnlyList<AssetKind> HiddenKinds =>

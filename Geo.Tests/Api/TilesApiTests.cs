@@ -207,3 +207,21 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
         Assert.False(low.ContainsKey("communities"));
     }
 }
+
+public sealed class SensitiveTileLayerTests(PostgisFixture db) : IClassFixture<PostgisFixture>
+{
+    [Fact]
+    public async Task Camera_tiles_are_served_to_staff_and_hidden_from_everyone_else()
+    {
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var anonymous = app.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync("/tiles/camera/14/13501/6208.pbf")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync("/tiles/camera.json")).StatusCode);
+        Assert.DoesNotContain("\"camera\"", await anonymous.GetStringAsync("/tiles"));
+
+        var manager = await GridFixtures.ClientAsync(app, db, "grid_manager", "测试网格员");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await manager.GetAsync("/tiles/camera/14/13501/6208.pbf")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await manager.GetAsync("/tiles/camera.json")).StatusCode);
+        Assert.Contains("\"camera\"", await manager.GetStringAsync("/tiles"));
+    }
+}
