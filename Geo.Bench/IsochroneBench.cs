@@ -109,7 +109,7 @@ internal static class IsochroneBench
             var t0 = Stopwatch.GetTimestamp();
             var origin = graph.SnapPoint(lon + 0.0003, lat + 0.0002)!.Value;
             using var reach = graph.Run(graph.Seeds(origin), CutoffM);
-            foreach (var m in new[] { 5, 10, 15 }) builder.Build(reach, origin, m, m * 75.0);
+            builder.BuildBands(reach, origin, [(5, 375.0), (10, 750.0), (15, 1125.0)]);
             await ServiceReach.FindAsync(ds, reach, origin, CutoffM, 75.0, null, CancellationToken.None);
             full.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         }
