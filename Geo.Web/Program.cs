@@ -12,7 +12,13 @@ builder.Services.AddProblemDetails();
 // OGC API Features requires an OpenAPI 3.0 definition (conformance class oas30); GDAL and QGIS read it
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
 builder.Services.AddSingleton<ScorecardCache>();
-builder.Services.AddQuartz(ScorecardSnapshotJob.Register);
+// one walking graph per process, shared by the walking endpoints and the life-circle job
+builder.Services.AddSingleton<Geo.Core.Walking.WalkingGraphProvider>();
+builder.Services.AddQuartz(q =>
+{
+    ScorecardSnapshotJob.Register(q);
+    LifeCircleJob.Register(q);
+});
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
 var app = builder.Build();
@@ -26,6 +32,7 @@ app.MapQueryApi();
 app.MapCoverageApi();
 app.MapScorecardApi();
 app.MapWalkingApi();
+app.MapLifeCircleApi();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
