@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using Geo.Core.Coverage;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
-using Geo.Core.Walking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,14 +12,13 @@ using Microsoft.AspNetCore.Routing;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Geo.Api;
 
 /// <summary>Coverage for planners: Wi-Fi and camera coverage of an area and of its residents, reach of
 /// service terminals, shelters' capacity, sensors per building, and greedy site suggestions.</summary>
-public static class CoverageApi
+public static partial class CoverageApi
 {
     /// <summary>Kinds whose reach is a straight-line radius around each asset (walking reach arrives with the network).</summary>
     private static readonly Dictionary<string, (double DefaultRadiusM, bool Elderly)> ReachKinds = new()
@@ -91,51 +89,6 @@ public static class CoverageApi
         if (q.Mode == "walk") return await WalkReach(q, rule.Elderly, code, db, sp, config, ct);
         var res = await new CoverageEngine(db).DisksAsync(code, q.Kind, q.OnlineOnly ?? false, null, q.RadiusM ?? rule.DefaultRadiusM, false, ct);
         return res is null ? UnknownRegion(code) : TypedResults.Ok(Shape(res, rule.Elderly ? "residents_60" : "residents"));
-    }
-
-    /// <summary>Walking-time reach when the walking graph is available; otherwise the straight-line radius the
-    /// same time covers at the same pace, saying so in distance_basis.</summary>
-    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> WalkReach(ReachQuery q, bool elderly, string code,
-        NpgsqlDataSource db, IServiceProvider sp, IConfiguration config, CancellationToken ct)
-    {
-        var minutes = q.Minutes ?? 15;
-        if (minutes is <= 0 or > 30 || double.IsNaN(minutes)) return Invalid("minutes", "must be in (0, 30]");
-        var profile = q.Profile ?? (elderly ? "elderly" : "adult");
-        if (profile is not ("adult" or "elderly")) return Invalid("profile", "adult or elderly");
-        var speed = config.GetValue($"Walking:Profiles:{profile}", profile == "elderly" ? 3.0 : 4.5);
-        WalkingGraph? graph = null;
-        if (sp.GetService<WalkingGraphProvider>() is { } graphs)
-        {
-            try
-            {
-                graph = await graphs.GetAsync(ct);
-            }
-            catch (NpgsqlException)
-            {
-                graph = null; // fall back to straight lines below
-            }
-        }
-        if (graph is { EdgeCount: > 0 })
-        {
-            var walk = await WalkingCoverage.ReachAsync(db, graph, code, q.Kind!, q.OnlineOnly ?? false, minutes, speed, ct);
-            return walk is null ? UnknownRegion(code) : TypedResults.Ok<object>(new
-            {
-                distance_basis = "walking network", profile, result = new
-                {
-                    region = walk.Region, kind = walk.Kind, assets = walk.Assets, minutes = walk.Minutes, speed_kmh = walk.SpeedKmh, cutoff_m = walk.CutoffM,
-                    residents = walk.Residents, residents_covered = walk.ResidentsCovered, resident_share = walk.ResidentShare,
-                    residents_60 = walk.Residents60, residents_60_covered = walk.Residents60Covered, residents_60_share = walk.Residents60Share,
-                    buildings_off_network = walk.BuildingsOffNetwork, elapsed_ms = walk.ElapsedMs,
-                },
-            });
-        }
-        var radius = minutes * speed * 1000 / 60;
-        var res = await new CoverageEngine(db).DisksAsync(code, q.Kind!, q.OnlineOnly ?? false, null, radius, false, ct);
-        return res is null ? UnknownRegion(code) : TypedResults.Ok<object>(new
-        {
-            distance_basis = "straight line (no walking network loaded)", profile, radius_m = Math.Round(radius, 1),
-            result = Shape(res, elderly ? "residents_60" : "residents"),
-        });
     }
 
     private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Area(AreaBody body, NpgsqlDataSource db, CancellationToken ct)

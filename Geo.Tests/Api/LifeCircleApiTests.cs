@@ -56,6 +56,12 @@ public sealed class LifeCircleApiTests(PostgisFixture db) : IClassFixture<Postgi
         Assert.True(second.Id > first.Id);
         Assert.Equal(6, second.Services);
 
+        // scorecard 2.1.1 takes the walking basis once a run exists: six elements reach at least half the residents
+        var card = await new Geo.Core.Scorecard.ScorecardEngine(db.DataSource).ComputeAsync();
+        var lifeCircle = Assert.Single(card.Communities, c => c.Code == "LC-C").Indicators.Single(i => i.Id == "2.1.1");
+        Assert.Equal(Math.Round(6 / 7.0, 4), lifeCircle.Value);
+        Assert.Contains("walking network", lifeCircle.Evidence);
+
         await using var app = new GeoWebFactory(db.ConnectionString);
         using var http = app.CreateClient();
         var community = JsonDocument.Parse(await http.GetStringAsync("/api/lifecircle?level=community")).RootElement;
