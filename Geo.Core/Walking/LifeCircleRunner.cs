@@ -46,8 +46,9 @@ public static class LifeCircleRunner
             if (await r.ReadAsync(ct)) (lastAssets, lastNetwork) = (r.GetString(0), r.GetString(1));
         }
         if (!force && assets == lastAssets && network == lastNetwork) return null;
-        // the process-wide graph is reloaded only when the network itself changed
-        var graph = lastNetwork is not null && network != lastNetwork ? await graphs.RefreshAsync(ct: ct) : await graphs.GetAsync(ct);
+        // the process-wide graph is reloaded only when the network changed since the last run (and before the
+        // first run, when a graph loaded at start-up may predate a network imported since)
+        var graph = network != lastNetwork ? await graphs.RefreshAsync(ct: ct) : await graphs.GetAsync(ct);
         if (graph.EdgeCount == 0) return null;
         return await RunAsync(ds, graph, trigger, assets, network, ct);
     }
