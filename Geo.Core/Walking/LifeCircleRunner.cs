@@ -15,6 +15,9 @@ public static class LifeCircleRunner
 {
     public const double AdultMetresPerMinute = 4.5 * 1000 / 60;
 
+    /// <summary>Runs kept (with their results); older ones are deleted when a new run is stored.</summary>
+    public const int KeepRuns = 200;
+
     private static readonly string[] InputKinds = [.. ServiceReach.ServiceKinds, "residential_building"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -98,6 +101,12 @@ public static class LifeCircleRunner
                 await w.WriteAsync(JsonSerializer.Serialize(r.Gaps, Json), NpgsqlDbType.Jsonb, ct);
             }
             await w.CompleteAsync(ct);
+        }
+        // history for trends, bounded: runs happen at most every few minutes when data keeps changing
+        await using (var prune = new NpgsqlCommand("DELETE FROM life_circle_runs WHERE id <= (SELECT id FROM life_circle_runs ORDER BY id DESC OFFSET $1 LIMIT 1)", conn, tx))
+        {
+            prune.Parameters.AddWithValue(KeepRuns);
+            await prune.ExecuteNonQueryAsync(ct);
         }
         var finished = DateTimeOffset.UtcNow;
         await tx.CommitAsync(ct);
