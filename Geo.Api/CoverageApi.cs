@@ -12,13 +12,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Geo.Api;
 
 /// <summary>Coverage for planners: Wi-Fi and camera coverage of an area and of its residents, reach of
 /// service terminals, shelters' capacity, sensors per building, and greedy site suggestions.</summary>
-public static class CoverageApi
+public static partial class CoverageApi
 {
     /// <summary>Kinds whose reach is a straight-line radius around each asset (walking reach arrives with the network).</summary>
     private static readonly Dictionary<string, (double DefaultRadiusM, bool Elderly)> ReachKinds = new()
@@ -36,7 +37,9 @@ public static class CoverageApi
 
     public sealed record ReachQuery(
         [FromQuery(Name = "kind")] string? Kind, [FromQuery(Name = "region")] string? Region,
-        [FromQuery(Name = "radius_m")] double? RadiusM, [FromQuery(Name = "online_only")] bool? OnlineOnly);
+        [FromQuery(Name = "radius_m")] double? RadiusM, [FromQuery(Name = "online_only")] bool? OnlineOnly,
+        [FromQuery(Name = "mode")] string? Mode = null, [FromQuery(Name = "minutes")] double? Minutes = null,
+        [FromQuery(Name = "profile")] string? Profile = null);
 
     public sealed record AreaBody(
         [property: JsonPropertyName("polygon")] JsonElement? Polygon, [property: JsonPropertyName("kind")] string? Kind,
@@ -80,12 +83,15 @@ public static class CoverageApi
         return res.Problem ?? (res.Value is null ? UnknownRegion(code) : TypedResults.Ok(Shape(res.Value)));
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Reach([AsParameters] ReachQuery q, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Reach([AsParameters] ReachQuery q, NpgsqlDataSource db,
+        IServiceProvider sp, IConfiguration config, CancellationToken ct)
     {
         if (q.Kind is null || !ReachKinds.TryGetValue(q.Kind, out var rule))
             return Invalid("kind", $"one of {string.Join(", ", ReachKinds.Keys)}");
         if (q.RadiusM is { } r && r is <= 0 or > 5000 || q.RadiusM is double.NaN) return Invalid("radius_m", "must be in (0, 5000] metres");
         var code = q.Region ?? CoverageInputs.UrbanArea;
+        if (q.Mode is not (null or "line" or "walk")) return Invalid("mode", "line (straight-line radius, the default) or walk (walking time on the network)");
+        if (q.Mode == "walk") return await WalkReach(q, rule.Elderly, code, db, sp, config, ct);
         var res = await new CoverageEngine(db).DisksAsync(code, q.Kind, q.OnlineOnly ?? false, null, q.RadiusM ?? rule.DefaultRadiusM, false, ct);
         return res is null ? UnknownRegion(code) : TypedResults.Ok(Shape(res, rule.Elderly ? "residents_60" : "residents"));
     }
@@ -119,7 +125,7 @@ public static class CoverageApi
         var rows = await ShelterAnalysis.PerCommunityAsync(db, t, ct);
         return TypedResults.Ok<object>(new
         {
-            threshold_m = t, basis = "straight line (walking time arrives with the walking network)",
+            threshold_m = t, basis = "straight line (walking reach: /api/coverage/reach?mode=walk)",
             residents = rows.Sum(r => r.Residents), deficit = rows.Sum(r => r.Deficit), communities = rows,
         });
     }

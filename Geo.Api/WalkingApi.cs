@@ -62,7 +62,7 @@ public static class WalkingApi
 
             var maxCutoff = bands[^1] * walker!.MetresPerMinute;
             using var reach = graph!.Run(graph.Seeds(origin), maxCutoff);
-            var features = bands.Select(m => isochrones.Build(reach, origin, m, m * walker.MetresPerMinute)).Reverse()
+            var features = isochrones.BuildBands(reach, origin, [.. bands.Select(m => (m, m * walker.MetresPerMinute))]).Reverse()
                 .Select(b => new
                 {
                     type = "Feature",

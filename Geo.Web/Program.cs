@@ -18,6 +18,8 @@ builder.Services.AddGeoTiles(builder.Configuration);
 builder.Services.AddSingleton<ScorecardCache>();
 builder.AddGeoJobs();
 builder.AddGeoMap();
+// one walking graph per process, shared by the walking endpoints and the life-circle job
+builder.Services.AddSingleton<Geo.Core.Walking.WalkingGraphProvider>();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -40,6 +42,7 @@ app.MapWarningsApi();
 app.MapOpen311Api();
 app.MapGeoMap();
 await app.Services.BootstrapAdminAsync(builder.Configuration);
+app.MapLifeCircleApi();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -23,6 +23,10 @@ public sealed class CommunityFacts
     public int GridCells { get; set; }
     public int GridCellsManaged { get; set; }
     public int LifeElementsNear { get; set; }
+
+    /// <summary>Set when <see cref="LifeElementsNear"/> comes from the walking network (the latest life-circle run)
+    /// rather than the straight-line radius; the indicator's evidence then says so.</summary>
+    public string? LifeElementsWalkingBasis { get; set; }
     public double? NearestDeliveringGardenM { get; set; }
     public double WifiAreaShare { get; set; }
     public double ShelterReachShare { get; set; }
@@ -51,6 +55,7 @@ public sealed class CommunityFacts
         await LoadCountsAsync(db, byId, ct);
         await LoadGridAsync(db, byId, ct);
         await LoadProximityAsync(db, byId, ct);
+        await LoadWalkingLifeElementsAsync(db, byId, ct);
         return list;
     }
 
@@ -95,6 +100,25 @@ public sealed class CommunityFacts
             c.GridAreaShare = r.IsDBNull(1) ? 0 : r.GetDouble(1);
             c.GridCells = (int)r.GetInt64(2);
             c.GridCellsManaged = (int)r.GetInt64(3);
+        }
+    }
+
+    /// <summary>Where a life-circle run exists, an element counts as near when at least half of the community's
+    /// residents reach it within 15 minutes' walk; communities without a result keep the straight-line count.</summary>
+    private static async Task LoadWalkingLifeElementsAsync(NpgsqlDataSource db, Dictionary<long, CommunityFacts> byId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT res.region_id, res.run_id,
+                   (SELECT count(*) FROM jsonb_each(res.per_element) e WHERE (e.value->>'min15')::float8 >= 0.5)
+            FROM life_circle_results res
+            WHERE res.level = 'community' AND res.run_id = (SELECT max(id) FROM life_circle_runs)
+            """);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            if (!byId.TryGetValue(r.GetInt64(0), out var c)) continue;
+            c.LifeElementsNear = (int)r.GetInt64(2);
+            c.LifeElementsWalkingBasis = $"walking network: elements reached within 15 minutes by at least half of the residents (life-circle run {r.GetInt64(1)})";
         }
     }
 

@@ -37,7 +37,7 @@ public static class Indicators
         new("1.2.3", G1Zh, G1En, "硬件设施", "Hardware", "每个社区配有一定数量的用于辖区居民上网和培训的电脑。", "Each community has PCs for residents' internet access and training.", B, C,
             "Proxy: at least one community service station (where resident PCs are provided) in the community (value: count)."),
         new("2.1.1", G2Zh, G2En, "社区信息服务", "Community information", "整合“一刻钟社区服务圈”和社区服务信息，加强数据的采集和更新。", "Integrate the 15-minute service circle and community service data; keep collecting and updating it.", B, C,
-            "Services of all seven life elements (吃住行游购娱健) within 1.2 km (15 min at 4.5 km/h, straight line) of the community's population centre, each updated within 365 days (value: elements present / 7)."),
+            "Services of all seven life elements (吃住行游购娱健) within 1.2 km (15 min at 4.5 km/h, straight line) of the community's population centre, each updated within 365 days (value: elements present / 7). Once a life-circle run exists: elements reached within 15 minutes' walk on the network by at least half of the residents (the evidence names the run)."),
         new("2.1.2", G2Zh, G2En, "社区信息服务", "Community information", "拓展社区网站功能，整合“数字地理通州”资源，为居民提供日常便民生活信息搜索服务。", "Community website searches daily-life information using Digital Geographic Tongzhou.", B, R, null),
         new("2.1.3", G2Zh, G2En, "社区信息服务", "Community information", "整合“社区小菜园”和“一刻钟社区服务圈”资源，探索建立社区生活服务配送体系，为老年人、残障人提供急需的日常生活服务。", "Delivery system from vegetable gardens and the 15-minute circle for elderly and disabled people.", B, C,
             "A vegetable garden that delivers within 3 km of the community's population centre (value: distance in metres to the nearest)."),

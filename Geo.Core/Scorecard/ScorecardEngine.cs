@@ -68,7 +68,8 @@ public sealed class ScorecardEngine(NpgsqlDataSource db)
             "3.3.3" => (f.Count("sensor:toxic_gas"), f.Count("sensor:toxic_gas") >= 1),
             _ => throw new ArgumentOutOfRangeException(nameof(id), $"indicator {id} is not computed"),
         };
-        return new IndicatorResult(id, double.IsNaN(r.Value) ? null : Math.Round(r.Value, 4), r.Passed, "computed");
+        return new IndicatorResult(id, double.IsNaN(r.Value) ? null : Math.Round(r.Value, 4), r.Passed, "computed",
+            id == "2.1.1" ? f.LifeElementsWalkingBasis : null);
 
         static (double, bool) Ratio(long have, int need) => ((double)have / need, have >= need);
         static (double, bool) CameraTypes(CommunityFacts f)

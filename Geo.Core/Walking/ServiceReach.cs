@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace Geo.Core.Walking;
@@ -22,6 +24,13 @@ public static class ServiceReach
         "vegetable_garden" => "eat",
         _ => "other",
     };
+
+    // Services are snapped once per graph and asset position, then reach is two array lookups per service.
+    // Keyed by position too, so a moved asset is snapped again; the table dies with its graph.
+    private static readonly ConditionalWeakTable<WalkingGraph, ConcurrentDictionary<(long, double, double), Snap?>> Snaps = new();
+
+    private static Snap? SnapCached(WalkingGraph g, long id, double lon, double lat) =>
+        Snaps.GetOrCreateValue(g).GetOrAdd((id, lon, lat), k => g.SnapPoint(k.Item2, k.Item3, maxDistanceM: 300));
 
     public static async Task<List<ReachableService>> FindAsync(NpgsqlDataSource ds, Reach reach, Snap origin, double cutoffM,
         double metresPerMinute, string? element, CancellationToken ct)
@@ -48,7 +57,7 @@ public static class ServiceReach
             var el = ElementOf(kind, category);
             if (element is not null && el != element && kind != element) continue;
             var (lon, lat) = (r.GetDouble(4), r.GetDouble(5));
-            if (g.SnapPoint(lon, lat, maxDistanceM: 300) is not { } dest) continue;
+            if (SnapCached(g, r.GetInt64(0), lon, lat) is not { } dest) continue;
             var walk = g.CostTo(reach, origin, dest);
             if (walk > cutoffM) continue;
             found.Add(new ReachableService(r.GetInt64(0), kind, r.GetString(2), el, category, lon, lat, Math.Round(walk, 1), Math.Round(walk / metresPerMinute, 1)));

@@ -171,5 +171,20 @@ public sealed partial class WalkingGraph
         for (var a = _offsets[u]; a < _offsets[u + 1]; a++) yield return _arcEdge[a];
     }
 
+    private WalkingGraph? _reversed;
+
+    /// <summary>The graph with every arc turned round (cost and reverse_cost swapped, same node and edge
+    /// indices): a search on it from destinations gives each node its walking cost *to* them. A symmetric
+    /// network (the writers make every edge two-way at one cost) is its own reverse and costs nothing.</summary>
+    public WalkingGraph Reversed()
+    {
+        if (_reversed is { } r) return r;
+        var symmetric = true;
+        for (var k = 0; k < _edgeCost.Length && symmetric; k++) symmetric = _edgeCost[k] == _edgeReverseCost[k];
+        r = symmetric ? this : new WalkingGraph(_edgeIds, [.. _edgeSource.Select(i => _nodeIds[i])], [.. _edgeTarget.Select(i => _nodeIds[i])],
+            _edgeReverseCost, _edgeCost, _edgeLength, _geomOffsets, _lonLat);
+        return Interlocked.CompareExchange(ref _reversed, r, null) ?? r;
+    }
+
     internal void Return(DijkstraWorkspace ws) => _workspaces.Add(ws);
 }

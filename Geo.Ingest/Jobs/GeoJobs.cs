@@ -30,6 +30,7 @@ public static class GeoJobs
             q.ScheduleJob<SlaClockJob>(t => t.WithIdentity("sla-clock").WithSimpleSchedule(sla), j => j.WithIdentity("sla-clock"));
             q.ScheduleJob<SensorHeartbeatJob>(t => t.WithIdentity("sensor-heartbeat").WithSimpleSchedule(heartbeat), j => j.WithIdentity("sensor-heartbeat"));
             ScorecardSnapshotJob.Register(q);
+            LifeCircleJob.Register(q);
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

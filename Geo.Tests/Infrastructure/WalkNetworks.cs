@@ -34,4 +34,24 @@ internal static class WalkNetworks
         while (await r.ReadAsync()) result[r.GetInt64(0)] = r.GetDouble(1);
         return result;
     }
+
+    /// <summary>The graph WalkNetworkWriter + WalkingGraph.LoadAsync would give, without a database (two-way
+    /// edges at length times cost factor): for pure in-memory tests.</summary>
+    public static WalkingGraph InMemory(WalkNetwork net)
+    {
+        var offsets = new List<int> { 0 };
+        var coords = new List<double>();
+        foreach (var e in net.Edges)
+        {
+            coords.AddRange(e.LonLat);
+            offsets.Add(coords.Count);
+        }
+        var cost = net.Edges.Select(e => e.LengthM * e.CostFactor).ToArray();
+        return new WalkingGraph(Enumerable.Range(1, net.Edges.Count).Select(i => (long)i).ToArray(),
+            net.Edges.Select(e => e.Source).ToArray(), net.Edges.Select(e => e.Target).ToArray(),
+            cost, cost, net.Edges.Select(e => e.LengthM).ToArray(), [.. offsets], [.. coords]);
+    }
+
+    public static WalkingGraph InMemory(StreetNetworkOptions options, Geometry outline) =>
+        InMemory(new StreetNetworkGenerator(options).Generate(outline));
 }
