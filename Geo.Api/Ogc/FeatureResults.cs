@@ -172,7 +172,10 @@ public sealed class RawJsonResult(string json, string contentType, string? conte
     {
         http.Response.ContentType = contentType;
         if (contentCrs is not null) http.Response.Headers["Content-Crs"] = $"<{contentCrs}>";
-        return http.Response.WriteAsync(json, http.RequestAborted);
+        // a known length: headers and body leave in one write, with no chunk framing or terminating chunk
+        var bytes = Encoding.UTF8.GetBytes(json);
+        http.Response.ContentLength = bytes.Length;
+        return http.Response.Body.WriteAsync(bytes, http.RequestAborted).AsTask();
     }
 
     public static async Task<string?> QueryAsync(NpgsqlDataSource ds, string sql, Geo.Api.Http.SqlParams p, CancellationToken ct)
