@@ -78,14 +78,16 @@ public static partial class QueryApi
             where.Add($"t.geom && {Expand(pt, rp, latP)} AND ST_DWithin(t.geom::geography, {pt}::geography, {rp})");
         }
         var w = string.Join(" AND ", where);
-        var n = sql.Add(limit, NpgsqlDbType.Integer);
+        // LIMITs are validated integers inlined as literals: a prepared statement's generic plan would otherwise
+        // have to guess them (PostgreSQL assumes 10 % of the table for LIMIT $n)
+        var n = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var plan = new FeaturePlan
         {
             Collection = OgcCollections.AllAssets, Where = w, Params = sql, OrderBy = "t.id", Limit = limit, Offset = 0,
             Crs = OutputCrs.Crs84, Format = OutputFormat.GeoJson,
         };
         var feature = FeatureSql.FeatureText(plan, "jsonb_build_object('distance_m', round(t.distance_m::numeric, 2))");
-        var m = sql.Add(NearbyCandidates(limit), NpgsqlDbType.Integer);
+        var m = NearbyCandidates(limit).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var collection = $$"""
             SELECT '{"type":"FeatureCollection","features":[' || COALESCE(string_agg({{feature}}, ',' ORDER BY t.distance_m, t.id), '')
                 || '],"numberReturned":' || count(*) || '}' FROM hits t
