@@ -44,7 +44,8 @@ public static class QueryValues
     }
 
     /// <summary>Parses an OGC bbox (4 or 6 numbers) in <paramref name="crsCode"/> into a CRS84 envelope.
-    /// Geographic EPSG codes (4326, 4490) use their official lat,lon axis order, as OGC API Part 2 requires.
+    /// North-first EPSG codes (4326 and 4490 lat,lon; 4548 northing,easting) use their official axis order, as
+    /// OGC API Part 2 requires; projected boxes (3857, 4548, 32650) are converted to lon/lat.
     /// Antimeridian-crossing boxes (minx &gt; maxx) are rejected: Tongzhou is far from it.</summary>
     public static Envelope Bbox(string? value, string crsCode, string parameter = "bbox")
     {

@@ -68,7 +68,7 @@ public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable>
             var zipPath = Path.Combine(dir.FullName, name + ".zip");
             using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
             {
-                foreach (var (type, (_, path)) in writers)
+                foreach (var (_, path) in writers.Values)
                 {
                     var entry = writers.Count == 1 ? name : Path.GetFileName(path);
                     foreach (var ext in new[] { ".shp", ".shx", ".dbf", ".prj" })
@@ -77,7 +77,6 @@ public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable>
                     }
                     if (!File.Exists(path + ".prj")) WriteEntry(zip, entry + ".prj", Wgs84Prj);
                     WriteEntry(zip, entry + ".cpg", "UTF-8");
-                    _ = type;
                 }
             }
             http.Response.ContentType = "application/zip";
