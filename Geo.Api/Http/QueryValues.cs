@@ -44,7 +44,8 @@ public static class QueryValues
     }
 
     /// <summary>Parses an OGC bbox (4 or 6 numbers) in <paramref name="crsCode"/> into a CRS84 envelope.
-    /// Geographic EPSG codes (4326, 4490) use their official lat,lon axis order, as OGC API Part 2 requires.
+    /// North-first EPSG codes (4326 and 4490 lat,lon; 4548 northing,easting) use their official axis order, as
+    /// OGC API Part 2 requires; projected boxes (3857, 4548, 32650) are converted to lon/lat.
     /// Antimeridian-crossing boxes (minx &gt; maxx) are rejected: Tongzhou is far from it.</summary>
     public static Envelope Bbox(string? value, string crsCode, string parameter = "bbox")
     {
@@ -57,7 +58,7 @@ public static class QueryValues
         double x1, y1, x2, y2;
         if (parts.Length == 4) (x1, y1, x2, y2) = (n[0], n[1], n[2], n[3]);
         else (x1, y1, x2, y2) = (n[0], n[1], n[3], n[4]);
-        if (crsCode is SupportedCrs.Wgs84 or SupportedCrs.Cgcs2000) (x1, y1, x2, y2) = (y1, x1, y2, x2);
+        if (Ogc.OutputCrs.NorthFirst(crsCode)) (x1, y1, x2, y2) = (y1, x1, y2, x2);
         if (x1 > x2 || y1 > y2)
         {
             throw new BadInputException(parameter, $"'{parameter}' is inverted: the lower corner must come first (min <= max on both axes)");
@@ -72,6 +73,10 @@ public static class QueryValues
             (x1, y1) = FromWebMercator(x1, y1);
             (x2, y2) = FromWebMercator(x2, y2);
         }
+        if (crsCode is SupportedCrs.Cgcs2000Gk117 or SupportedCrs.Utm50N)
+        {
+            (x1, y1, x2, y2) = ProjectedToLonLat(crsCode, x1, y1, x2, y2, parameter);
+        }
         if (x1 < -180 || x2 > 180 || y1 < -90 || y2 > 90)
         {
             throw new BadInputException(parameter, $"'{parameter}' is out of range: longitudes must be in [-180, 180] and latitudes in [-90, 90] (check the axis order of {crsCode})");
@@ -81,6 +86,31 @@ public static class QueryValues
             throw new BadInputException(parameter, $"'{parameter}' is too large: each side may span at most {MaxBboxSpanDeg} degrees");
         }
         return new Envelope(x1, x2, y1, y2);
+    }
+
+    /// <summary>The lon/lat envelope of a box in a transverse Mercator CRS: its edges are curves in lon/lat,
+    /// so each is sampled at 16 points (sub-metre at district scale).</summary>
+    private static (double, double, double, double) ProjectedToLonLat(string crsCode, double x1, double y1, double x2, double y2, string parameter)
+    {
+        // a transverse Mercator is only meaningful near its central meridian: keep far-off input out of PROJ-style blow-ups
+        if (new[] { x1, x2 }.Any(v => v is < -1_000_000 or > 2_000_000) || new[] { y1, y2 }.Any(v => v is < -10_000_000 or > 10_000_000))
+        {
+            throw new BadInputException(parameter, $"'{parameter}' is outside the valid area of {crsCode} (easting -1e6..2e6, northing ±1e7 m)");
+        }
+        var t = CrsTransform.Get(crsCode, SupportedCrs.Crs84);
+        var env = new Envelope();
+        const int n = 16;
+        for (var i = 0; i <= n; i++)
+        {
+            var fx = x1 + (x2 - x1) * i / n;
+            var fy = y1 + (y2 - y1) * i / n;
+            foreach (var (x, y) in new[] { (fx, y1), (fx, y2), (x1, fy), (x2, fy) })
+            {
+                var (lon, lat) = t.Apply(x, y);
+                env.ExpandToInclude(lon, lat);
+            }
+        }
+        return (env.MinX, env.MinY, env.MaxX, env.MaxY);
     }
 
     private static (double Lon, double Lat) FromWebMercator(double x, double y)

@@ -29,13 +29,21 @@ public sealed class ItemsParameters
         ["bbox", "bbox-crs", "limit", "offset", "datetime", "crs", "filter", "filter-lang", "filter-crs", "sortby", "properties", "f"];
 }
 
-/// <summary>An output CRS of OGC API Part 2. Geographic EPSG codes are written lat,lon (their official axis
-/// order), CRS84 lon,lat; storage is CRS84 and PostGIS does the conversion.</summary>
+/// <summary>An output CRS of OGC API Part 2, written in its official EPSG axis order: the geographic codes
+/// lat,lon, EPSG:4548 (CGCS2000 3-degree Gauss-Krüger CM 117E) northing,easting, EPSG:3857 and EPSG:32650
+/// easting,northing, CRS84 lon,lat. Storage is CRS84 and PostGIS does the conversion (spatial_ref_sys).</summary>
 public sealed record OutputCrs(string Code, string Uri, int Srid, bool SwapAxes, int Decimals)
 {
     public static readonly OutputCrs Crs84 = new(SupportedCrs.Crs84, SupportedCrs.OgcUri(SupportedCrs.Crs84)!, 4326, false, 7);
 
-    public static IReadOnlyList<string> Codes { get; } = [SupportedCrs.Crs84, SupportedCrs.Wgs84, SupportedCrs.Cgcs2000, SupportedCrs.WebMercator];
+    public static IReadOnlyList<string> Codes { get; } =
+        [SupportedCrs.Crs84, SupportedCrs.Wgs84, SupportedCrs.Cgcs2000, SupportedCrs.WebMercator, SupportedCrs.Cgcs2000Gk117, SupportedCrs.Utm50N];
+
+    /// <summary>CRSs whose first axis is north (latitude or northing): coordinates are swapped on the way in and out.</summary>
+    public static bool NorthFirst(string code) => code is SupportedCrs.Wgs84 or SupportedCrs.Cgcs2000 or SupportedCrs.Cgcs2000Gk117;
+
+    /// <summary>Projected CRSs in metres (3 decimals: millimetres).</summary>
+    public static bool Projected(string code) => code is SupportedCrs.WebMercator or SupportedCrs.Cgcs2000Gk117 or SupportedCrs.Utm50N;
 
     public static IEnumerable<string> Uris => Codes.Select(c => SupportedCrs.OgcUri(c)!);
 
@@ -47,7 +55,7 @@ public sealed record OutputCrs(string Code, string Uri, int Srid, bool SwapAxes,
     }
 
     public static OutputCrs For(string code) =>
-        new(code, SupportedCrs.OgcUri(code)!, SupportedCrs.Srid(code), code is SupportedCrs.Wgs84 or SupportedCrs.Cgcs2000, code == SupportedCrs.WebMercator ? 2 : 7);
+        new(code, SupportedCrs.OgcUri(code)!, SupportedCrs.Srid(code), NorthFirst(code), Projected(code) ? 3 : 7);
 
     public string GeoJsonSql(string column)
     {
@@ -57,7 +65,7 @@ public sealed record OutputCrs(string Code, string Uri, int Srid, bool SwapAxes,
     }
 }
 
-public enum OutputFormat { GeoJson, Csv }
+public enum OutputFormat { GeoJson, Csv, Html, Shapefile }
 
 public sealed class FeaturePlan
 {
@@ -83,7 +91,8 @@ public static class FeatureQuery
     /// rejected (OGC API Features /req/core/query-param-unknown) unless they name a scalar queryable,
     /// which makes them an equality filter (e.g. status=offline, capacity=200).</summary>
     public static FeaturePlan Plan(OgcCollection c, ItemsParameters p, IQueryCollection query, IReadOnlyList<AssetKind> exposedKinds,
-        int defaultLimit = DefaultLimit, int maxLimit = MaxLimit, IEnumerable<string>? extraParameters = null)
+        int defaultLimit = DefaultLimit, int maxLimit = MaxLimit, IEnumerable<string>? extraParameters = null,
+        IReadOnlyCollection<OutputFormat>? formats = null, OutputFormat fallback = OutputFormat.GeoJson)
     {
         var sql = new SqlParams();
         var where = new List<string>();
@@ -146,15 +155,36 @@ public static class FeatureQuery
             Offset = offset,
             Properties = SelectProperties(c, p.Properties),
             Crs = crs,
-            Format = Format(p.F),
+            Format = Format(p.F, formats ?? ItemFormats, fallback),
         };
     }
 
-    public static OutputFormat Format(string? f) => f?.ToLowerInvariant() switch
+    /// <summary>What /collections/{id}/items serves; exports add Shapefile and drop HTML.</summary>
+    public static readonly OutputFormat[] ItemFormats = [OutputFormat.GeoJson, OutputFormat.Csv, OutputFormat.Html];
+    public static readonly OutputFormat[] ExportFormats = [OutputFormat.GeoJson, OutputFormat.Csv, OutputFormat.Shapefile];
+
+    /// <summary>Parses f; an absent f means <paramref name="fallback"/> (HTML when a browser asked for it).</summary>
+    public static OutputFormat Format(string? f, IReadOnlyCollection<OutputFormat> allowed, OutputFormat fallback = OutputFormat.GeoJson)
     {
-        null or "" or "json" or "geojson" or "application/geo+json" or "application/json" => OutputFormat.GeoJson,
-        "csv" or "text/csv" => OutputFormat.Csv,
-        _ => throw new BadInputException("f", $"unsupported format '{f}'; supported: json, geojson, csv"),
+        OutputFormat? parsed = f?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => fallback,
+            "json" or "geojson" or "application/geo+json" or "application/json" => OutputFormat.GeoJson,
+            "csv" or "text/csv" => OutputFormat.Csv,
+            "html" or "text/html" => OutputFormat.Html,
+            "shp" or "shapefile" or "zip" or "application/zip" => OutputFormat.Shapefile,
+            _ => null,
+        };
+        if (parsed is { } ok && allowed.Contains(ok)) return ok;
+        throw new BadInputException("f", $"unsupported format '{f}'; supported: {string.Join(", ", allowed.Select(Name))}");
+    }
+
+    private static string Name(OutputFormat f) => f switch
+    {
+        OutputFormat.GeoJson => "json (GeoJSON)",
+        OutputFormat.Csv => "csv",
+        OutputFormat.Html => "html",
+        _ => "shp (zipped Shapefile)",
     };
 
     private static string PropertyValue(SqlParams sql, Queryable q, string value)

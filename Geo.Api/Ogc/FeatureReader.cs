@@ -17,7 +17,7 @@ public sealed class FeatureReader : IAsyncDisposable
     }
 
     public NpgsqlConnection Connection { get; }
-    public NpgsqlCommand Command { get; }
+    public NpgsqlCommand Command { get; private set; }
     public NpgsqlDataReader Reader { get; private set; }
 
     /// <summary>True while <see cref="Reader"/> is positioned on a row.</summary>
@@ -42,9 +42,19 @@ public sealed class FeatureReader : IAsyncDisposable
         }
     }
 
+    /// <summary>Replaces the current result with another query on the same connection, positioned on its first row.</summary>
+    public async Task ReopenAsync(string sql, SqlParams parameters, CancellationToken ct)
+    {
+        await Reader.DisposeAsync();
+        await Command.DisposeAsync();
+        Command = parameters.CreateCommand(Connection, sql);
+        Reader = await Command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        HasRow = await Reader.ReadAsync(ct);
+    }
+
     public async Task<bool> NextAsync(CancellationToken ct) => HasRow = await Reader.ReadAsync(ct);
 
-    /// <summary>Ends the read so the connection can run a follow-up query (the capped count).</summary>
+    /// <summary>Ends the read (the connection returns to the pool on dispose).</summary>
     public async Task CloseReaderAsync()
     {
         await Reader.DisposeAsync();

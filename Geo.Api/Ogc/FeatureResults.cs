@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -42,39 +44,58 @@ public static class Links
     };
 }
 
-/// <summary>Streams a FeatureCollection page: features first (as PostgreSQL wrote them), then
-/// numberReturned, numberMatched (see <see cref="FeatureSql.CountCap"/>), timeStamp and paging links.</summary>
+/// <summary>Streams a FeatureCollection page straight from the reader into the response's PipeWriter: each
+/// feature is UTF-8 JSON PostgreSQL wrote, copied as raw bytes (no string, no DOM, no per-row allocation),
+/// then numberReturned, numberMatched (see <see cref="FeatureSql.CountedPage"/>), timeStamp and links.</summary>
 public sealed class GeoJsonPageResult(FeatureReader rows, FeaturePlan plan, bool paged) : IResult
 {
+    private const int FlushBytes = 1 << 16;
+    private static readonly byte[] Head = "{\"type\":\"FeatureCollection\",\"features\":["u8.ToArray();
+
     public async Task ExecuteAsync(HttpContext http)
     {
         var ct = http.RequestAborted;
         var req = http.Request;
         http.Response.ContentType = Links.GeoJson;
         http.Response.Headers["Content-Crs"] = $"<{plan.Crs.Uri}>";
-        await using var w = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-        await w.WriteAsync("{\"type\":\"FeatureCollection\",\"features\":[");
+        var w = http.Response.BodyWriter;
+        w.Write(Head);
+
+        long? counted = null;
+        if (rows.HasRow && !rows.Reader.IsDBNull(0))
+        {
+            counted = rows.Reader.GetInt64(0);
+            if (counted > FeatureSql.CountCap)
+            {
+                // more matches than the cap: the counted page came from an arbitrary subset, so page again without it
+                counted = null;
+                await rows.ReopenAsync(FeatureSql.Page(plan), plan.Params, ct);
+            }
+        }
+
         var returned = 0;
         var hasNext = false;
+        long unflushed = 0;
         while (rows.HasRow)
         {
             if (returned == plan.Limit) { hasNext = true; break; }
-            if (returned > 0) await w.WriteAsync(',');
-            await w.WriteAsync(rows.Reader.GetString(0));
+            if (returned > 0) { w.GetSpan(1)[0] = (byte)','; w.Advance(1); }
+            unflushed += await CopyFieldAsync(rows.Reader, 1, w, ct);
             returned++;
+            if (unflushed >= FlushBytes)
+            {
+                await w.FlushAsync(ct);
+                unflushed = 0;
+            }
             await rows.NextAsync(ct);
         }
         await rows.CloseReaderAsync();
-        await w.WriteAsync($"],\"numberReturned\":{returned}");
-        long? matched = !hasNext && (returned > 0 || plan.Offset == 0) ? plan.Offset + returned : null;
-        if (matched is null && paged)
-        {
-            await using var cmd = plan.Params.CreateCommand(rows.Connection, FeatureSql.CappedCount(plan));
-            var n = (long)(await cmd.ExecuteScalarAsync(ct))!;
-            if (n <= FeatureSql.CountCap) matched = n;
-        }
-        if (matched is { } m) await w.WriteAsync($",\"numberMatched\":{m}");
-        await w.WriteAsync($",\"timeStamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"links\":");
+
+        long? matched = counted ?? (!hasNext && (returned > 0 || plan.Offset == 0) ? plan.Offset + returned : null);
+        var tail = new StringBuilder(512);
+        tail.Append(CultureInfo.InvariantCulture, $"],\"numberReturned\":{returned}");
+        if (matched is { } m) tail.Append(CultureInfo.InvariantCulture, $",\"numberMatched\":{m}");
+        tail.Append(CultureInfo.InvariantCulture, $",\"timeStamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"links\":");
         var links = new List<Link>
         {
             new(Links.Self(req), "self", Links.GeoJson, "this page"),
@@ -82,11 +103,27 @@ public sealed class GeoJsonPageResult(FeatureReader rows, FeaturePlan plan, bool
         };
         if (paged)
         {
+            links.Add(new(Links.With(req, ("f", "html")), "alternate", "text/html", "this page as HTML"));
             if (hasNext) links.Add(new(Links.With(req, ("offset", (plan.Offset + plan.Limit).ToString(CultureInfo.InvariantCulture)), ("limit", plan.Limit.ToString(CultureInfo.InvariantCulture))), "next", Links.GeoJson, "next page"));
             if (plan.Offset > 0) links.Add(new(Links.With(req, ("offset", Math.Max(0, plan.Offset - plan.Limit).ToString(CultureInfo.InvariantCulture)), ("limit", plan.Limit.ToString(CultureInfo.InvariantCulture))), "prev", Links.GeoJson, "previous page"));
         }
-        await w.WriteAsync(JsonSerializer.Serialize(links, Links.Options));
-        await w.WriteAsync('}');
+        tail.Append(JsonSerializer.Serialize(links, Links.Options)).Append('}');
+        Encoding.UTF8.GetBytes(tail.ToString(), w);
+        await w.FlushAsync(ct);
+    }
+
+    /// <summary>Copies a text column's raw bytes (UTF-8: the connection's client encoding) into the writer.</summary>
+    private static async ValueTask<long> CopyFieldAsync(NpgsqlDataReader reader, int ordinal, PipeWriter w, CancellationToken ct)
+    {
+        await using var s = reader.GetStream(ordinal);
+        long total = 0;
+        while (true)
+        {
+            var n = await s.ReadAsync(w.GetMemory(4096), ct);
+            if (n == 0) return total;
+            w.Advance(n);
+            total += n;
+        }
     }
 }
 
@@ -135,7 +172,10 @@ public sealed class RawJsonResult(string json, string contentType, string? conte
     {
         http.Response.ContentType = contentType;
         if (contentCrs is not null) http.Response.Headers["Content-Crs"] = $"<{contentCrs}>";
-        return http.Response.WriteAsync(json, http.RequestAborted);
+        // a known length: headers and body leave in one write, with no chunk framing or terminating chunk
+        var bytes = Encoding.UTF8.GetBytes(json);
+        http.Response.ContentLength = bytes.Length;
+        return http.Response.Body.WriteAsync(bytes, http.RequestAborted).AsTask();
     }
 
     public static async Task<string?> QueryAsync(NpgsqlDataSource ds, string sql, Geo.Api.Http.SqlParams p, CancellationToken ct)

@@ -30,23 +30,35 @@ public static class FeatureSql
         "'{\"type\":\"Feature\",\"id\":' || t.id || ',\"geometry\":' || COALESCE(" + p.Crs.GeoJsonSql("t.geom") +
         ", 'null') || ',\"properties\":' || (" + Properties(p.Collection, p.Properties) + (extraProperties is null ? "" : " || " + extraProperties) + ")::text || '}'";
 
-    /// <summary>A page: one row more than the limit, so "is there a next page" needs no count.</summary>
+    /// <summary>A page: one row more than the limit, so "is there a next page" needs no count. Column 0 is a
+    /// null bigint (no count), column 1 the feature, the same shape as <see cref="CountedPage"/>.</summary>
     public static string Page(FeaturePlan p) =>
-        $"SELECT {FeatureText(p)} FROM {p.Collection.Table} t WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {p.Limit + 1} OFFSET {p.Offset}";
+        $"SELECT NULL::bigint, {FeatureText(p)} FROM {p.Collection.Table} t WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {p.Limit + 1} OFFSET {p.Offset}";
+
+    /// <summary>A page and numberMatched from one scan: the matches (at most <see cref="CountCap"/> + 1 of them)
+    /// are materialised once, counted, and the page is sorted out of them. Column 0 is the capped count; when it
+    /// exceeds the cap the materialised set is an arbitrary subset, so the caller discards this result and runs
+    /// <see cref="Page"/> instead (numberMatched omitted). A page needs every match anyway to sort them, so the
+    /// count costs a tuplestore of at most 10,001 rows instead of a second index and heap scan.</summary>
+    public static string CountedPage(FeaturePlan p) =>
+        $"WITH m AS MATERIALIZED (SELECT t.* FROM {p.Collection.Table} t WHERE {p.Where} LIMIT {CountCap + 1}) " +
+        $"SELECT (SELECT count(*) FROM m), {FeatureText(p)} FROM m t ORDER BY {p.OrderBy} LIMIT {p.Limit + 1} OFFSET {p.Offset}";
 
     public static string Single(FeaturePlan p, string idParameter) =>
         $"SELECT {FeatureText(p)} FROM {p.Collection.Table} t WHERE {p.Where} AND t.id = {idParameter}";
-
-    public static string CappedCount(FeaturePlan p) =>
-        $"SELECT count(*) FROM (SELECT 1 FROM {p.Collection.Table} t WHERE {p.Where} LIMIT {CountCap + 1}) s";
 
     /// <summary>CSV columns: the selected properties (default all scalar queryables) as text.</summary>
     public static IReadOnlyList<Queryable> CsvColumns(FeaturePlan p) =>
         p.Properties ?? p.Collection.Queryables.Where(q => q.Type != QType.Geometry && q.Name != "id").ToArray();
 
     /// <summary>id, lon, lat (WGS84; a point on the surface for polygons, so every row has a position), columns.</summary>
-    public static string Csv(FeaturePlan p) =>
+    public static string Csv(FeaturePlan p, int? limit = null) =>
         "SELECT t.id, ST_X(pt.g), ST_Y(pt.g)" + string.Concat(CsvColumns(p).Select(q => $", ({q.Sql})::text")) +
         $" FROM {p.Collection.Table} t CROSS JOIN LATERAL (SELECT CASE WHEN GeometryType(t.geom) = 'POINT' THEN t.geom ELSE ST_PointOnSurface(t.geom) END AS g) pt" +
-        $" WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {p.Limit} OFFSET {p.Offset}";
+        $" WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {limit ?? p.Limit} OFFSET {p.Offset}";
+
+    /// <summary>geom (WGS84), id, then the CSV columns as text: the rows of a Shapefile export.</summary>
+    public static string Shapefile(FeaturePlan p) =>
+        "SELECT t.geom, t.id" + string.Concat(CsvColumns(p).Select(q => $", ({q.Sql})::text")) +
+        $" FROM {p.Collection.Table} t WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {p.Limit} OFFSET {p.Offset}";
 }

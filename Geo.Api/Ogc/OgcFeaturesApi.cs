@@ -18,12 +18,15 @@ public static class OgcFeaturesApi
     public static RouteGroupBuilder MapOgcFeaturesApi(this IEndpointRouteBuilder app, string openApiPath = "/openapi/v1.json", string? docsPath = "/scalar/v1")
     {
         var g = app.MapGroup("/ogc").WithTags("OGC API Features").AddEndpointFilter(new BadInputFilter("filter"));
-        g.MapGet("/", (HttpRequest r) => TypedResults.Json(OgcDocuments.Landing(r, openApiPath, docsPath), Links.Options))
-            .WithSummary("Landing page");
+        g.MapGet("/", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
+                ? OgcHtml.Landing(r, OgcCollections.Listed(config), docsPath)
+                : Results.Json(OgcDocuments.Landing(r, openApiPath, docsPath), Links.Options))
+            .WithSummary("Landing page (JSON, or HTML with f=html or a browser's Accept header)");
         g.MapGet("/conformance", () => TypedResults.Json(OgcDocuments.Conformance(), Links.Options)).WithSummary("Conformance classes");
         g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition");
-        g.MapGet("/collections", (HttpRequest r, IConfiguration config) =>
-            TypedResults.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config)), Links.Options)).WithSummary("Feature collections");
+        g.MapGet("/collections", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
+                ? OgcHtml.Collections(r, OgcCollections.Listed(config))
+                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config)), Links.Options)).WithSummary("Feature collections");
         g.MapGet("/collections/{collectionId}", Collection).WithSummary("One collection's metadata");
         g.MapGet("/collections/{collectionId}/queryables", Queryables).WithSummary("Queryable properties (JSON Schema)");
         g.MapGet("/collections/{collectionId}/items", Items).WithSummary("Features, paged and filtered")
@@ -33,21 +36,28 @@ public static class OgcFeaturesApi
         return g;
     }
 
-    private static Results<JsonHttpResult<object>, ProblemHttpResult> Collection(string collectionId, HttpRequest r, IConfiguration config) =>
-        OgcCollections.Find(config, collectionId) is { } c
-            ? TypedResults.Json(OgcDocuments.Collection(r, c), Links.Options)
-            : UnknownCollection(collectionId);
+    private static IResult Collection(string collectionId, HttpRequest r, IConfiguration config) =>
+        OgcCollections.Find(config, collectionId) is not { } c ? UnknownCollection(collectionId)
+        : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config)
+        : TypedResults.Json(OgcDocuments.Collection(r, c), Links.Options);
 
     private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, IConfiguration config) =>
         OgcCollections.Find(config, collectionId) is { } c
             ? TypedResults.Json(OgcDocuments.Queryables(r, c), Links.Options, "application/schema+json")
             : UnknownCollection(collectionId);
 
-    private static async Task<Results<GeoJsonPageResult, CsvResult, ProblemHttpResult>> Items(
+    private static async Task<IResult> Items(
         string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
     {
         if (OgcCollections.Find(config, collectionId) is not { } c) return UnknownCollection(collectionId);
-        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config));
+        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config),
+            fallback: OgcHtml.Wanted(http.Request) ? OutputFormat.Html : OutputFormat.GeoJson);
+        if (plan.Format == OutputFormat.Html)
+        {
+            var rows = await FeatureReader.OpenAsync(ds, FeatureSql.Csv(plan, plan.Limit + 1), plan.Params, ct);
+            http.Response.RegisterForDisposeAsync(rows);
+            return new HtmlItemsResult(rows, plan, FeatureSql.CsvColumns(plan).Select(q => q.Name).ToArray(), OgcHtml.MapUrl(config));
+        }
         return await RespondAsync(plan, http, ds, paged: true, c.Id, ct);
     }
 
@@ -78,7 +88,7 @@ public static class OgcFeaturesApi
             http.Response.RegisterForDisposeAsync(csv);
             return new CsvResult(csv, FeatureSql.CsvColumns(plan).Select(q => q.Name).ToArray(), name + ".csv");
         }
-        var rows = await FeatureReader.OpenAsync(ds, FeatureSql.Page(plan), plan.Params, ct);
+        var rows = await FeatureReader.OpenAsync(ds, paged ? FeatureSql.CountedPage(plan) : FeatureSql.Page(plan), plan.Params, ct);
         http.Response.RegisterForDisposeAsync(rows);
         return new GeoJsonPageResult(rows, plan, paged);
     }

@@ -40,11 +40,11 @@ public static partial class QueryApi
     };
 
     /// <summary>Assets intersecting the polygon (points on its boundary count as inside), counts by kind and
-    /// status over all of them, and the first <c>limit</c> as GeoJSON features; f=csv exports them all.</summary>
-    private static async Task<Results<ContentHttpResult, CsvResult, ProblemHttpResult>> Within(
+    /// status over all of them, and the first <c>limit</c> as GeoJSON features; f=csv and f=shp export them all.</summary>
+    private static async Task<IResult> Within(
         HttpContext http, [FromQuery(Name = "f")] string? f, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
     {
-        var format = FeatureQuery.Format(f);
+        var format = FeatureQuery.Format(f, FeatureQuery.ExportFormats);
         WithinRequest body;
         try
         {
@@ -83,8 +83,9 @@ public static partial class QueryApi
         var plan = new FeaturePlan
         {
             Collection = OgcCollections.AllAssets, Where = where, Params = sql, OrderBy = "t.id",
-            Limit = format == OutputFormat.Csv ? ExportMaxRows : limit, Offset = 0, Crs = OutputCrs.Crs84, Format = format,
+            Limit = format == OutputFormat.GeoJson ? limit : ExportMaxRows, Offset = 0, Crs = OutputCrs.Crs84, Format = format,
         };
+        if (format == OutputFormat.Shapefile) return await ShapefileAsync(plan, http, ds, "within", ct);
         if (format == OutputFormat.Csv)
         {
             var rows = await FeatureReader.OpenAsync(ds, FeatureSql.Csv(plan), sql, ct);

@@ -118,12 +118,12 @@ public sealed class Cql2Sql(OgcCollection collection, SqlParams parameters, stri
     }
 
     /// <summary>A literal geometry in <paramref name="crs"/> as a parameter in EPSG:4326 (lon, lat) terms.
-    /// Geographic EPSG codes arrive lat,lon (their official axis order) and are swapped here; projected ones
-    /// are transformed by PostGIS.</summary>
+    /// North-first codes (EPSG:4326, 4490 lat,lon; EPSG:4548 northing,easting) are swapped here; projected
+    /// ones are transformed by PostGIS.</summary>
     public static string GeometryParameter(SqlParams parameters, Geometry g, string crs)
     {
         var copy = g.Copy();
-        if (crs is SupportedCrs.Wgs84 or SupportedCrs.Cgcs2000)
+        if (OutputCrs.NorthFirst(crs))
         {
             copy.Apply(new SwapXy());
             copy.GeometryChanged();

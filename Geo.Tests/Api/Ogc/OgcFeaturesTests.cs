@@ -204,6 +204,60 @@ public sealed class OgcFeaturesTests(SeededApiFixture f) : IClassFixture<SeededA
         Assert.InRange(first[0].GetDouble(), 39.8, 40.0);
     }
 
+    [Theory]
+    [InlineData(4548, true)]   // CGCS2000 / 3-degree Gauss-Krüger CM 117E: northing, easting
+    [InlineData(32650, false)] // WGS 84 / UTM 50N: easting, northing
+    public async Task Projected_output_and_bbox_crs_for_tongzhou_grids(int srid, bool northFirst)
+    {
+        var id = (await f.IdsAsync("source='ogc-test' AND kind='shop'"))[0];
+        double e, n;
+        await using (var cmd = f.Db.DataSource.CreateCommand($"SELECT ST_X(ST_Transform(geom, {srid})), ST_Y(ST_Transform(geom, {srid})) FROM assets WHERE id = $1"))
+        {
+            cmd.Parameters.AddWithValue(id);
+            await using var r = await cmd.ExecuteReaderAsync();
+            await r.ReadAsync();
+            (e, n) = (r.GetDouble(0), r.GetDouble(1));
+        }
+        var res = await f.Http.GetAsync($"/ogc/collections/shop/items/{id}?crs=http://www.opengis.net/def/crs/EPSG/0/{srid}");
+        Assert.Equal($"<http://www.opengis.net/def/crs/EPSG/0/{srid}>", res.Headers.GetValues("Content-Crs").Single());
+        var c = (await ApiAssert.JsonAsync(res)).GetProperty("geometry").GetProperty("coordinates");
+        Assert.Equal(northFirst ? n : e, c[0].GetDouble(), 0.002);
+        Assert.Equal(northFirst ? e : n, c[1].GetDouble(), 0.002);
+        Assert.InRange(n, 4_400_000, 4_430_000); // about 39.9°N in metres from the equator
+
+        var collection = await ApiAssert.JsonAsync(await f.Http.GetAsync("/ogc/collections/shop"));
+        Assert.Contains($"http://www.opengis.net/def/crs/EPSG/0/{srid}", collection.GetProperty("crs").EnumerateArray().Select(x => x.GetString()));
+
+        // a projected box: the lon/lat envelope of its (densified) outline selects the same features
+        double x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+        await using (var cmd = f.Db.DataSource.CreateCommand($"""
+            SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Transform(ST_MakeEnvelope(116.62, 39.86, 116.66, 39.91, 4326), {srid}) AS b) s
+            """))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            await r.ReadAsync();
+            (x1, y1, x2, y2) = (Math.Round(r.GetDouble(0)), Math.Round(r.GetDouble(1)), Math.Round(r.GetDouble(2)), Math.Round(r.GetDouble(3)));
+        }
+        var expected = await f.IdsAsync(FormattableString.Invariant($"""
+            {NonSensitive} AND kind = 'shop' AND ST_Intersects(geom,
+              ST_Envelope(ST_Transform(ST_Segmentize(ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {srid}), {(x2 - x1) / 64}), 4326)))
+            """));
+        Assert.NotEmpty(expected);
+        var bbox = northFirst ? FormattableString.Invariant($"{y1},{x1},{y2},{x2}") : FormattableString.Invariant($"{x1},{y1},{x2},{y2}");
+        var page = await ApiAssert.JsonAsync(await f.Http.GetAsync($"/ogc/collections/shop/items?bbox={bbox}&bbox-crs=EPSG:{srid}&crs=EPSG:{srid}"));
+        Assert.Equal(expected, ApiAssert.Ids(page));
+        var first = page.GetProperty("features")[0].GetProperty("geometry").GetProperty("coordinates");
+        Assert.InRange(first[northFirst ? 0 : 1].GetDouble(), y1 - 1, y2 + 1);
+        Assert.InRange(first[northFirst ? 1 : 0].GetDouble(), x1 - 1, x2 + 1);
+
+        // filter-crs: the same box as a CQL2 BBOX literal in the projected CRS's axis order
+        var filtered = await ApiAssert.JsonAsync(await f.Http.GetAsync(
+            $"/ogc/collections/shop/items?filter-crs=EPSG:{srid}&filter={Uri.EscapeDataString($"S_INTERSECTS(geometry, BBOX({bbox}))")}"));
+        Assert.Equal(await f.IdsAsync(FormattableString.Invariant($"""
+            {NonSensitive} AND kind = 'shop' AND ST_Intersects(geom, ST_Transform(ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {srid}), 4326))
+            """)), ApiAssert.Ids(filtered));
+    }
+
     [Fact]
     public async Task Single_item_and_unknown_ids()
     {

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Geo.Tests.Api.Ogc;
+
+/// <summary>HTML at the OGC URLs for people, and zipped Shapefile exports read back by GDAL as an outside reader.</summary>
+public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFixture<SeededApiFixture>
+{
+    private async Task<string> HtmlAsync(string url, bool browserAccept = false)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Get, url);
+        if (browserAccept) req.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        var res = await f.Http.SendAsync(req);
+        var body = await res.Content.ReadAsStringAsync();
+        Assert.True(res.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal("text/html", res.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<!DOCTYPE html>", body);
+        Assert.Contains("lang=\"zh-CN\"", body);
+        return body;
+    }
+
+    [Fact]
+    public async Task Landing_collections_and_collection_pages_in_html()
+    {
+        var landing = await HtmlAsync("/ogc?f=html");
+        Assert.Contains("要素集合 Collections", landing);
+        Assert.Contains("/ogc/collections/shop/items?f=html", landing);
+        Assert.DoesNotContain("/ogc/collections/camera", landing);
+
+        var collections = await HtmlAsync("/ogc/collections", browserAccept: true);
+        Assert.Contains("/ogc/collections/wifi_hotspot?f=html", collections);
+        Assert.Contains("网格 Grid cells", collections);
+
+        var shop = await HtmlAsync("/ogc/collections/shop", browserAccept: true);
+        Assert.Contains("在地图中查看 View on the map", shop);
+        Assert.Contains("/map?layer=shop", shop);
+        Assert.Contains("http://www.opengis.net/def/crs/EPSG/0/4548", shop);
+
+        // clients that do not ask for HTML keep getting JSON at the same URLs
+        var json = await f.Http.GetAsync("/ogc/collections/shop");
+        Assert.Equal("application/json", json.Content.Headers.ContentType?.MediaType);
+        var items = await f.Http.GetAsync("/ogc/collections/shop/items?limit=1");
+        Assert.Equal("application/geo+json", items.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Items_as_an_html_table_with_paging_and_a_map_link()
+    {
+        var expected = await f.IdsAsync("source = 'ogc-test' AND kind = 'shop'");
+        var page = await HtmlAsync("/ogc/collections/shop/items?limit=5&offset=5", browserAccept: true);
+        var ids = ItemLink().Matches(page).Select(m => long.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(expected.Skip(5).Take(5), ids);
+        Assert.Contains("rel=\"next\"", page);
+        Assert.Contains("rel=\"prev\"", page);
+        Assert.Contains("offset=10", page);
+        Assert.Contains("商铺 ", page); // Chinese names, not numeric character references
+        Assert.Contains("/map?layer=shop", page);
+
+        var filtered = await HtmlAsync("/ogc/collections/shop/items?f=html&status=offline&properties=name,status&limit=100");
+        Assert.Equal(await f.CountAsync("source = 'ogc-test' AND kind = 'shop' AND status = 'offline'"), ItemLink().Matches(filtered).Count);
+        Assert.DoesNotContain("rel=\"next\"", filtered);
+        Assert.DoesNotContain("<td>online</td>", filtered);
+
+        await ApiAssert.ProblemAsync(await f.Http.GetAsync("/ogc/collections/shop/items?f=pdf"), "f");
+        await ApiAssert.ProblemAsync(await f.Http.GetAsync("/api/export/shop?f=html"), "f");
+    }
+
+    [GeneratedRegex(@"/items/(\d+)"">")]
+    private static partial Regex ItemLink();
+
+    private static async Task<string> OgrinfoAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("ogrinfo") { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"ogrinfo {string.Join(' ', args)}: {await stderr}");
+        return await stdout;
+    }
+
+    private static async Task<string> UnzipAsync(HttpResponseMessage res, string expectedName)
+    {
+        Assert.True(res.StatusCode == HttpStatusCode.OK, await res.Content.ReadAsStringAsync());
+        Assert.Equal("application/zip", res.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"attachment; filename=\"{expectedName}\"", res.Content.Headers.ContentDisposition?.ToString());
+        var dir = Directory.CreateTempSubdirectory("geo-shp-test-").FullName;
+        using var zip = new ZipArchive(await res.Content.ReadAsStreamAsync());
+        zip.ExtractToDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public async Task Export_as_zipped_shapefile_reads_back_in_gdal_with_chinese_names()
+    {
+        var dir = await UnzipAsync(await f.Http.GetAsync("/api/export/shop?f=shp"), "shop.zip");
+        try
+        {
+            var files = Directory.GetFiles(dir).Select(x => Path.GetFileName(x)).Order().ToArray();
+            Assert.Equal(["shop.cpg", "shop.dbf", "shop.prj", "shop.shp", "shop.shx"], files);
+            Assert.Equal("UTF-8", await File.ReadAllTextAsync(Path.Combine(dir, "shop.cpg")));
+            Assert.Contains("WGS_1984", await File.ReadAllTextAsync(Path.Combine(dir, "shop.prj")));
+
+            var summary = await OgrinfoAsync("-ro", "-so", "-al", Path.Combine(dir, "shop.shp"));
+            Assert.Contains($"Feature Count: {await f.CountAsync("kind = 'shop'")}", summary);
+            Assert.Contains("Geometry: Point", summary);
+            Assert.Contains("WGS 84", summary);
+            var fields = FieldName().Matches(summary).Select(m => m.Groups[1].Value).ToList();
+            Assert.Contains("ext_id", fields);
+            Assert.Contains("category", fields);
+            Assert.All(fields, n => Assert.InRange(n.Length, 1, 10));
+
+            var name = (await f.IdsAsync("kind = 'shop' AND name = '商铺 07 超市'")).Single();
+            var one = await OgrinfoAsync("-ro", "-al", "-where", $"id = {name}", Path.Combine(dir, "shop.shp"));
+            Assert.Contains("name (String) = 商铺 07 超市", one);
+            Assert.Contains("POINT (116.", one);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Mixed_geometries_become_one_shapefile_per_type()
+    {
+        const string area = """{"geometry":{"type":"Polygon","coordinates":[[[116.59,39.84],[116.71,39.84],[116.71,39.96],[116.59,39.96],[116.59,39.84]]]}}""";
+        var res = await f.Http.PostAsync("/api/query/within?f=shp", new StringContent(area, Encoding.UTF8, "application/json"));
+        var dir = await UnzipAsync(res, "within.zip");
+        try
+        {
+            Assert.True(File.Exists(Path.Combine(dir, "within_point.cpg")));
+            Assert.True(File.Exists(Path.Combine(dir, "within_polygon.prj")));
+            var points = await OgrinfoAsync("-ro", "-so", "-al", Path.Combine(dir, "within_point.shp"));
+            var polygons = await OgrinfoAsync("-ro", "-so", "-al", Path.Combine(dir, "within_polygon.shp"));
+            Assert.Contains($"Feature Count: {await f.CountAsync("kind NOT IN ('camera', 'sensor', 'shelter')")}", points);
+            Assert.Contains($"Feature Count: {await f.CountAsync("kind = 'shelter'")}", polygons);
+            Assert.Contains("Geometry: Polygon", polygons);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+        await ApiAssert.ProblemAsync(await f.Http.GetAsync("/api/export/shop?f=shp&crs=EPSG:3857"), "crs");
+    }
+
+    [GeneratedRegex(@"^(\w+): (?:Integer|Integer64|Real|String|Date)", RegexOptions.Multiline)]
+    private static partial Regex FieldName();
+}
