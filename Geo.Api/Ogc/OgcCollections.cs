@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -74,21 +75,22 @@ public static class OgcCollections
     /// <summary>Every exposed asset at once (unlisted): the scope of /api/query/within and /api/nearby.</summary>
     public static OgcCollection AllAssets { get; } = new("assets", "All assets", "All exposed assets", null, null, AssetCore);
 
-    public static bool ExposeSensitive(IConfiguration config) => config.GetValue<bool>(ExposeSensitiveKey);
+    /// <summary>Cameras and sensors: staff always, everyone else only when the deployment exposes them.</summary>
+    public static bool ExposeSensitive(IConfiguration config, ClaimsPrincipal? user) => Auth.SensitiveLayers.CanSee(user, config);
 
-    public static IEnumerable<OgcCollection> Listed(IConfiguration config)
+    public static IEnumerable<OgcCollection> Listed(IConfiguration config, ClaimsPrincipal? user)
     {
-        var sensitive = ExposeSensitive(config);
+        var sensitive = ExposeSensitive(config, user);
         return AllCollections.Where(c => c.Kind is not { } k || sensitive || !AssetKinds.IsSensitive(k));
     }
 
     /// <summary>A hidden collection is indistinguishable from an unknown one (404): its existence is not disclosed.</summary>
-    public static OgcCollection? Find(IConfiguration config, string id) =>
-        Listed(config).FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
+    public static OgcCollection? Find(IConfiguration config, ClaimsPrincipal? user, string id) =>
+        Listed(config, user).FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    public static IReadOnlyList<AssetKind> ExposedKinds(IConfiguration config)
+    public static IReadOnlyList<AssetKind> ExposedKinds(IConfiguration config, ClaimsPrincipal? user)
     {
-        var sensitive = ExposeSensitive(config);
+        var sensitive = ExposeSensitive(config, user);
         return AssetKinds.All.Where(k => sensitive || !AssetKinds.IsSensitive(k)).ToArray();
     }
 

@@ -19,14 +19,14 @@ public static class OgcFeaturesApi
     {
         var g = app.MapGroup("/ogc").WithTags("OGC API Features").AddEndpointFilter(new BadInputFilter("filter"));
         g.MapGet("/", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
-                ? OgcHtml.Landing(r, OgcCollections.Listed(config), docsPath)
+                ? OgcHtml.Landing(r, OgcCollections.Listed(config, r.HttpContext.User), docsPath)
                 : Results.Json(OgcDocuments.Landing(r, openApiPath, docsPath), Links.Options))
             .WithSummary("Landing page (JSON, or HTML with f=html or a browser's Accept header)");
         g.MapGet("/conformance", () => TypedResults.Json(OgcDocuments.Conformance(), Links.Options)).WithSummary("Conformance classes");
         g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition");
         g.MapGet("/collections", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
-                ? OgcHtml.Collections(r, OgcCollections.Listed(config))
-                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config)), Links.Options)).WithSummary("Feature collections");
+                ? OgcHtml.Collections(r, OgcCollections.Listed(config, r.HttpContext.User))
+                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User)), Links.Options)).WithSummary("Feature collections");
         g.MapGet("/collections/{collectionId}", Collection).WithSummary("One collection's metadata");
         g.MapGet("/collections/{collectionId}/queryables", Queryables).WithSummary("Queryable properties (JSON Schema)");
         g.MapGet("/collections/{collectionId}/items", Items).WithSummary("Features, paged and filtered")
@@ -37,20 +37,20 @@ public static class OgcFeaturesApi
     }
 
     private static IResult Collection(string collectionId, HttpRequest r, IConfiguration config) =>
-        OgcCollections.Find(config, collectionId) is not { } c ? UnknownCollection(collectionId)
+        OgcCollections.Find(config, r.HttpContext.User, collectionId) is not { } c ? UnknownCollection(collectionId)
         : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config)
         : TypedResults.Json(OgcDocuments.Collection(r, c), Links.Options);
 
     private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, IConfiguration config) =>
-        OgcCollections.Find(config, collectionId) is { } c
+        OgcCollections.Find(config, r.HttpContext.User, collectionId) is { } c
             ? TypedResults.Json(OgcDocuments.Queryables(r, c), Links.Options, "application/schema+json")
             : UnknownCollection(collectionId);
 
     private static async Task<IResult> Items(
         string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
     {
-        if (OgcCollections.Find(config, collectionId) is not { } c) return UnknownCollection(collectionId);
-        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config),
+        if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);
+        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User),
             fallback: OgcHtml.Wanted(http.Request) ? OutputFormat.Html : OutputFormat.GeoJson);
         if (plan.Format == OutputFormat.Html)
         {
@@ -64,9 +64,9 @@ public static class OgcFeaturesApi
     private static async Task<Results<RawJsonResult, ProblemHttpResult>> Item(
         string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
     {
-        if (OgcCollections.Find(config, collectionId) is not { } c) return UnknownCollection(collectionId);
+        if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);
         if (!long.TryParse(featureId, out var id)) return Problems.NotFound("featureId", $"no feature '{featureId}' in '{c.Id}' (ids are integers)");
-        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config));
+        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User));
         var json = await RawJsonResult.QueryAsync(ds, FeatureSql.Single(plan, plan.Params.Add(id, NpgsqlDbType.Bigint)), plan.Params, ct);
         if (json is null) return Problems.NotFound("featureId", $"no feature {id} in '{c.Id}'");
         var self = $"{Links.Root(http.Request)}/ogc/collections/{c.Id}";

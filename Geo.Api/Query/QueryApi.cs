@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Geo.Api.Auth;
 using Geo.Api.Http;
 using Geo.Api.Ogc;
@@ -54,13 +55,13 @@ public static partial class QueryApi
     /// Tongzhou (40°N) that is 85 km per degree against up to 111 km for the candidates, so m ≈ 1.7 n suffices
     /// on evenly spread assets. When the proof fails (clustered data) the slower two-pass query answers.</summary>
     private static async Task<Results<RawJsonResult, ProblemHttpResult>> Nearby(
-        [AsParameters] NearbyParameters p, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+        [AsParameters] NearbyParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
     {
         var crs = InputCrs.Parse(p.Crs);
         var (lon, lat) = InputCrs.Point(p.Lon, p.Lat, crs);
         var limit = (int)QueryValues.Integer("limit", p.Limit, 10, 1, NearbyMaxLimit);
         double? radius = string.IsNullOrWhiteSpace(p.RadiusM) ? null : QueryValues.Double("radius_m", p.RadiusM, min: 1, max: NearbyMaxRadiusM);
-        var kinds = ParseKinds(p.Kinds, config, p.Category is null ? null : AssetKind.Shop);
+        var kinds = ParseKinds(p.Kinds, config, http.User, p.Category is null ? null : AssetKind.Shop);
 
         var sql = new SqlParams();
         var pt = sql.Add(GeoFactory.Point(lon, lat), NpgsqlDbType.Geometry);
@@ -141,9 +142,9 @@ public static partial class QueryApi
     private static string Expand(string pt, string metres, string lat) =>
         $"ST_Expand({pt}, {metres} / (110000.0 * cos(radians(least(89.0, abs({lat}) + {metres} / 110000.0)))), {metres} / 110000.0)";
 
-    internal static IReadOnlyList<AssetKind> ParseKinds(string? kinds, IConfiguration config, AssetKind? fallback)
+    internal static IReadOnlyList<AssetKind> ParseKinds(string? kinds, IConfiguration config, ClaimsPrincipal? user, AssetKind? fallback)
     {
-        var exposed = OgcCollections.ExposedKinds(config);
+        var exposed = OgcCollections.ExposedKinds(config, user);
         if (string.IsNullOrWhiteSpace(kinds)) return fallback is { } f ? [f] : exposed;
         var list = new List<AssetKind>();
         foreach (var code in kinds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -205,8 +206,8 @@ public static partial class QueryApi
     private static async Task<IResult> Export(
         string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
     {
-        if (OgcCollections.Find(config, collectionId) is not { } c) return OgcFeaturesApi.UnknownCollection(collectionId);
-        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config), ExportMaxRows, ExportMaxRows, formats: FeatureQuery.ExportFormats);
+        if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return OgcFeaturesApi.UnknownCollection(collectionId);
+        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User), ExportMaxRows, ExportMaxRows, formats: FeatureQuery.ExportFormats);
         if (plan.Format == OutputFormat.Shapefile) return await ShapefileAsync(plan, http, ds, c.Id, ct);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{c.Id}.{(plan.Format == OutputFormat.Csv ? "csv" : "geojson")}\"";
         return await OgcFeaturesApi.RespondAsync(plan, http, ds, paged: false, c.Id, ct);

@@ -57,7 +57,7 @@ public static partial class QueryApi
         }
         var limit = body.Limit ?? WithinDefaultLimit;
         if (limit is < 1 or > FeatureQuery.MaxLimit) throw new BadInputException("limit", $"'limit' must be between 1 and {FeatureQuery.MaxLimit}");
-        var kinds = ParseKinds(body.Kinds, config, null);
+        var kinds = ParseKinds(body.Kinds, config, http.User, null);
 
         var sql = new SqlParams();
         string area;

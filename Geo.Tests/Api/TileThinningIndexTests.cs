@@ -11,7 +11,7 @@ public sealed class TileThinningIndexTests(PostgisFixture db) : IClassFixture<Po
     [InlineData(10, "ix_assets_geom_thin4096")]
     [InlineData(12, "ix_assets_geom_thin256")]
     [InlineData(15, "ix_assets_geom_thin4")]
-    [InlineData(16, "ix_assets_geom")]
+    [InlineData(16, "ix_assets_geom|ix_assets_kind_geom")] // unthinned: either full spatial index will do
     public async Task Tile_query_uses_the_thinning_index_of_its_zoom(int z, string index)
     {
         var layers = new TileLayers(exposeSensitive: false);
@@ -27,6 +27,6 @@ public sealed class TileThinningIndexTests(PostgisFixture db) : IClassFixture<Po
         await using (var r = await explain.ExecuteReaderAsync())
             while (await r.ReadAsync()) plan.Add(r.GetString(0));
         var text = string.Join("\n", plan);
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{index}\b"), $"z{z} should use {index}:\n{text}");
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b({index})\b"), $"z{z} should use {index}:\n{text}");
     }
 }
