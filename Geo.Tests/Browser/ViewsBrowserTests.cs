@@ -73,6 +73,27 @@ public sealed partial class MapBrowserTests
         await second.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Resident_click_draws_isochrone_bands_and_lists_reachable_services_by_life_element()
+    {
+        var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
+        await page.GotoAsync("/resident");
+        await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
+        await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
+        await page.GetByTestId("search-input").PressAsync("Enter");
+        await page.Locator(".search-hit[data-type=community]").ClickAsync();
+        await Expect(page.Locator(".geo-marker.kind-shelter")).ToHaveCountAsync(1); // the view has moved to the square
+
+        var map = await page.Locator(".leaflet-host").BoundingBoxAsync();
+        await page.Mouse.ClickAsync(map!.X + map.Width / 2, map.Y + map.Height / 2);
+        await Expect(page.Locator("path.isochrone-band")).ToHaveCountAsync(3); // 5, 10 and 15 minutes
+        var panel = page.GetByTestId("isochrone");
+        await Expect(panel.Locator("ul.reachable")).ToContainTextAsync("测试避难场所");
+        await Expect(panel.Locator("h3[data-element]").First).ToBeVisibleAsync();
+        await Infrastructure.Browser.ScreenshotAsync(page, "resident-isochrone");
+        await page.Context.CloseAsync();
+    }
+
     private async Task<IPage> SignedInBoardAsync(string user, string password)
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
