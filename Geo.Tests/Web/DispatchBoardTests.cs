@@ -16,6 +16,9 @@ namespace Geo.Tests.Web;
 /// <summary>bUnit: the dispatch board against real PostGIS, acting through the API's transition handler.</summary>
 public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClassFixture<PostgisFixture>
 {
+    // the first query of a class builds the EF model; on a shared 2-core machine that can take seconds
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
     private IncidentFeed Setup(string? role, string? gridManager = null)
     {
         Services.AddSingleton(new UiLanguage());
@@ -77,7 +80,7 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         var feed = Setup(GeoRoles.GridManager, "王网格");
 
         var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{mine}']")));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{mine}']")), Wait);
         Assert.Empty(cut.FindAll($"li[data-case='{other}']")); // scoped to the manager's own cases
         var row = cut.Find($"li[data-case='{mine}']");
         Assert.Contains("overdue", row.ClassName);
@@ -85,12 +88,12 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         Assert.Empty(cut.FindAll("[data-testid=bulk-register]")); // bulk register/dispatch is the command centre's
 
         await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] button[data-action=start]").Click());
-        cut.WaitForAssertion(() => Assert.Equal("in_progress", cut.Find($"li[data-case='{mine}']").GetAttribute("data-status")));
+        cut.WaitForAssertion(() => Assert.Equal("in_progress", cut.Find($"li[data-case='{mine}']").GetAttribute("data-status")), Wait);
 
         // someone else changes the case behind the board's back: acting on the old version is a clear 409
         var fresh = await TouchAsync(mine);
         await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] button[data-action=resolve]").Click());
-        cut.WaitForAssertion(() => Assert.Contains("已被他人修改", cut.Find("[data-testid=board-message]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("已被他人修改", cut.Find("[data-testid=board-message]").TextContent), Wait);
         Assert.Equal(fresh.ToString(), cut.Find($"li[data-case='{mine}']").GetAttribute("data-version")); // reloaded
         await using (var ctx = db.CreateContext())
             Assert.Equal(IncidentStatus.InProgress, (await ctx.Incidents.SingleAsync(i => i.Id == mine)).Status);
@@ -103,13 +106,13 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
             await ctx.SaveChangesAsync();
         }
         feed.Publish(mine.ToString());
-        cut.WaitForAssertion(() => Assert.Equal("resolved", cut.Find($"li[data-case='{mine}']").GetAttribute("data-status")));
+        cut.WaitForAssertion(() => Assert.Equal("resolved", cut.Find($"li[data-case='{mine}']").GetAttribute("data-status")), Wait);
 
         // filters: overdue only keeps it, another status hides it
         cut.Find("[data-testid=filter-overdue]").Change(true);
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{mine}']")));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{mine}']")), Wait);
         cut.Find("[data-testid=filter-status]").Change("reported");
-        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"li[data-case='{mine}']")));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"li[data-case='{mine}']")), Wait);
     }
 
     [Fact]
@@ -121,22 +124,22 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         Setup(GeoRoles.Planner);
 
         var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{b}']")));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{b}']")), Wait);
         foreach (var id in new[] { a, b }) cut.Find($"li[data-case='{id}'] input.pick").Change(true);
         await cut.InvokeAsync(() => cut.Find("[data-testid=bulk-register]").Click());
         cut.WaitForAssertion(() =>
         {
             Assert.Equal("registered", cut.Find($"li[data-case='{a}']").GetAttribute("data-status"));
             Assert.Equal("registered", cut.Find($"li[data-case='{b}']").GetAttribute("data-status"));
-        });
+        }, Wait);
         Assert.Contains("完成 2 件", cut.Find("[data-testid=board-message]").TextContent);
 
         await cut.InvokeAsync(() => cut.Find($"li[data-case='{a}'] button.case-title").Click());
-        cut.WaitForAssertion(() => Assert.Contains("李网格", cut.Find("[data-testid=nearest]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("李网格", cut.Find("[data-testid=nearest]").TextContent), Wait);
 
         cut.Find($"li[data-case='{a}'] input.pick").Change(true);
         await cut.InvokeAsync(() => cut.Find("[data-testid=bulk-dispatch]").Click());
-        cut.WaitForAssertion(() => Assert.Equal("dispatched", cut.Find($"li[data-case='{a}']").GetAttribute("data-status")));
+        cut.WaitForAssertion(() => Assert.Equal("dispatched", cut.Find($"li[data-case='{a}']").GetAttribute("data-status")), Wait);
         Assert.Equal("registered", cut.Find($"li[data-case='{b}']").GetAttribute("data-status"));
     }
 }

@@ -40,12 +40,12 @@ public sealed class PlannerPanelTests(PostgisFixture db) : BunitContext, IClassF
 
         // drill down to the town: its row and its community, exports scoped to it
         await cut.InvokeAsync(() => cut.Find("tr[data-code=PL-S] button.drill").Click());
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-code=PL-C]")));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-code=PL-C]")), TimeSpan.FromSeconds(15));
         Assert.Contains("export.csv?level=community&parent=PL-S", cut.Find("[data-testid=export-csv]").GetAttribute("href"));
         Assert.Contains("report?level=community&parent=PL-S", cut.Find("[data-testid=report]").GetAttribute("href"));
         Assert.Contains("测试subdistrictPL", cut.Find("[data-testid=crumbs]").TextContent);
         // no screen and no kiosk in the community: listed twice under "lacking"
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".lacking li").Count));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".lacking li").Count), TimeSpan.FromSeconds(15));
 
         await cut.InvokeAsync(() => cut.Find("[data-testid=wifi-coverage]").Click());
         cut.WaitForAssertion(() => Assert.EndsWith("%", cut.Find("[data-testid=area-share]").TextContent), TimeSpan.FromSeconds(20));
@@ -56,7 +56,7 @@ public sealed class PlannerPanelTests(PostgisFixture db) : BunitContext, IClassF
 
         // English tooltips after the switch
         lang.Set(Lang.En);
-        cut.WaitForAssertion(() => Assert.Contains(Indicators.Find("1.2.1")!.TextEn, cut.Find("tr[data-code=PL-C] td[data-ind='1.2.1']").GetAttribute("title")));
+        cut.WaitForAssertion(() => Assert.Contains(Indicators.Find("1.2.1")!.TextEn, cut.Find("tr[data-code=PL-C] td[data-ind='1.2.1']").GetAttribute("title")), TimeSpan.FromSeconds(15));
         Assert.Contains("Export CSV", cut.Markup);
     }
 }

@@ -11,7 +11,7 @@ public enum Text
     TooManyInView, ShowingDensity, ResidentIntro, PlannerIntro, GridManagerIntro, LaterIssue, MenuToggle,
     StatusOnline, StatusOffline, StatusMaintenance, StatusPlanned, Clear, Code, Kind, ClickHint, SensitiveHidden,
     // views (planner, dispatch board, resident life circle)
-    Scorecard, Loading, Dimensions, DimCoordination, DimConvenience, DimSafety, DimPerception, BindingPassed, ExportCsv, PrintReport, Name, Pilot, WifiCoverage, OnlineOnly, ShowGaps, AreaShare, ResidentShare, Hotspots, Gaps, Lacking, SiteSuggestions, RadiusM, Suggest, CoveredBefore, CoveredAfter, Residents, NoRegion, TooLargeForGaps, Passed, Failed, NotEvaluated, SignIn, SignOut, UserName, Password, SignInFailed, SignedInAs, StaffOnly, DispatchBoard, AllStatuses, AllCategories, OverdueOnly, Overdue, NoCases, Deadline, Selected, BulkRegister, BulkDispatch, BulkResult, Conflict, NotAllowed, NearestStaff, OpenCases, DispatchTo, LiveUpdates, IncReported, IncRegistered, IncDispatched, IncInProgress, IncResolved, IncVerified, IncClosed, IncRejected, ActRegister, ActDispatch, ActStart, ActResolve, ActVerify, ActClose, ActReject, ActReopen, IsochroneHint, Reachable, Minutes, NoServices, ElemEat, ElemLive, ElemTravel, ElemLeisure, ElemShop, ElemEntertainment, ElemHealth, ElemOther,
+    RoleAdmin, Scorecard, Loading, Dimensions, DimCoordination, DimConvenience, DimSafety, DimPerception, BindingPassed, ExportCsv, PrintReport, Name, Pilot, WifiCoverage, OnlineOnly, ShowGaps, AreaShare, ResidentShare, Hotspots, Gaps, Lacking, SiteSuggestions, RadiusM, Suggest, CoveredBefore, CoveredAfter, Residents, NoRegion, TooLargeForGaps, Passed, Failed, NotEvaluated, SignIn, SignOut, UserName, Password, SignInFailed, SignedInAs, StaffOnly, DispatchBoard, AllStatuses, AllCategories, OverdueOnly, Overdue, NoCases, Deadline, Selected, BulkRegister, BulkDispatch, BulkResult, Conflict, NotAllowed, NearestStaff, OpenCases, DispatchTo, LiveUpdates, IncReported, IncRegistered, IncDispatched, IncInProgress, IncResolved, IncVerified, IncClosed, IncRejected, ActRegister, ActDispatch, ActStart, ActResolve, ActVerify, ActClose, ActReject, ActReopen, IsochroneHint, Reachable, Minutes, NoServices, ElemEat, ElemLive, ElemTravel, ElemLeisure, ElemShop, ElemEntertainment, ElemHealth, ElemOther,
 }
 
 public static class UiText
@@ -63,6 +63,7 @@ public static class UiText
         [Text.Kind] = "类型",
         [Text.ClickHint] = "点击地图任意位置查看所属社区和网格",
         [Text.SensitiveHidden] = "摄像头与传感器仅对工作人员可见",
+        [Text.RoleAdmin] = "管理员",
         [Text.Scorecard] = "智慧社区评估",
         [Text.Loading] = "加载中…",
         [Text.Dimensions] = "四个评价维度",
@@ -195,6 +196,7 @@ public static class UiText
         [Text.Kind] = "Kind",
         [Text.ClickHint] = "Click anywhere on the map to see its community and grid cell",
         [Text.SensitiveHidden] = "Cameras and sensors are shown to staff only",
+        [Text.RoleAdmin] = "Administrator",
         [Text.Scorecard] = "Smart-community scorecard",
         [Text.Loading] = "Loading…",
         [Text.Dimensions] = "The four evaluation dimensions",
