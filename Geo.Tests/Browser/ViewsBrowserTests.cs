@@ -84,9 +84,18 @@ public sealed partial class MapBrowserTests
         await page.Locator(".search-hit[data-type=community]").ClickAsync();
         await Expect(page.Locator(".geo-marker.kind-shelter")).ToHaveCountAsync(1); // the view has moved to the square
 
+        // let the fit-to-community animation settle before clicking (the click must land in the square)
+        await Expect(page.Locator(".leaflet-host.leaflet-zoom-anim")).ToHaveCountAsync(0);
+        await page.WaitForTimeoutAsync(500);
         var map = await page.Locator(".leaflet-host").BoundingBoxAsync();
         await page.Mouse.ClickAsync(map!.X + map.Width / 2, map.Y + map.Height / 2);
-        await Expect(page.Locator("path.isochrone-band")).ToHaveCountAsync(3); // 5, 10 and 15 minutes
+        await Expect(page.Locator(".locate-popup h3")).ToHaveTextAsync(MapAppFixture.CommunityName);
+        var bands = page.Locator("path.isochrone-band");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('path.isochrone-band').length > 0 || document.querySelector('[data-testid=isochrone-error]')",
+            null, new() { Timeout = Infrastructure.Browser.TimeoutMs });
+        var error = page.GetByTestId("isochrone-error");
+        Assert.True(await error.CountAsync() == 0, "isochrone failed: " + (await error.CountAsync() > 0 ? await error.TextContentAsync() : ""));
+        await Expect(bands).ToHaveCountAsync(3); // 5, 10 and 15 minutes
         var panel = page.GetByTestId("isochrone");
         await Expect(panel.Locator("ul.reachable")).ToContainTextAsync("测试避难场所");
         await Expect(panel.Locator("h3[data-element]").First).ToBeVisibleAsync();
