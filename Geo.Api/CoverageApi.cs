@@ -202,7 +202,8 @@ public static partial class CoverageApi
         return TypedResults.Ok<object>(new { kind, region = region.Value.Label, radius_m = radius, basis = rule.Elderly ? "residents_60" : "residents", plan });
     }
 
-    private static async Task<List<SiteSuggester.Candidate>> GridCandidatesAsync(NpgsqlDataSource db, Geometry area, CancellationToken ct)
+    /// <summary>Grid-cell points on surface inside the area: the default candidate sites (also the planner view's).</summary>
+    public static async Task<List<SiteSuggester.Candidate>> GridCandidatesAsync(NpgsqlDataSource db, Geometry area, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT code, ST_X(p), ST_Y(p) FROM regions CROSS JOIN LATERAL ST_PointOnSurface(geom) p

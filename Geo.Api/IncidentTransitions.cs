@@ -11,7 +11,7 @@ namespace Geo.Api;
 
 /// <summary>POST /api/incidents/{id}/transitions: one workflow step, audited, under optimistic
 /// concurrency (the client sends the version it saw; xmin decides who wins).</summary>
-internal static class IncidentTransitions
+public static class IncidentTransitions
 {
     public static async Task<Results<Ok<IncidentDto>, NotFound, ValidationProblem, ProblemHttpResult>> HandleAsync(
         long id, TransitionIn body, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)

@@ -77,7 +77,7 @@ public static class IncidentsApi
     }
 
     /// <summary>Grid managers see and act on the cases of their own cells only; other staff see all.</summary>
-    internal static IQueryable<Incident> Scoped(IQueryable<Incident> q, ClaimsPrincipal user)
+    public static IQueryable<Incident> Scoped(IQueryable<Incident> q, ClaimsPrincipal user)
     {
         if (!user.IsInRole(GeoRoles.GridManager)) return q;
         var mine = user.FindFirstValue(GeoClaims.GridManager);

@@ -53,6 +53,9 @@ public sealed class MapAppFixture : IAsyncLifetime
             cmd.Parameters.AddWithValue(level == "grid_cell" ? "张网格" : DBNull.Value);
             parent = (long)(await cmd.ExecuteScalarAsync())!;
         }
+        // a small synthetic street network around the square, for the resident view's isochrones
+        await WalkNetworks.GenerateAsync(Db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = 5, River = false, Rail = false },
+            WalkNetworks.Square(116.686, 39.896, 0.012));
         await using var ctx = Db.CreateContext();
         ctx.AddRange(
             AssetFixtures.Point(AssetKind.WifiHotspot, WifiName, 116.6910, 39.9015, new WifiHotspotAttributes(Ssid, 80)),

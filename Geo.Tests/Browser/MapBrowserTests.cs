@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Geo.Tests.Browser;
 
 /// <summary>The map in Debian Chromium against Geo.Web on Kestrel and PostGIS.</summary>
-public sealed class MapBrowserTests(MapAppFixture f) : IClassFixture<MapAppFixture>
+public sealed partial class MapBrowserTests(MapAppFixture f) : IClassFixture<MapAppFixture>
 {
     [Fact]
     public async Task Map_loads_with_its_own_vector_tiles_and_marks_synthetic_data()

@@ -1,3 +1,4 @@
+using Geo.Web.Incidents;
 using Geo.Web.Localization;
 
 namespace Geo.Web.Components;
@@ -11,6 +12,9 @@ public static class GeoMapSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddScoped<UiLanguage>();
+        // the dispatch board's live updates: one LISTEN connection per process, fanned out to circuits
+        builder.Services.AddSingleton<IncidentFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentFeed>());
         return builder;
     }
 

@@ -191,6 +191,8 @@ export function clearOverlays(element) {
     if (!s) return;
     if (s.measure) { s.map.removeLayer(s.measure.layer); s.measure = null; }
     if (s.nearby) { s.map.removeLayer(s.nearby); s.nearby = null; }
+    for (const l of (s.overlays?.values() ?? [])) s.map.removeLayer(l);
+    s.overlays?.clear();
 }
 
 /// Resolves to [lon, lat]: the browser's position, else the last clicked point, else the map centre.
@@ -225,6 +227,70 @@ export function showAsset(element, id, lon, lat) {
     if (!s) return;
     s.map.setView(toLatLng(lon, lat), Math.max(s.map.getZoom(), 17));
     openAsset(s, id, s.L.latLng(toLatLng(lon, lat)));
+}
+
+/// Named overlays drawn by the view panels (coverage gaps, isochrone bands): GeoJSON stays lon/lat, L.geoJSON reads it.
+/// style: {className, color, fillColor, fillOpacity, weight}; null geojson removes the overlay.
+export function setOverlay(element, key, geojson, style) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.overlays ??= new Map();
+    const old = s.overlays.get(key);
+    if (old) { s.map.removeLayer(old); s.overlays.delete(key); }
+    if (!geojson) return;
+    const layer = s.L.geoJSON(geojson, { style: (f) => ({ ...style, ...(f && f.properties && f.properties.style) }), interactive: false }).addTo(s.map);
+    s.overlays.set(key, layer);
+}
+
+/// pins: [{id, lon, lat, label, className, colour, title}]: numbered or coloured markers; a click calls OnPinClicked(key, id).
+export function setPins(element, key, pins, fit) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.pins ??= new Map();
+    const old = s.pins.get(key);
+    if (old) s.map.removeLayer(old);
+    const group = s.L.layerGroup();
+    for (const p of pins) {
+        const el = document.createElement('span');
+        el.textContent = p.label ?? '';
+        el.style.background = p.colour || '#444';
+        el.dataset.id = p.id;
+        const icon = s.L.divIcon({ className: `geo-pin ${p.className || ''}`, html: el, iconSize: [22, 22] });
+        const m = s.L.marker(toLatLng(p.lon, p.lat), { icon, keyboard: false, title: p.title || '' });
+        m.on('click', () => s.dotnet.invokeMethodAsync('OnPinClicked', key, String(p.id)));
+        group.addLayer(m);
+    }
+    group.addTo(s.map);
+    s.pins.set(key, group);
+    if (fit && pins.length > 0) {
+        s.map.fitBounds(s.L.latLngBounds(pins.map(p => toLatLng(p.lon, p.lat))).pad(0.3), { maxZoom: 16 });
+    }
+}
+
+export function flyTo(element, lon, lat, zoom) {
+    const s = maps.get(element);
+    if (s) s.map.flyTo(toLatLng(lon, lat), zoom, { duration: 0.6 });
+}
+
+/// Fetches /api/isochrone for the point, draws the bands (outermost first) and resolves to the response
+/// (or {error}) so the panel can list the services.
+export async function showIsochrone(element, lon, lat, minutes, colours) {
+    const s = maps.get(element);
+    if (!s) return { error: 'no map' };
+    const url = `${s.options.baseUrl}/api/isochrone?lon=${lon}&lat=${lat}&minutes=${minutes}`;
+    const r = await fetch(url, { headers: { accept: 'application/geo+json' } });
+    if (!r.ok) {
+        let detail = `${r.status}`;
+        try { const p = await r.json(); detail = p.detail || Object.values(p.errors || {}).flat()[0] || p.title || detail; } catch { /* not json */ }
+        setOverlay(element, 'isochrone', null);
+        return { error: detail };
+    }
+    const fc = await r.json();
+    for (const f of fc.features) {
+        f.properties.style = { fillColor: colours[String(f.properties.minutes)] || '#2c7fb8', color: colours[String(f.properties.minutes)] || '#2c7fb8' };
+    }
+    setOverlay(element, 'isochrone', fc, { className: 'isochrone-band', weight: 1, fillOpacity: 0.18 });
+    return { services: fc.services };
 }
 
 export function dispose(element) {

@@ -1,0 +1,145 @@
+using System.Security.Claims;
+using Bunit;
+using Geo.Api.Auth;
+using Geo.Core.Data;
+using Geo.Core.Domain;
+using Geo.Core.Spatial;
+using Geo.Tests.Infrastructure;
+using Geo.Web.Components.Views;
+using Geo.Web.Incidents;
+using Geo.Web.Localization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Geo.Tests.Web;
+
+/// <summary>bUnit: the dispatch board against real PostGIS, acting through the API's transition handler.</summary>
+public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClassFixture<PostgisFixture>
+{
+    // the first query of a class builds the EF model; on a shared 2-core machine that can take seconds
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private IncidentFeed Setup(string? role, string? gridManager = null)
+    {
+        Services.AddSingleton(new UiLanguage());
+        Services.AddSingleton(db.DataSource);
+        Services.AddLogging();
+        Services.AddSingleton<IncidentFeed>();
+        Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        var auth = AddAuthorization();
+        if (role is not null)
+        {
+            auth.SetAuthorized(role + "-user");
+            auth.SetRoles(role);
+            if (gridManager is not null) auth.SetClaims(new Claim(GeoClaims.GridManager, gridManager), new Claim(GeoClaims.DisplayName, gridManager));
+        }
+        return Services.GetRequiredService<IncidentFeed>();
+    }
+
+    private async Task<long> CaseAsync(IncidentStatus status, string? assignee, double lon, double lat, bool overdue = false)
+    {
+        await using var ctx = db.CreateContext();
+        var now = DateTimeOffset.UtcNow;
+        var i = new Incident
+        {
+            CategoryCode = "sanitation", Status = status, Description = "垃圾堆放", Geom = GeoFactory.Point(lon, lat), Assignee = assignee,
+            Source = IncidentSource.Staff, ReportedAt = now, UpdatedAt = now, DeadlineAt = now.AddHours(overdue ? -1 : 48),
+            OverdueAt = overdue ? now : null,
+        };
+        ctx.Incidents.Add(i);
+        await ctx.SaveChangesAsync();
+        return i.Id;
+    }
+
+    private async Task<uint> TouchAsync(long id)
+    {
+        await using var ctx = db.CreateContext();
+        var i = await ctx.Incidents.SingleAsync(x => x.Id == id);
+        i.Description += "（补充）";
+        await ctx.SaveChangesAsync();
+        return i.Version;
+    }
+
+    [Fact]
+    public void Anonymous_users_get_the_sign_in_form_and_no_cases()
+    {
+        Setup(role: null);
+        var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
+        Assert.NotNull(cut.Find("[data-testid=signin] input[type=password]"));
+        Assert.Empty(cut.FindAll("[data-testid=cases]"));
+        Assert.Contains("请先登录", cut.Markup);
+    }
+
+    [Fact]
+    public async Task Grid_manager_sees_own_cases_acts_gets_a_clear_conflict_and_live_changes()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "DB1", 116.70, 39.90, 0.004, "王网格");
+        var mine = await CaseAsync(IncidentStatus.Dispatched, "王网格", 116.701, 39.901, overdue: true);
+        var other = await CaseAsync(IncidentStatus.Dispatched, "别人", 116.702, 39.902);
+        var feed = Setup(GeoRoles.GridManager, "王网格");
+
+        var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{mine}']")), Wait);
+        Assert.Empty(cut.FindAll($"li[data-case='{other}']")); // scoped to the manager's own cases
+        var row = cut.Find($"li[data-case='{mine}']");
+        Assert.Contains("overdue", row.ClassName);
+        Assert.Equal(new[] { "start", "reject" }, row.QuerySelectorAll("button.act").Select(b => b.GetAttribute("data-action") ?? "").ToArray());
+        Assert.Empty(cut.FindAll("[data-testid=bulk-register]")); // bulk register/dispatch is the command centre's
+
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] button[data-action=start]").Click());
+        cut.WaitForAssertion(() => Assert.Equal("in_progress", cut.Find($"li[data-case='{mine}']").GetAttribute("data-status")), Wait);
+
+        // someone else changes the case behind the board's back: acting on the old version is a clear 409
+        var fresh = await TouchAsync(mine);
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] button[data-action=resolve]").Click());
+        cut.WaitForAssertion(() => Assert.Contains("已被他人修改", cut.Find("[data-testid=board-message]").TextContent), Wait);
+        Assert.Equal(fresh.ToString(), cut.Find($"li[data-case='{mine}']").GetAttribute("data-version")); // reloaded
+        await using (var ctx = db.CreateContext())
+            Assert.Equal(IncidentStatus.InProgress, (await ctx.Incidents.SingleAsync(i => i.Id == mine)).Status);
+
+        // a change from elsewhere reaches the open board through the feed, without reload
+        await using (var ctx = db.CreateContext())
+        {
+            var i = await ctx.Incidents.SingleAsync(x => x.Id == mine);
+            i.Status = IncidentStatus.Resolved;
+            await ctx.SaveChangesAsync();
+        }
+        feed.Publish(mine.ToString());
+        cut.WaitForAssertion(() => Assert.Equal("resolved", cut.Find($"li[data-case='{mine}']").GetAttribute("data-status")), Wait);
+
+        // filters: overdue only keeps it, another status hides it
+        cut.Find("[data-testid=filter-overdue]").Change(true);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{mine}']")), Wait);
+        cut.Find("[data-testid=filter-status]").Change("reported");
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"li[data-case='{mine}']")), Wait);
+    }
+
+    [Fact]
+    public async Task Planner_sees_all_bulk_registers_and_dispatches_and_gets_the_nearest_staff()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "DB2", 116.71, 39.91, 0.004, "李网格");
+        var a = await CaseAsync(IncidentStatus.Reported, null, 116.711, 39.911);
+        var b = await CaseAsync(IncidentStatus.Reported, null, 116.712, 39.912);
+        Setup(GeoRoles.Planner);
+
+        var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{b}']")), Wait);
+        foreach (var id in new[] { a, b }) cut.Find($"li[data-case='{id}'] input.pick").Change(true);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=bulk-register]").Click());
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("registered", cut.Find($"li[data-case='{a}']").GetAttribute("data-status"));
+            Assert.Equal("registered", cut.Find($"li[data-case='{b}']").GetAttribute("data-status"));
+        }, Wait);
+        Assert.Contains("完成 2 件", cut.Find("[data-testid=board-message]").TextContent);
+
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{a}'] button.case-title").Click());
+        cut.WaitForAssertion(() => Assert.Contains("李网格", cut.Find("[data-testid=nearest]").TextContent), Wait);
+
+        cut.Find($"li[data-case='{a}'] input.pick").Change(true);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=bulk-dispatch]").Click());
+        cut.WaitForAssertion(() => Assert.Equal("dispatched", cut.Find($"li[data-case='{a}']").GetAttribute("data-status")), Wait);
+        Assert.Equal("registered", cut.Find($"li[data-case='{b}']").GetAttribute("data-status"));
+    }
+}
