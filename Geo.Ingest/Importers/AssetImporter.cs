@@ -8,9 +8,9 @@ namespace Geo.Ingest.Importers;
 
 /// <summary>Imports one file as assets in one transaction: all rows or none. The file streams through
 /// reader → <see cref="GeometryGate"/> → <see cref="FeatureMapper"/> → region lookup on one thread while
-/// binary COPY into a temporary stage runs on another; then one set-based upsert by (source, external_id)
-/// that touches only rows that really differ, so a re-import changes nothing (same updated_at, same xmin)
-/// (see <see cref="BulkLoad"/>).</summary>
+/// binary COPY runs on another: straight into assets for a new source (in bulk mode when it is big), else into
+/// a temporary stage and then one set-based upsert by (source, external_id) that touches only rows that
+/// really differ, so a re-import changes nothing (same updated_at, same xmin) (see <see cref="BulkLoad"/>).</summary>
 public static partial class AssetImporter
 {
     private const string Stage = "ingest_stage";
@@ -69,7 +69,7 @@ public static partial class AssetImporter
                 if (reader.Progress > 0) break;
             }
             var estimate = batches.IsCompleted || reader.Progress <= 0 ? run.Read : (long)(run.Read / Math.Min(1, reader.Progress));
-            if (direct && run.Errors.Count == 0 && await BulkLoad.WorthBulkAsync(conn, tx, estimate, ct))
+            if (direct && run.Errors.Count == 0 && await BulkLoad.WorthBulkAsync(conn, tx, estimate, o.BulkFromRows, ct))
                 bulk = await BulkLoad.BeginBulkAsync(conn, tx, ct);
             var rows = head.Concat(batches.GetConsumingEnumerable(cancel.Token)).SelectMany(b => b);
             await AssetBulkWriter.CopyAsync(conn, direct ? "assets" : Stage, rows, withRowNumbers: !direct, ct);
@@ -104,7 +104,7 @@ public static partial class AssetImporter
         }
         else
         {
-            (inserted, updated) = await BulkLoad.UpsertAsync(conn, tx, Stage, source, run.Read, ct);
+            (inserted, updated) = await BulkLoad.UpsertAsync(conn, tx, Stage, ct);
             Mark("upsert");
         }
         await tx.CommitAsync(ct);

@@ -3,41 +3,22 @@ using Npgsql;
 
 namespace Geo.Ingest.Importers;
 
-/// <summary>The set-based half of an import: stage → assets. Three shapes, chosen per import:
+/// <summary>The set-based half of an import. Three shapes, chosen per import by <see cref="AssetImporter"/>:
 /// <list type="bullet">
-/// <item>the source already has rows: INSERT … ON CONFLICT (source, external_id) DO UPDATE … WHERE the
-/// row differs, so unchanged rows are not rewritten (same updated_at, same xmin);</item>
-/// <item>the source is new: a plain INSERT (no speculative insertion per row);</item>
-/// <item>and when that new load is big and at least as large as the table, the non-unique indexes are
-/// dropped and rebuilt inside the same transaction (one sorted build instead of a million random
-/// inserts). DDL is transactional: no other session ever sees the table without its indexes; they wait
-/// on the lock instead, which is the price of a bulk load.</item>
+/// <item>the source already has rows: COPY into a temp stage, then INSERT … ON CONFLICT (source, external_id)
+/// DO UPDATE … WHERE the row differs, so unchanged rows are not rewritten (same updated_at, same xmin);</item>
+/// <item>the source is new: COPY straight into assets (no stage, no second copy of the data);</item>
+/// <item>and when that new load is big and at least as large as the table, bulk mode around that COPY
+/// (<see cref="BeginBulkAsync"/> / <see cref="EndBulkAsync"/>): indexes and region foreign keys rebuilt and
+/// re-validated set-based, row triggers off for the COPY, all inside the import's one transaction.</item>
 /// </list></summary>
 internal static class BulkLoad
 {
     public const int RebuildIndexesFrom = 100_000;
 
-    public static async Task<(long Inserted, long Updated)> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string stage, string source, long rows, CancellationToken ct)
-    {
-        await using (var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM assets WHERE source = $1)", conn, tx))
-        {
-            exists.Parameters.AddWithValue(source);
-            if ((bool)(await exists.ExecuteScalarAsync(ct))!) return await MergeAsync(conn, tx, stage, ct);
-        }
-        var rebuild = rows >= RebuildIndexesFrom && rows >= await TableRowsEstimateAsync(conn, tx, ct);
-        var indexes = rebuild ? await DropSecondaryIndexesAsync(conn, tx, ct) : [];
-        long inserted;
-        await using (var insert = new NpgsqlCommand($"INSERT INTO assets ({AssetBulkWriter.Columns}) SELECT {AssetBulkWriter.Columns} FROM {stage} ORDER BY row_no", conn, tx) { CommandTimeout = 0 })
-        {
-            inserted = await insert.ExecuteNonQueryAsync(ct);
-        }
-        foreach (var create in indexes)
-        {
-            await using var cmd = new NpgsqlCommand(create, conn, tx) { CommandTimeout = 0 };
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        return (inserted, 0);
-    }
+    /// <summary>stage → assets for a source that already has rows (a new source is COPYed straight into assets).</summary>
+    public static Task<(long Inserted, long Updated)> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string stage, CancellationToken ct) =>
+        MergeAsync(conn, tx, stage, ct);
 
     /// <summary>Whether the source already has rows (then the stage + merge path runs).</summary>
     public static async Task<bool> SourceExistsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string source, CancellationToken ct)
@@ -48,8 +29,8 @@ internal static class BulkLoad
     }
 
     /// <summary>A new source big enough (and at least as large as the table) to load in bulk mode.</summary>
-    public static async Task<bool> WorthBulkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long estimatedRows, CancellationToken ct) =>
-        estimatedRows >= RebuildIndexesFrom && estimatedRows >= await TableRowsEstimateAsync(conn, tx, ct);
+    public static async Task<bool> WorthBulkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long estimatedRows, long threshold, CancellationToken ct) =>
+        threshold <= 0 || (estimatedRows >= threshold && estimatedRows >= await TableRowsEstimateAsync(conn, tx, ct));
 
     /// <summary>What <see cref="BeginBulkAsync"/> took off <c>assets</c>, to put back in <see cref="EndBulkAsync"/>.</summary>
     public sealed record BulkState(List<string> Indexes, List<(string Name, string Def)> ForeignKeys);
