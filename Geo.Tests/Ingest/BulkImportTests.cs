@@ -72,7 +72,7 @@ public sealed class BulkImportTests(PostgisFixture db) : IClassFixture<PostgisFi
     /// <summary>Indexes (definitions), constraints (definitions and validated), enabled triggers of assets.</summary>
     private async Task<string> ShapeAsync() => await IngestKit.ScalarAsync<string>(db.DataSource, """
         SELECT (SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'assets')
-            || E'\n' || (SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated, E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'assets'::regclass)
-            || E'\n' || (SELECT string_agg(tgname || ' ' || tgenabled, E'\n' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'assets'::regclass AND NOT tgisinternal)
+            || E'\n' || (SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated::text, E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'assets'::regclass)
+            || E'\n' || (SELECT string_agg(tgname || ' ' || tgenabled::text, E'\n' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'assets'::regclass AND NOT tgisinternal)
         """);
 }
