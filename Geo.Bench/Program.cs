@@ -2,6 +2,7 @@
 var benches = new Dictionary<string, Func<string[], Task<int>>>
 {
     ["ingest"] = Geo.Bench.Ingest.IngestBench.RunAsync,
+    ["ingest-parse"] = Geo.Bench.Ingest.ParseProfile.RunAsync,
     ["api"] = Geo.Bench.ApiBench.RunAsync,
     ["tiles"] = Geo.Bench.TilesBench.RunAsync,
     ["isochrone"] = Geo.Bench.IsochroneBench.RunAsync,

@@ -27,22 +27,32 @@ public static class AssetBulkWriter
     {
         var cols = withRowNumbers ? "row_no, " + Columns : Columns;
         await using var w = await conn.BeginBinaryImportAsync($"COPY {table} ({cols}) FROM STDIN (FORMAT BINARY)", ct);
+        // Rows are written synchronously (the buffer flushes block this thread, which is the COPY's own):
+        // an async call per column costs more than the column. Importers reuse one attributes instance
+        // for identical values, so each distinct instance is serialized once.
+        var json = new Dictionary<AssetAttributes, string>(ReferenceEqualityComparer.Instance);
         long n = 0;
         foreach (var a in rows)
         {
             n++;
-            await w.StartRowAsync(ct);
-            if (withRowNumbers) await w.WriteAsync(n, NpgsqlDbType.Bigint, ct);
-            await w.WriteAsync(a.Kind.Code(), NpgsqlDbType.Text, ct);
-            await w.WriteAsync(a.Name, NpgsqlDbType.Text, ct);
-            await w.WriteAsync(a.Status.Code(), NpgsqlDbType.Text, ct);
-            await w.WriteAsync(a.Source, NpgsqlDbType.Text, ct);
-            await w.WriteAsync(a.ExternalId, NpgsqlDbType.Text, ct);
-            await w.WriteAsync(a.Geom, NpgsqlDbType.Geometry, ct);
-            if (a.CommunityId is { } c) await w.WriteAsync(c, NpgsqlDbType.Bigint, ct); else await w.WriteNullAsync(ct);
-            if (a.GridCellId is { } g) await w.WriteAsync(g, NpgsqlDbType.Bigint, ct); else await w.WriteNullAsync(ct);
-            await w.WriteAsync(a.Synthetic, NpgsqlDbType.Boolean, ct);
-            await w.WriteAsync(AssetJson.Serialize(a.Attributes), NpgsqlDbType.Jsonb, ct);
+            ct.ThrowIfCancellationRequested();
+            w.StartRow();
+            if (withRowNumbers) w.Write(n, NpgsqlDbType.Bigint);
+            w.Write(a.Kind.Code(), NpgsqlDbType.Text);
+            w.Write(a.Name, NpgsqlDbType.Text);
+            w.Write(a.Status.Code(), NpgsqlDbType.Text);
+            w.Write(a.Source, NpgsqlDbType.Text);
+            w.Write(a.ExternalId, NpgsqlDbType.Text);
+            w.Write(a.Geom, NpgsqlDbType.Geometry);
+            if (a.CommunityId is { } c) w.Write(c, NpgsqlDbType.Bigint); else w.WriteNull();
+            if (a.GridCellId is { } g) w.Write(g, NpgsqlDbType.Bigint); else w.WriteNull();
+            w.Write(a.Synthetic, NpgsqlDbType.Boolean);
+            if (!json.TryGetValue(a.Attributes, out var text))
+            {
+                text = AssetJson.Serialize(a.Attributes);
+                if (json.Count < 100_000) json[a.Attributes] = text;
+            }
+            w.Write(text, NpgsqlDbType.Jsonb);
         }
         return await w.CompleteAsync(ct);
     }

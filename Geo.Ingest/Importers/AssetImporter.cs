@@ -8,10 +8,10 @@ namespace Geo.Ingest.Importers;
 
 /// <summary>Imports one file as assets in one transaction: all rows or none. The file streams through
 /// reader → <see cref="GeometryGate"/> → <see cref="FeatureMapper"/> → region lookup on one thread while
-/// binary COPY into a temporary stage runs on another; then one set-based upsert by (source, external_id)
-/// that touches only rows that really differ, so a re-import changes nothing (same updated_at, same xmin)
-/// (see <see cref="BulkLoad"/>).</summary>
-public static class AssetImporter
+/// binary COPY runs on another: straight into assets for a new source (in bulk mode when it is big), else into
+/// a temporary stage and then one set-based upsert by (source, external_id) that touches only rows that
+/// really differ, so a re-import changes nothing (same updated_at, same xmin) (see <see cref="BulkLoad"/>).</summary>
+public static partial class AssetImporter
 {
     private const string Stage = "ingest_stage";
     private const int MaxErrors = 20;
@@ -44,15 +44,42 @@ public static class AssetImporter
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var regions = await RegionIndex.LoadAsync(conn, ct);
-        await using (var cmd = new NpgsqlCommand(AssetBulkWriter.CreateStageSql(Stage), conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        var source = o.EffectiveSource;
+        // a new source is COPYed straight into assets (file order = id order); an existing one goes through a
+        // stage and the merge that leaves unchanged rows untouched
+        var direct = !await BulkLoad.SourceExistsAsync(conn, tx, source, ct);
+        if (!direct)
+        {
+            await using var cmd = new NpgsqlCommand(AssetBulkWriter.CreateStageSql(Stage), conn, tx);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
 
-        var run = new Run(reader, new GeometryGate(transform, regions, o.Repair), new FeatureMapper(kind, o.EffectiveSource), regions, warnings, progress);
+        var run = new Run(reader, new GeometryGate(transform, regions, o.Repair), new FeatureMapper(kind, source), regions, warnings, progress);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var batches = new BlockingCollection<Asset[]>(boundedCapacity: 8);
         var producer = Task.Run(() => run.Produce(batches, cancel.Token), cancel.Token);
+        BulkLoad.BulkState? bulk = null;
         try
         {
-            await AssetBulkWriter.CopyAsync(conn, Stage, batches.GetConsumingEnumerable(cancel.Token).SelectMany(b => b), withRowNumbers: true, ct);
+            // the first block of the file tells its size in rows, which decides bulk mode before the COPY starts
+            var head = new List<Asset[]>();
+            foreach (var b in batches.GetConsumingEnumerable(cancel.Token))
+            {
+                head.Add(b);
+                if (reader.Progress > 0) break;
+            }
+            var estimate = batches.IsCompleted || reader.Progress <= 0 ? run.Read : (long)(run.Read / Math.Min(1, reader.Progress));
+            if (direct && run.Errors.Count == 0 && await BulkLoad.WorthBulkAsync(conn, tx, estimate, o.BulkFromRows, ct))
+                bulk = await BulkLoad.BeginBulkAsync(conn, tx, ct);
+            var rows = head.Concat(batches.GetConsumingEnumerable(cancel.Token)).SelectMany(b => b);
+            await AssetBulkWriter.CopyAsync(conn, direct ? "assets" : Stage, rows, withRowNumbers: !direct, ct);
+        }
+        catch (PostgresException e) when (direct && e.Where is { } where && CopyLine().Match(where) is { Success: true } m)
+        {
+            await cancel.CancelAsync();
+            try { await producer; } catch (ImportException) { throw; } catch (OperationCanceledException) { }
+            // COPY's context names the input row that broke a constraint; report it in the file's terms
+            throw new ImportException($"data row {m.Groups[1].Value} (in file order): {e.MessageText}{(e.ConstraintName is { } c ? $" ({c})" : "")}");
         }
         catch
         {
@@ -65,17 +92,33 @@ public static class AssetImporter
 
         Mark("read+validate+copy");
         progress?.Report(new ImportProgress("upsert", run.Read, 1));
-        var (inserted, updated) = await BulkLoad.UpsertAsync(conn, tx, Stage, o.EffectiveSource, run.Read, ct);
-        Mark("upsert");
+        long inserted, updated;
+        if (direct)
+        {
+            (inserted, updated) = (run.Accepted, 0);
+            if (bulk is not null)
+            {
+                await BulkLoad.EndBulkAsync(conn, tx, bulk, source, run.Unassigned, run.Extent, ct);
+                Mark("indexes+constraints");
+            }
+        }
+        else
+        {
+            (inserted, updated) = await BulkLoad.UpsertAsync(conn, tx, Stage, ct);
+            Mark("upsert");
+        }
         await tx.CommitAsync(ct);
         Mark("commit");
         if (warnings.Count > MaxWarnings) warnings.RemoveRange(MaxWarnings, warnings.Count - MaxWarnings);
         if (run.WarningCount > warnings.Count) warnings.Add($"... {run.WarningCount - warnings.Count} more warnings");
-        return new ImportReport(o.EffectiveSource, run.Read, inserted, updated, run.Read - inserted - updated, warnings, clock.Elapsed)
+        return new ImportReport(source, run.Read, inserted, updated, run.Read - inserted - updated, warnings, clock.Elapsed)
         {
             Phases = phases,
         };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^COPY assets, line (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex CopyLine();
 
     /// <summary>The per-row work of one import, run on the producer thread.</summary>
     private sealed class Run(IFeatureReader reader, GeometryGate gate, FeatureMapper mapper, RegionIndex regions, List<string> warnings, IProgress<ImportProgress>? progress)
@@ -83,6 +126,9 @@ public static class AssetImporter
         public List<string> Errors { get; } = [];
         public long Read { get; private set; }
         public long WarningCount { get; private set; }
+        public long Accepted { get; private set; }
+        public long Unassigned { get; private set; }
+        public NetTopologySuite.Geometries.Envelope Extent { get; } = new();
 
         public void Produce(BlockingCollection<Asset[]> output, CancellationToken ct)
         {
@@ -129,6 +175,9 @@ public static class AssetImporter
                 return Fail($"{at}: duplicate external id '{asset.ExternalId}' (also on {reader.Unit} {firstRow[asset.ExternalId]})");
             if (warning is not null) Warn($"{at}: {warning}");
             if (regions.Locate(asset.Geom) is { } loc) (asset.CommunityId, asset.GridCellId) = loc;
+            else Unassigned++;
+            Accepted++;
+            Extent.ExpandToInclude(asset.Geom.EnvelopeInternal);
             return asset;
         }
 

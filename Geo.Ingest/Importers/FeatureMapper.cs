@@ -35,14 +35,19 @@ public sealed class FeatureMapper(AssetKind? defaultKind, string source)
     // Many rows share identical attribute values: parse and validate each distinct JSON once.
     private readonly Dictionary<string, (AssetAttributes? Attributes, string? Error)> _cache = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    private Utf8JsonWriter? _writer;
+
+    // the current feature's nested "attributes" object, looked up once per feature rather than once per missing field
+    private JsonElement? _nested;
 
     /// <summary>The asset for <paramref name="f"/> with geometry <paramref name="geom"/> (already in 4326),
     /// or the reason it cannot be one.</summary>
     public (Asset? Asset, string? Error) Map(SourceFeature f, Geometry geom)
     {
         var p = f.Properties;
+        _nested = p.TryGetValue("attributes", out var a) && a is JsonElement { ValueKind: JsonValueKind.Object } obj ? obj : null;
         var kind = defaultKind;
-        if (Text(p, "kind") is { } kindText)
+        if (Text(p, ["kind"]) is { } kindText)
         {
             if (!AssetKinds.TryParse(kindText, out var k)) return (null, $"unknown kind '{kindText}' (expected one of {string.Join(", ", AssetKinds.All.Select(x => x.Code()))})");
             kind = k;
@@ -69,7 +74,9 @@ public sealed class FeatureMapper(AssetKind? defaultKind, string source)
     private (AssetAttributes?, string?) Attributes(AssetKind kind, IReadOnlyDictionary<string, object?> p)
     {
         _buffer.Clear();
-        using (var w = new Utf8JsonWriter(_buffer))
+        if (_writer is null) _writer = new Utf8JsonWriter(_buffer);
+        else _writer.Reset(_buffer);
+        var w = _writer;
         {
             w.WriteStartObject();
             foreach (var field in FieldsByKind[kind])
@@ -85,6 +92,7 @@ public sealed class FeatureMapper(AssetKind? defaultKind, string source)
                 Write(w, field.Type, value);
             }
             w.WriteEndObject();
+            w.Flush();
         }
         var key = kind.Code() + Encoding.UTF8.GetString(_buffer.WrittenSpan);
         if (_cache.TryGetValue(key, out var hit)) return hit;
@@ -147,11 +155,11 @@ public sealed class FeatureMapper(AssetKind? defaultKind, string source)
         }
     }
 
-    private static object? Get(IReadOnlyDictionary<string, object?> p, string name)
+    private object? Get(IReadOnlyDictionary<string, object?> p, string name)
     {
         if (p.TryGetValue(name, out var v) && v is not null) return v;
         // GeoJSON may nest the kind-specific fields under "attributes"
-        if (p.TryGetValue("attributes", out var a) && a is JsonElement { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(name, out var inner) && inner.ValueKind != JsonValueKind.Null)
+        if (_nested is { } obj && obj.TryGetProperty(name, out var inner) && inner.ValueKind != JsonValueKind.Null)
             return inner.ValueKind switch
             {
                 JsonValueKind.String => inner.GetString(),
@@ -162,7 +170,7 @@ public sealed class FeatureMapper(AssetKind? defaultKind, string source)
         return null;
     }
 
-    private static string? Text(IReadOnlyDictionary<string, object?> p, params string[] names)
+    private string? Text(IReadOnlyDictionary<string, object?> p, ReadOnlySpan<string> names)
     {
         foreach (var n in names)
         {

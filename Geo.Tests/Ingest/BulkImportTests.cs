@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using Geo.Tests.Infrastructure;
+using Npgsql;
+
+namespace Geo.Tests.Ingest;
+
+/// <summary>The bulk path for a big new source (indexes and region foreign keys dropped and rebuilt, region
+/// and tile triggers disabled for the COPY, all inside the import's transaction), forced here on a small file:
+/// it must store what the ordinary path stores and leave <c>assets</c> exactly as constrained as before.</summary>
+public sealed class BulkImportTests(PostgisFixture db) : IClassFixture<PostgisFixture>
+{
+    [Fact]
+    public async Task A_bulk_load_stores_what_a_plain_load_stores_and_puts_every_index_key_and_trigger_back()
+    {
+        using var s = new Scratch();
+        var csv = new StringBuilder("id,name,lon,lat,ssid\n");
+        for (var i = 0; i < 300; i++)
+            csv.Append(CultureInfo.InvariantCulture, $"B{i},热点{i},{116.60 + i * 0.0005},{39.85 + i * 0.0003},s{i % 7}\n");
+        var plainPath = s.Write("bulk-plain.csv", csv.ToString());
+        var bulkPath = s.Write("bulk-forced.csv", csv.ToString());
+        var shape = await ShapeAsync();
+
+        var plain = await IngestKit.ImportAsync(db, plainPath);
+        await using var listen = await db.DataSource.OpenConnectionAsync();
+        var notes = new List<string>();
+        listen.Notification += (_, e) => { lock (notes) notes.Add(e.Payload); };
+        await using (var cmd = new NpgsqlCommand("LISTEN geo_tiles", listen)) await cmd.ExecuteNonQueryAsync();
+        var bulk = await Geo.Ingest.Importers.AssetImporter.RunAsync(db.DataSource, new Geo.Ingest.Importers.ImportOptions
+        {
+            Path = bulkPath, Kind = "wifi_hotspot", BulkFromRows = 0,
+        });
+        Assert.Equal((300L, 300L), (plain.Inserted, bulk.Inserted));
+        Assert.Contains(bulk.Phases, p => p.Phase == "indexes+constraints");
+
+        // same rows, same region ids (the trigger's rule, whether C# or the database assigned them), file order = id order
+        const string rows = "SELECT string_agg(format('%s %s %s %s %s', external_id, name, ST_AsText(geom), community_id, grid_cell_id, attributes), ';' ORDER BY id) FROM assets WHERE source = $1";
+        Assert.Equal(await IngestKit.ScalarAsync<string>(db.DataSource, rows, "bulk-plain.csv"), await IngestKit.ScalarAsync<string>(db.DataSource, rows, "bulk-forced.csv"));
+        Assert.Equal(shape, await ShapeAsync());
+
+        // the tile cache hears about the load although its trigger was off during the COPY
+        for (var i = 0; i < 50 && !Heard(); i++) await listen.WaitAsync(100);
+        Assert.True(Heard(), "no geo_tiles notification covering the bulk load");
+
+        bool Heard()
+        {
+            lock (notes)
+                return notes.Any(n => n.Split(' ') is ["assets", var x0, var y0, var x1, var y1]
+                    && double.Parse(x0, CultureInfo.InvariantCulture) <= 116.60 && double.Parse(y0, CultureInfo.InvariantCulture) <= 39.85
+                    && double.Parse(x1, CultureInfo.InvariantCulture) >= 116.60 + 299 * 0.0005 - 1e-9 && double.Parse(y1, CultureInfo.InvariantCulture) >= 39.85 + 299 * 0.0003 - 1e-9);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_bulk_load_leaves_the_table_unchanged()
+    {
+        using var s = new Scratch();
+        // the bad row comes after more rows than the producer may buffer ahead, so the bulk DDL has run when the import is refused
+        var csv = new StringBuilder("id,name,lon,lat,ssid\n");
+        for (var i = 0; i < 30000; i++) csv.Append(CultureInfo.InvariantCulture, $"K{i},甲{i},{116.60 + i * 0.000005},39.9,a\n");
+        csv.Append("K-bad,乙,121.47,31.23,b\n");
+        var path = s.Write("bulk-bad.csv", csv.ToString());
+        var shape = await ShapeAsync();
+        var before = await IngestKit.CountAsync(db.DataSource);
+        var e = await Assert.ThrowsAsync<Geo.Ingest.Importers.ImportException>(() => Geo.Ingest.Importers.AssetImporter.RunAsync(db.DataSource,
+            new Geo.Ingest.Importers.ImportOptions { Path = path, Kind = "wifi_hotspot", BulkFromRows = 0 }));
+        Assert.Contains("line 30002", e.Message);
+        Assert.Equal(before, await IngestKit.CountAsync(db.DataSource));
+        Assert.Equal(shape, await ShapeAsync());
+    }
+
+    /// <summary>Indexes (definitions), constraints (definitions and validated), enabled triggers of assets.</summary>
+    private async Task<string> ShapeAsync() => await IngestKit.ScalarAsync<string>(db.DataSource, """
+        SELECT (SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'assets')
+            || E'\n' || (SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated::text, E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'assets'::regclass)
+            || E'\n' || (SELECT string_agg(tgname || ' ' || tgenabled::text, E'\n' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'assets'::regclass AND NOT tgisinternal)
+        """);
+}
