@@ -67,7 +67,7 @@ public sealed class ScanlineCoverageTests
     }
 
     [Fact]
-    public void Many_random_disks_agree_with_an_exact_geos_union_within_half_a_percent()
+    public void Many_random_disks_agree_with_an_exact_geos_union_within_a_thousandth()
     {
         var rng = new Random(42);
         var disks = Enumerable.Range(0, 300)
@@ -78,7 +78,7 @@ public sealed class ScanlineCoverageTests
         // independent: GEOS union of fine polygons (64 segments per quarter: -0.01% per disk)
         var union = CascadedPolygonUnion.Union(disks.Select(d => F.CreatePoint(new Coordinate(d.Cx, d.Cy)).Buffer(d.R, 64)).ToList());
         var exact = union.Intersection(area).Area;
-        Assert.InRange(res.CoveredArea / exact, 0.995, 1.005);
-        Assert.InRange(res.CoveredArea / exact, 0.999, 1.001); // in practice far tighter
+        // the issue asks for agreement within 0.5%; the engine holds 0.1%
+        Assert.InRange(res.CoveredArea / exact, 0.999, 1.001);
     }
 }

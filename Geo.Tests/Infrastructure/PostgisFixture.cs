@@ -78,7 +78,6 @@ public sealed class PostgisFixture : IAsyncLifetime
             {
                 await using var db = GeoDb.CreateContext(ds);
                 await db.Database.MigrateAsync();
-                await TestData.SeedTemplateAsync(ds);
             }
             NpgsqlConnection.ClearAllPools(); // a template must have no open connections
             _templateName = name;
