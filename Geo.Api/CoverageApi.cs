@@ -1,10 +1,11 @@
-using Geo.Core.Crs;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Geo.Api.Auth;
+using Geo.Api.Http;
+using Geo.Core.Common;
 using Geo.Core.Coverage;
-using Geo.Core.Domain;
 using Geo.Core.Spatial;
+using Geo.Core.Walking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Geo.Api;
@@ -21,25 +21,40 @@ namespace Geo.Api;
 /// service terminals, shelters' capacity, sensors per building, and greedy site suggestions.</summary>
 public static partial class CoverageApi
 {
-    /// <summary>Kinds whose reach is a straight-line radius around each asset (walking reach arrives with the network).</summary>
-    private static readonly Dictionary<string, (double DefaultRadiusM, bool Elderly)> ReachKinds = new()
+    /// <summary>A coverage figure as /api answers it: areas in km², shares 0–1, optional gap polygons (GeoJSON, WGS84).</summary>
+    public sealed record CoverageResult(string Region, string Kind, int Assets, string Basis, double AreaKm2, double CoveredKm2, double AreaShare,
+        long Residents, long ResidentsCovered, double ResidentShare, [property: JsonPropertyName("residents_60")] long Residents60, [property: JsonPropertyName("residents_60_covered")] long Residents60Covered, [property: JsonPropertyName("residents_60_share")] double Residents60Share,
+        JsonElement? Gaps, double ElapsedMs);
+
+    public sealed record CountsResult(string Kind, string Rule, int Communities, int Lacking, IReadOnlyList<CountRules.Row> Rows);
+
+    public sealed record SheltersResult(double ThresholdM, string Basis, long Residents, long Deficit, IReadOnlyList<ShelterAnalysis.CommunityShelter> Communities);
+
+    public sealed record SensorCell(string GridCell, string Name, long Buildings, long SmokeDetectors, long GasDetectors, double? SmokePerBuilding, double? GasPerBuilding);
+
+    public sealed record SensorsResult(string? Region, long Buildings, long SmokeDetectors, long GasDetectors, double? SmokePerBuilding, double? GasPerBuilding,
+        IReadOnlyList<SensorCell> GridCells);
+
+    /// <summary>Walking-time reach; <see cref="RadiusM"/> is set when no walking network is loaded and the same time was walked in a straight line.</summary>
+    public sealed record WalkReachResult(string DistanceBasis, string Profile, double? RadiusM, WalkingCoverage.Result? Result, CoverageResult? LineResult);
+
+    public sealed class WifiQuery
     {
-        ["display_screen"] = (500, false),
-        ["kiosk"] = (500, true),
-        ["payment_terminal"] = (800, false),
-        ["service_station"] = (1000, false),
-        ["shelter"] = (1500, false),
-        ["wifi_hotspot"] = (50, false),
-    };
+        [FromQuery(Name = "region")] public string? Region { get; init; }
+        [FromQuery(Name = "online_only")] public string? OnlineOnly { get; init; }
+        [FromQuery(Name = "gaps")] public string? Gaps { get; init; }
+    }
 
-    public sealed record WifiQuery(
-        [FromQuery(Name = "region")] string? Region, [FromQuery(Name = "online_only")] bool? OnlineOnly, [FromQuery(Name = "gaps")] bool? Gaps);
-
-    public sealed record ReachQuery(
-        [FromQuery(Name = "kind")] string? Kind, [FromQuery(Name = "region")] string? Region,
-        [FromQuery(Name = "radius_m")] double? RadiusM, [FromQuery(Name = "online_only")] bool? OnlineOnly,
-        [FromQuery(Name = "mode")] string? Mode = null, [FromQuery(Name = "minutes")] double? Minutes = null,
-        [FromQuery(Name = "profile")] string? Profile = null);
+    public sealed class ReachQuery
+    {
+        [FromQuery(Name = "kind")] public string? Kind { get; init; }
+        [FromQuery(Name = "region")] public string? Region { get; init; }
+        [FromQuery(Name = "radius_m")] public string? RadiusM { get; init; }
+        [FromQuery(Name = "online_only")] public string? OnlineOnly { get; init; }
+        [FromQuery(Name = "mode")] public string? Mode { get; init; }
+        [FromQuery(Name = "minutes")] public string? Minutes { get; init; }
+        [FromQuery(Name = "profile")] public string? Profile { get; init; }
+    }
 
     public sealed record AreaBody(
         [property: JsonPropertyName("polygon")] JsonElement? Polygon, [property: JsonPropertyName("kind")] string? Kind,
@@ -57,7 +72,9 @@ public static partial class CoverageApi
         g.MapGet("/wifi", Wifi).WithSummary("Wi-Fi coverage of a region (code, or 'urban' for the 街道 urban area): area and residents, optional gap polygons");
         g.MapGet("/cameras", Cameras).WithSummary("Camera field-of-view coverage of a region (staff only: cameras are a sensitive layer)")
             .RequireAuthorization(GeoPolicies.Staff);
-        g.MapGet("/reach", Reach).WithSummary("Straight-line reach of a kind of terminal over a region's residents (60+ for kiosks)");
+        g.MapGet("/reach", async Task<IResult> ([AsParameters] ReachQuery q, NpgsqlDataSource db, WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
+                q.Mode == "walk" ? await WalkReach(q, db, graphs, walking, ct) : await Reach(q, db, ct))
+            .Produces<CoverageResult>().Produces<WalkReachResult>().WithSummary("Straight-line reach of a kind of terminal over a region's residents (60+ for kiosks)");
         g.MapPost("/area", Area).WithSummary("Coverage of a drawn GeoJSON polygon by a kind")
             .AllowAnonymousWrite("read-only: the body carries the drawn polygon");
         g.MapGet("/counts", Counts).WithSummary("Per-community counts of a kind against the standard's rule");
@@ -69,68 +86,58 @@ public static partial class CoverageApi
         return g;
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Wifi([AsParameters] WifiQuery q, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Wifi([AsParameters] WifiQuery q, NpgsqlDataSource db, CancellationToken ct)
     {
         var code = q.Region ?? CoverageInputs.UrbanArea;
-        var res = await Guarded(() => new CoverageEngine(db).WifiAsync(code, q.OnlineOnly ?? false, q.Gaps ?? false, ct), "gaps");
-        return res.Problem ?? (res.Value is null ? UnknownRegion(code) : TypedResults.Ok(Shape(res.Value)));
+        var res = await new CoverageEngine(db).WifiAsync(code, Flag("online_only", q.OnlineOnly), Flag("gaps", q.Gaps), ct);
+        return TypedResults.Ok(Shape(res ?? throw UnknownRegion(code)));
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Cameras([AsParameters] WifiQuery q, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Cameras([AsParameters] WifiQuery q, NpgsqlDataSource db, CancellationToken ct)
     {
         var code = q.Region ?? CoverageInputs.UrbanArea;
-        var res = await Guarded(() => new CoverageEngine(db).CamerasAsync(code, q.OnlineOnly ?? false, q.Gaps ?? false, ct), "gaps");
-        return res.Problem ?? (res.Value is null ? UnknownRegion(code) : TypedResults.Ok(Shape(res.Value)));
+        var res = await new CoverageEngine(db).CamerasAsync(code, Flag("online_only", q.OnlineOnly), Flag("gaps", q.Gaps), ct);
+        return TypedResults.Ok(Shape(res ?? throw UnknownRegion(code)));
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Reach([AsParameters] ReachQuery q, NpgsqlDataSource db,
-        IServiceProvider sp, IConfiguration config, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Reach([AsParameters] ReachQuery q, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (q.Kind is null || !ReachKinds.TryGetValue(q.Kind, out var rule))
-            return Invalid("kind", $"one of {string.Join(", ", ReachKinds.Keys)}");
-        if (q.RadiusM is { } r && r is <= 0 or > 5000 || q.RadiusM is double.NaN) return Invalid("radius_m", "must be in (0, 5000] metres");
+        var rule = ReachRules.Get(q.Kind);
+        double? radius = q.RadiusM is null ? null : QueryValues.Double("radius_m", q.RadiusM, min: 0.001, max: CoverageLimits.MaxRadiusM);
+        if (q.Mode is not (null or "line")) throw GeoException.BadInput("mode", "line (straight-line radius, the default) or walk (walking time on the network)");
         var code = q.Region ?? CoverageInputs.UrbanArea;
-        if (q.Mode is not (null or "line" or "walk")) return Invalid("mode", "line (straight-line radius, the default) or walk (walking time on the network)");
-        if (q.Mode == "walk") return await WalkReach(q, rule.Elderly, code, db, sp, config, ct);
-        var res = await new CoverageEngine(db).DisksAsync(code, q.Kind, q.OnlineOnly ?? false, null, q.RadiusM ?? rule.DefaultRadiusM, false, ct);
-        return res is null ? UnknownRegion(code) : TypedResults.Ok(Shape(res, rule.Elderly ? "residents_60" : "residents"));
+        var res = await new CoverageEngine(db).DisksAsync(code, q.Kind!, Flag("online_only", q.OnlineOnly), null, radius ?? rule.DefaultRadiusM, false, ct);
+        return TypedResults.Ok(Shape(res ?? throw UnknownRegion(code), rule.Elderly ? "residents_60" : "residents"));
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Area(AreaBody body, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Area(AreaBody body, NpgsqlDataSource db, CancellationToken ct)
     {
         var kind = body.Kind ?? "wifi_hotspot";
-        if (!ReachKinds.TryGetValue(kind, out var rule)) return Invalid("kind", $"one of {string.Join(", ", ReachKinds.Keys)}");
-        var (polygon, error) = ReadPolygon(body.Polygon);
-        if (polygon is null) return Invalid("polygon", error!);
+        var rule = ReachRules.Get(kind);
+        var polygon = ReadPolygon(body.Polygon);
+        var radius = body.RadiusM ?? rule.DefaultRadiusM;
+        CoverageLimits.CheckRadius("radius_m", radius);
         var radiusAttr = kind == "wifi_hotspot" ? "coverage_radius_m" : null;
-        var res = await Guarded(() => new CoverageEngine(db).DisksAsync("drawn polygon", polygon, kind, body.OnlineOnly ?? false, radiusAttr,
-            body.RadiusM ?? rule.DefaultRadiusM, body.Gaps ?? false, ct), "gaps");
-        return res.Problem ?? TypedResults.Ok(Shape(res.Value!));
+        var res = await new CoverageEngine(db).DisksAsync("drawn polygon", polygon, kind, body.OnlineOnly ?? false, radiusAttr, radius, body.Gaps ?? false, ct);
+        return TypedResults.Ok(Shape(res, rule.Elderly ? "residents_60" : "residents"));
     }
 
-    private static async Task<Results<Ok<object>, ValidationProblem>> Counts(string? kind, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CountsResult>> Counts(string? kind, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (kind is null || !CountRules.All.TryGetValue(kind, out var rule)) return Invalid("kind", $"one of {string.Join(", ", CountRules.All.Keys)}");
+        if (kind is null || !CountRules.All.TryGetValue(kind, out var rule)) throw GeoException.BadInput("kind", $"one of {string.Join(", ", CountRules.All.Keys)}");
         var rows = await CountRules.PerCommunityAsync(db, kind, rule, ct);
-        return TypedResults.Ok<object>(new
-        {
-            kind, rule = rule.Description, communities = rows.Count, lacking = rows.Count(r => !r.Ok), rows,
-        });
+        return TypedResults.Ok(new CountsResult(kind, rule.Description, rows.Count, rows.Count(r => !r.Ok), rows));
     }
 
-    private static async Task<Results<Ok<object>, ValidationProblem>> Shelters(double? threshold_m, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<SheltersResult>> Shelters([FromQuery(Name = "threshold_m")] string? thresholdM, NpgsqlDataSource db, CancellationToken ct)
     {
-        var t = threshold_m ?? 1500;
-        if (t is <= 0 or > 10_000 || double.IsNaN(t)) return Invalid("threshold_m", "must be in (0, 10000] metres");
+        var t = QueryValues.Double("threshold_m", thresholdM, 1500, min: 1, max: CoverageLimits.MaxShelterThresholdM);
         var rows = await ShelterAnalysis.PerCommunityAsync(db, t, ct);
-        return TypedResults.Ok<object>(new
-        {
-            threshold_m = t, basis = "straight line (walking reach: /api/coverage/reach?mode=walk)",
-            residents = rows.Sum(r => r.Residents), deficit = rows.Sum(r => r.Deficit), communities = rows,
-        });
+        return TypedResults.Ok(new SheltersResult(t, "straight line (walking reach: /api/coverage/reach?mode=walk)",
+            rows.Sum(r => r.Residents), rows.Sum(r => r.Deficit), rows));
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Sensors(string? region, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<SensorsResult>> Sensors(string? region, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT g.code, g.name,
@@ -145,122 +152,58 @@ public static partial class CoverageApi
             GROUP BY g.id, g.code, g.name ORDER BY g.code LIMIT 50000
             """);
         cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)region ?? DBNull.Value);
-        var rows = new List<object>();
-        long buildings = 0, smoke = 0, gas = 0;
+        var rows = new List<SensorCell>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
                 long b = r.GetInt64(2), s = r.GetInt64(3), ga = r.GetInt64(4);
-                buildings += b; smoke += s; gas += ga;
-                rows.Add(new { grid_cell = r.GetString(0), name = r.GetString(1), buildings = b, smoke_detectors = s, gas_detectors = ga,
-                    smoke_per_building = b > 0 ? Math.Round((double)s / b, 3) : (double?)null, gas_per_building = b > 0 ? Math.Round((double)ga / b, 3) : (double?)null });
+                rows.Add(new SensorCell(r.GetString(0), r.GetString(1), b, s, ga, PerBuilding(s, b), PerBuilding(ga, b)));
             }
         }
-        if (region is not null && rows.Count == 0) return UnknownRegion(region);
-        return TypedResults.Ok<object>(new
-        {
-            region, buildings, smoke_detectors = smoke, gas_detectors = gas,
-            smoke_per_building = buildings > 0 ? Math.Round((double)smoke / buildings, 3) : (double?)null,
-            gas_per_building = buildings > 0 ? Math.Round((double)gas / buildings, 3) : (double?)null, grid_cells = rows,
-        });
+        if (region is not null && rows.Count == 0) throw UnknownRegion(region);
+        long buildings = rows.Sum(x => x.Buildings), smoke = rows.Sum(x => x.SmokeDetectors), gas = rows.Sum(x => x.GasDetectors);
+        return TypedResults.Ok(new SensorsResult(region, buildings, smoke, gas, PerBuilding(smoke, buildings), PerBuilding(gas, buildings), rows));
+
+        static double? PerBuilding(long n, long buildings) => buildings > 0 ? Math.Round((double)n / buildings, 3) : null;
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult, ValidationProblem>> Suggest(SuggestBody body, NpgsqlDataSource db, CancellationToken ct)
-    {
-        var kind = body.Kind ?? "wifi_hotspot";
-        if (!ReachKinds.TryGetValue(kind, out var rule)) return Invalid("kind", $"one of {string.Join(", ", ReachKinds.Keys)}");
-        var k = body.K ?? 5;
-        if (k is < 1 or > 200) return Invalid("k", "must be in [1, 200]");
-        var radius = body.RadiusM ?? (kind == "wifi_hotspot" ? 100 : rule.DefaultRadiusM);
-        if (radius is <= 0 or > 5000 || double.IsNaN(radius)) return Invalid("radius_m", "must be in (0, 5000] metres");
-        var code = body.Region ?? CoverageInputs.UrbanArea;
-        var region = await CoverageInputs.ResolveRegionAsync(db, code, ct);
-        if (region is null) return UnknownRegion(code);
-        var area = region.Value.Wgs84;
-        var existing = await CoverageInputs.LoadDisksAsync(db, area, kind, true, kind == "wifi_hotspot" ? "coverage_radius_m" : null, radius, ct);
-        var buildings = await CoverageInputs.LoadResidentsAsync(db, area, ct);
-        List<SiteSuggester.Candidate> candidates;
-        switch (body.Candidates ?? "grid")
-        {
-            case "grid":
-                candidates = await GridCandidatesAsync(db, area, ct);
-                break;
-            case "buildings":
-                candidates = buildings.Select((b, i) => new SiteSuggester.Candidate(b.X, b.Y, $"building #{i + 1}")).ToList();
-                break;
-            case "points":
-                if (body.Points is not { Length: > 0 and <= 10_000 } pts || pts.Any(p => p.Length != 2 || !GeoFactory.DistrictExtent.Contains(p[0], p[1])))
-                    return Invalid("points", "1–10,000 [lon, lat] pairs inside Tongzhou");
-                candidates = pts.Select((p, i) => { var (x, y) = GeoMetric.ToMetric(p[0], p[1]); return new SiteSuggester.Candidate(x, y, $"point #{i + 1}"); }).ToList();
-                break;
-            default:
-                return Invalid("candidates", "one of grid, buildings, points");
-        }
-        if (candidates.Count > 100_000) return Invalid("candidates", $"{candidates.Count} candidates: choose a smaller region");
-        var plan = SiteSuggester.Suggest(existing, buildings, candidates, radius, k, rule.Elderly);
-        return TypedResults.Ok<object>(new { kind, region = region.Value.Label, radius_m = radius, basis = rule.Elderly ? "residents_60" : "residents", plan });
-    }
+    private static async Task<Ok<SuggestResult>> Suggest(SuggestBody body, NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(await SiteSuggestion.SuggestAsync(db, new SuggestRequest(body.Kind, body.Region, body.K, body.RadiusM, body.Candidates, body.Points), ct));
 
-    /// <summary>Grid-cell points on surface inside the area: the default candidate sites (also the planner view's).</summary>
-    public static async Task<List<SiteSuggester.Candidate>> GridCandidatesAsync(NpgsqlDataSource db, Geometry area, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT code, ST_X(p), ST_Y(p) FROM regions CROSS JOIN LATERAL ST_PointOnSurface(geom) p
-            WHERE level = 'grid_cell' AND ST_Intersects(p, $1) ORDER BY code
-            """);
-        cmd.Parameters.AddWithValue(area);
-        var list = new List<SiteSuggester.Candidate>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            var (x, y) = GeoMetric.ToMetric(r.GetDouble(1), r.GetDouble(2));
-            list.Add(new SiteSuggester.Candidate(x, y, "grid cell " + r.GetString(0)));
-        }
-        return list;
-    }
-
-    internal static object Shape(CoverageEngine.Result r, string basis = "residents") => new
-    {
-        region = r.Region, kind = r.Kind, assets = r.Assets, basis,
-        area_km2 = Math.Round(r.AreaM2 / 1e6, 4), covered_km2 = Math.Round(r.CoveredM2 / 1e6, 4), area_share = Math.Round(r.AreaShare, 5),
-        residents = r.Residents, residents_covered = r.ResidentsCovered, resident_share = Math.Round(r.ResidentShare, 5),
-        residents_60 = r.Residents60, residents_60_covered = r.Residents60Covered, residents_60_share = Math.Round(r.Residents60Share, 5),
-        gaps = r.Gaps is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(r.Gaps, GeoJsonOptions),
-        elapsed_ms = Math.Round(r.ElapsedMs, 1),
-    };
+    internal static CoverageResult Shape(CoverageEngine.Result r, string basis = "residents") => new(
+        r.Region, r.Kind, r.Assets, basis, Math.Round(r.AreaM2 / 1e6, 4), Math.Round(r.CoveredM2 / 1e6, 4), Math.Round(r.AreaShare, 5),
+        r.Residents, r.ResidentsCovered, Math.Round(r.ResidentShare, 5), r.Residents60, r.Residents60Covered, Math.Round(r.Residents60Share, 5),
+        r.Gaps is null ? null : JsonSerializer.SerializeToElement(r.Gaps, GeoJsonOptions), Math.Round(r.ElapsedMs, 1));
 
     private static readonly JsonSerializerOptions GeoJsonOptions = new() { Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) } };
 
-    /// <summary>Accepts a GeoJSON Polygon/MultiPolygon (or a Feature holding one) in WGS84, valid, inside Tongzhou, ≤ 10,000 vertices.</summary>
-    internal static (Geometry? Polygon, string? Error) ReadPolygon(JsonElement? json)
+    /// <summary>Accepts a GeoJSON Polygon/MultiPolygon (or a Feature holding one) in WGS84, valid, inside Tongzhou,
+    /// within <see cref="CoverageLimits.MaxPolygonVertices"/>; throws <see cref="GeoException"/> naming <c>polygon</c>.</summary>
+    internal static Geometry ReadPolygon(JsonElement? json)
     {
-        if (json is not { ValueKind: JsonValueKind.Object } el) return (null, "a GeoJSON Polygon or MultiPolygon is required");
+        if (json is not { ValueKind: JsonValueKind.Object } el) throw BadPolygon("a GeoJSON Polygon or MultiPolygon is required");
         Geometry? g;
         try
         {
-            if (el.TryGetProperty("type", out var t) && t.GetString() == "Feature" && el.TryGetProperty("geometry", out var inner)) el = inner;
+            if (el.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "Feature" && el.TryGetProperty("geometry", out var inner)) el = inner;
             g = el.Deserialize<Geometry>(GeoJsonOptions);
         }
-        catch (JsonException ex) { return (null, "not valid GeoJSON: " + ex.Message); }
-        if (g is not (Polygon or MultiPolygon)) return (null, "must be a Polygon or MultiPolygon");
-        if (g.NumPoints > 10_000) return (null, $"{g.NumPoints} vertices: at most 10,000");
-        if (!g.IsValid) return (null, "the polygon is not valid (self-intersection?)");
-        if (!GeoFactory.DistrictExtent.Contains(g.EnvelopeInternal)) return (null, "must lie inside Tongzhou (116.40–117.06 E, 39.48–40.14 N)");
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw BadPolygon("not valid GeoJSON: " + ex.Message);
+        }
+        if (g is not (Polygon or MultiPolygon)) throw BadPolygon("must be a Polygon or MultiPolygon");
+        if (g.NumPoints > CoverageLimits.MaxPolygonVertices) throw BadPolygon($"{g.NumPoints} vertices: at most {CoverageLimits.MaxPolygonVertices:N0}");
+        if (!g.IsValid) throw BadPolygon("the polygon is not valid (self-intersection?)");
+        if (!GeoFactory.DistrictExtent.Contains(g.EnvelopeInternal)) throw BadPolygon("must lie inside Tongzhou (116.40–117.06 E, 39.48–40.14 N)");
         g.SRID = GeoFactory.Srid;
-        return (g, null);
+        return g;
     }
 
-    private static async Task<(T? Value, Results<Ok<object>, ProblemHttpResult, ValidationProblem>? Problem)> Guarded<T>(Func<Task<T>> run, string field)
-    {
-        try { return (await run(), null); }
-        catch (ArgumentException ex) { return (default, Invalid(field, ex.Message)); }
-    }
+    private static GeoException BadPolygon(string detail) => GeoException.BadInput("polygon", detail);
 
-    internal static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: $"invalid parameter '{field}'");
+    private static bool Flag(string parameter, string? value) => QueryValues.Boolean(parameter, value) ?? false;
 
-    private static ProblemHttpResult UnknownRegion(string code) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "unknown region", detail: $"no region with code '{code}'",
-            extensions: new Dictionary<string, object?> { ["parameter"] = "region" });
+    private static GeoException UnknownRegion(string code) => GeoException.NotFound("region", $"no region with code '{code}'");
 }

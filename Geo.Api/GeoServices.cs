@@ -1,7 +1,14 @@
+using Geo.Core.Access;
+using Geo.Core.Common;
 using Geo.Core.Data;
+using Geo.Core.Scorecard;
+using Geo.Core.Walking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Geo.Api;
 
@@ -15,10 +22,57 @@ public static class GeoServices
         // No Reset On Close: Npgsql would otherwise prepend reset statements (CLOSE ALL, UNLISTEN *, DISCARD ...)
         // to the first command after every pool rent, work as large as a short KNN query itself. Safe here
         // because nothing in Geo leaves session state behind: SET LOCAL only, temp tables ON COMMIT DROP.
-        cs = new Npgsql.NpgsqlConnectionStringBuilder(cs) { NoResetOnClose = true }.ConnectionString;
+        cs = new NpgsqlConnectionStringBuilder(cs) { NoResetOnClose = true }.ConnectionString;
         services.AddSingleton(_ => GeoDb.CreateDataSource(cs));
-        services.AddPooledDbContextFactory<GeoDbContext>((sp, o) => GeoDb.Configure(o, sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+        services.AddPooledDbContextFactory<GeoDbContext>((sp, o) => GeoDb.Configure(o, sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<GeoDbContext>>().CreateDbContext());
         return services;
+    }
+
+    /// <summary>The Core use cases the API and the map share, with their options bound once and checked at start
+    /// (a bad setting stops the host with the setting named, instead of surfacing in a request).</summary>
+    public static IServiceCollection AddGeoUseCases(this IServiceCollection services, IConfiguration configuration)
+    {
+        var walking = new WalkingOptions();
+        configuration.GetSection(WalkingOptions.Section).Bind(walking);
+        GeoOptions.ThrowIfInvalid(WalkingOptions.Section, walking.Problems());
+        services.AddSingleton(walking);
+
+        var access = new AccessOptions();
+        configuration.GetSection(AccessOptions.Section).Bind(access);
+        services.AddSingleton(access);
+
+        var scorecard = configuration.GetSection(ScorecardOptions.Section).Get<ScorecardOptions>() ?? new ScorecardOptions();
+        GeoOptions.ThrowIfInvalid(ScorecardOptions.Section,
+            scorecard.RefreshAfter > TimeSpan.Zero ? [] : ["RefreshAfter must be a positive time span (e.g. 00:10:00)"]);
+        services.AddSingleton(scorecard);
+        services.AddSingleton(sp => new ScorecardProvider(sp.GetRequiredService<NpgsqlDataSource>(), scorecard));
+        services.AddHostedService<ScorecardWarmup>();
+
+        // one walking graph per process, shared by the walking endpoints, coverage and the life-circle job
+        services.AddSingleton(sp => new WalkingGraphProvider(sp.GetRequiredService<NpgsqlDataSource>()));
+        return services;
+    }
+}
+
+/// <summary>Fills the scorecard at start (latest snapshot, else a computation) so no request waits for it.</summary>
+public sealed class ScorecardWarmup(ScorecardProvider cards, ScorecardOptions options, ILogger<ScorecardWarmup> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.WarmOnStart) return;
+        try
+        {
+            await cards.WarmAsync(stoppingToken);
+            log.LogInformation("scorecard ready from {Source}", cards.Source);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            log.LogWarning(ex, "scorecard not warmed at start; the first request computes it");
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // the host stopped first
+        }
     }
 }

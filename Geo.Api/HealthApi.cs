@@ -25,7 +25,8 @@ public static class HealthApi
             {
                 return Results.Json(new Health("unavailable", null, null, ex.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).Produces<Health>(StatusCodes.Status200OK).Produces<Health>(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Database and PostGIS versions; 503 while the database is unreachable");
         return group;
     }
 }

@@ -1,6 +1,8 @@
+using Geo.Core.Access;
 using System.Security.Claims;
 using System.Text.Json;
 using Geo.Api.Auth;
+using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Incidents;
@@ -33,7 +35,8 @@ public static class Open311Api
 
         group.MapGet("/services.json", async (GeoDbContext db, CancellationToken ct) => Results.Json(
             (await db.IncidentCategories.AsNoTracking().Where(c => c.Code != "sensor_alarm").OrderBy(c => c.Code).ToListAsync(ct))
-                .Select(c => new Service(c.Code, c.NameZh, c.NameEn, false, "realtime", c.NameEn.ToLowerInvariant(), "grid")), Json));
+                .Select(c => new Service(c.Code, c.NameZh, c.NameEn, false, "realtime", c.NameEn.ToLowerInvariant(), "grid")), Json))
+            .Produces<Service[]>().WithSummary("GeoReport v2 service list");
 
         group.MapGet("/requests.json", async (HttpRequest req, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
@@ -54,13 +57,13 @@ public static class Open311Api
             if (DateTimeOffset.TryParse(req.Query["start_date"], System.Globalization.CultureInfo.InvariantCulture, out var start)) q = q.Where(i => i.ReportedAt >= start);
             if (DateTimeOffset.TryParse(req.Query["end_date"], System.Globalization.CultureInfo.InvariantCulture, out var end)) q = q.Where(i => i.ReportedAt <= end);
             return Results.Json(await ProjectAsync(db, q.OrderByDescending(i => i.Id).Take(1000), ct), Json);
-        });
+        }).Produces<ServiceRequest[]>().WithSummary("GeoReport v2 service requests (sensor alarms for staff only)");
 
         group.MapGet("/requests/{id:long}.json", async (long id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
             var rows = await ProjectAsync(db, Visible(db, user).Where(i => i.Id == id), ct);
             return rows.Count == 0 ? Fail(404, $"no service request {id}") : Results.Json(rows, Json);
-        });
+        }).Produces<ServiceRequest[]>().WithSummary("One GeoReport v2 service request");
 
         group.MapPost("/requests.json", async (HttpRequest req, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
@@ -70,14 +73,23 @@ public static class Open311Api
             if (!double.TryParse(form["lat"], inv, out var lat) || !double.TryParse(form["long"], inv, out var lon))
                 return Fail(400, "lat and long are required (address_string alone is not geocoded)");
             var contact = string.Join(" ", new[] { form["first_name"], form["last_name"], form["email"], form["phone"] }.Select(v => v.ToString()).Where(v => v.Length > 0));
-            var (incident, error) = await IncidentIntake.ReportAsync(db, new IncidentReport(
-                form["service_code"].ToString(), lon, lat, form["description"].ToString(), IncidentSource.Open311,
-                user.Identity?.Name ?? "open311", GeoClaims.Role(user) ?? GeoRoles.Resident, GeoClaims.UserId(user),
-                contact.Length > 0 ? contact : null), DateTimeOffset.UtcNow, ct);
-            if (error is not null) return Fail(400, $"{(error.Field == "category" ? "service_code" : error.Field)}: {error.Reason}");
-            return Results.Json(new[] { new Created(incident!.Id, $"located to grid cell {incident.GridCellId?.ToString(inv) ?? "(none)"}; due {incident.DeadlineAt:O}", null) },
+            Incident incident;
+            try
+            {
+                incident = await IncidentIntake.ReportAsync(db, new IncidentReport(
+                    form["service_code"].ToString(), lon, lat, form["description"].ToString(), IncidentSource.Open311,
+                    user.Identity?.Name ?? "open311", GeoClaims.Role(user) ?? GeoRoles.Resident, GeoClaims.UserId(user),
+                    contact.Length > 0 ? contact : null), DateTimeOffset.UtcNow, ct);
+            }
+            catch (GeoException ex)
+            {
+                // GeoReport v2 has its own error document: [{code, description}]
+                return Fail((int)ex.Kind, $"{(ex.Parameter == "category" ? "service_code" : ex.Parameter)}: {ex.Message}");
+            }
+            return Results.Json(new[] { new Created(incident.Id, $"located to grid cell {incident.GridCellId?.ToString(inv) ?? "(none)"}; due {incident.DeadlineAt:O}", null) },
                 Json, statusCode: StatusCodes.Status201Created);
-        }).AllowAnonymousWrite("Open311 clients submit resident reports");
+        }).AllowAnonymousWrite("Open311 clients submit resident reports")
+            .Produces<Created[]>(StatusCodes.Status201Created).WithSummary("Submit a GeoReport v2 service request (form-encoded)");
         return group;
     }
 

@@ -3,6 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Serialization;
 using Geo.Api.Auth;
+using Geo.Api.Http;
+using Geo.Core.Common;
+using Geo.Core.Domain;
 using Geo.Core.Scorecard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,8 +25,8 @@ public static class ScorecardApi
         var g = app.MapGroup("/api/scorecard").WithTags("Scorecard");
         g.MapGet("/indicators", () => TypedResults.Ok(Indicators.All)).WithSummary("The 32 indicators of the district standard");
         g.MapGet("/", Table).WithSummary("Scorecard rows for a level (community | subdistrict | district), optionally under a parent code");
-        g.MapGet("/export.csv", Csv).WithSummary("Scorecard as CSV (UTF-8 with BOM for Excel)");
-        g.MapGet("/report", Report).WithSummary("Printable HTML report");
+        g.MapGet("/export.csv", Csv).WithSummary("Scorecard as CSV (UTF-8 with BOM for Excel)").Produces<string>(StatusCodes.Status200OK, "text/csv");
+        g.MapGet("/report", Report).WithSummary("Printable HTML report").Produces<string>(StatusCodes.Status200OK, "text/html");
         g.MapGet("/{code}", One).WithSummary("One region's scorecard with every indicator");
         g.MapGet("/{code}/history", History).WithSummary("Dimension scores over time from the nightly snapshots");
         g.MapPost("/records", AddRecord).WithSummary("Record an organisational indicator for a region, with evidence and date (admin)")
@@ -42,68 +45,76 @@ public static class ScorecardApi
         [property: JsonPropertyName("region_code")] string? RegionCode, [property: JsonPropertyName("mean_rating")] double? MeanRating,
         [property: JsonPropertyName("respondents")] int? Respondents, [property: JsonPropertyName("surveyed_on")] DateOnly? SurveyedOn);
 
-    private static async Task<Results<Created<object>, ValidationProblem>> AddRecord(RecordBody body, HttpContext http, NpgsqlDataSource db, ScorecardCache cache, CancellationToken ct)
+    public sealed record RecordCreated(long Id, string IndicatorId, string? RegionCode, DateOnly RecordedOn);
+    public sealed record SurveyCreated(long Id, string? RegionCode, DateOnly SurveyedOn);
+    public sealed record ScorecardRow(string Code, string Name, string Level, bool Pilot, int Population, int BindingPassed, int BindingTotal,
+        int Passed, int Evaluated, Dimensions Dimensions, IReadOnlyList<string> Failing);
+    public sealed record ScorecardTable(string Level, string? Parent, DateTimeOffset ComputedAt, string Source, IReadOnlyList<ScorecardRow> Rows);
+    public sealed record ScorecardHistory(string Code, IReadOnlyList<ScorecardStore.SnapshotPoint> Points);
+
+    private static async Task<Created<RecordCreated>> AddRecord(RecordBody body, HttpContext http, NpgsqlDataSource db, ScorecardProvider cards, CancellationToken ct)
     {
-        if (Indicators.Find(body.IndicatorId ?? "") is not { } ind) return CoverageApi.Invalid("indicator_id", "one of the 32 indicator ids, e.g. 4.1");
-        if (ind.Source != IndicatorSource.Recorded) return CoverageApi.Invalid("indicator_id", $"{ind.Id} is computed from the platform's data, not recorded");
-        if (body.Passed is null) return CoverageApi.Invalid("passed", "true or false is required");
-        if (string.IsNullOrWhiteSpace(body.Evidence) || body.Evidence.Length > 4000) return CoverageApi.Invalid("evidence", "1–4000 characters describing the evidence");
+        if (Indicators.Find(body.IndicatorId ?? "") is not { } ind) throw GeoException.BadInput("indicator_id", "one of the 32 indicator ids, e.g. 4.1");
+        if (ind.Source != IndicatorSource.Recorded) throw GeoException.BadInput("indicator_id", $"{ind.Id} is computed from the platform's data, not recorded");
+        if (body.Passed is null) throw GeoException.BadInput("passed", "true or false is required");
+        if (string.IsNullOrWhiteSpace(body.Evidence) || body.Evidence.Length > 4000) throw GeoException.BadInput("evidence", "1–4000 characters describing the evidence");
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
         var on = body.RecordedOn ?? today;
-        if (on > today) return CoverageApi.Invalid("recorded_on", "must not be in the future");
-        if (await ScorecardStore.RegionIdAsync(db, body.RegionCode ?? "", ct) is not { } region) return CoverageApi.Invalid("region_code", "no district, town or community with this code");
+        if (on > today) throw GeoException.BadInput("recorded_on", "must not be in the future");
+        var region = await ScorecardStore.RegionIdAsync(db, body.RegionCode ?? "", ct) ?? throw GeoException.BadInput("region_code", "no district, town or community with this code");
         var id = await ScorecardStore.AddRecordAsync(db, ind.Id, region, body.Passed.Value, body.Value, body.Evidence.Trim(), on, http.User.Identity?.Name ?? "admin", ct);
-        cache.Invalidate();
-        return TypedResults.Created($"/api/scorecard/{body.RegionCode}", (object)new { id, indicator_id = ind.Id, region_code = body.RegionCode, recorded_on = on });
+        cards.Invalidate();
+        return TypedResults.Created($"/api/scorecard/{body.RegionCode}", new RecordCreated(id, ind.Id, body.RegionCode, on));
     }
 
-    private static async Task<Results<Created<object>, ValidationProblem>> AddSurvey(SurveyBody body, HttpContext http, NpgsqlDataSource db, ScorecardCache cache, CancellationToken ct)
+    private static async Task<Created<SurveyCreated>> AddSurvey(SurveyBody body, HttpContext http, NpgsqlDataSource db, ScorecardProvider cards, CancellationToken ct)
     {
-        if (body.MeanRating is not (>= 1 and <= 5)) return CoverageApi.Invalid("mean_rating", "the mean rating on the 1–5 scale is required");
-        if (body.Respondents is not (> 0 and <= 10_000_000)) return CoverageApi.Invalid("respondents", "a positive number of respondents is required");
+        if (body.MeanRating is not (>= 1 and <= 5)) throw GeoException.BadInput("mean_rating", "the mean rating on the 1–5 scale is required");
+        if (body.Respondents is not (> 0 and <= 10_000_000)) throw GeoException.BadInput("respondents", "a positive number of respondents is required");
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
         var on = body.SurveyedOn ?? today;
-        if (on > today) return CoverageApi.Invalid("surveyed_on", "must not be in the future");
-        if (await ScorecardStore.RegionIdAsync(db, body.RegionCode ?? "", ct) is not { } region) return CoverageApi.Invalid("region_code", "no district, town or community with this code");
+        if (on > today) throw GeoException.BadInput("surveyed_on", "must not be in the future");
+        var region = await ScorecardStore.RegionIdAsync(db, body.RegionCode ?? "", ct) ?? throw GeoException.BadInput("region_code", "no district, town or community with this code");
         var id = await ScorecardStore.AddSurveyAsync(db, region, body.MeanRating.Value, body.Respondents.Value, on, http.User.Identity?.Name ?? "admin", ct);
-        cache.Invalidate();
-        return TypedResults.Created($"/api/scorecard/{body.RegionCode}", (object)new { id, region_code = body.RegionCode, surveyed_on = on });
+        cards.Invalidate();
+        return TypedResults.Created($"/api/scorecard/{body.RegionCode}", new SurveyCreated(id, body.RegionCode, on));
     }
 
-    private static async Task<Results<Ok<object>, ValidationProblem>> Table(string? level, string? parent, bool? refresh, ScorecardCache cache, CancellationToken ct)
+    /// <summary>Served from memory; <c>refresh=true</c> recomputes first and is for planners and admins only (it costs seconds of database time).</summary>
+    private static async Task<Ok<ScorecardTable>> Table(string? level, string? parent, string? refresh, HttpContext http, ScorecardProvider cards, CancellationToken ct)
     {
-        var rows = await RowsAsync(level, parent, refresh ?? false, cache, ct);
-        if (rows.Error is { } e) return CoverageApi.Invalid(e.Field, e.Message);
-        return TypedResults.Ok<object>(new { level = level ?? "community", parent, computed_at = rows.Card!.ComputedAt, rows = rows.Rows!.Select(Summary) });
+        if (QueryValues.Boolean("refresh", refresh) == true)
+        {
+            if (!http.User.IsInRole(GeoRoles.Planner) && !http.User.IsInRole(GeoRoles.Admin))
+                throw GeoException.Forbidden("refresh", "recomputing the scorecard is for planners and admins; leave out 'refresh' to read the current card");
+            await cards.RefreshAsync(ct);
+        }
+        var (card, rows) = await RowsAsync(level, parent, cards, ct);
+        return TypedResults.Ok(new ScorecardTable(level ?? "community", parent, card.ComputedAt, cards.Source, rows.Select(Summary).ToList()));
     }
 
-    private static async Task<Results<Ok<RegionScore>, NotFound<ProblemDetails>>> One(string code, ScorecardCache cache, CancellationToken ct)
+    private static async Task<Ok<RegionScore>> One(string code, ScorecardProvider cards, CancellationToken ct)
     {
-        var card = await cache.GetAsync(false, ct);
-        var row = All(card).FirstOrDefault(r => r.Code == code);
-        return row is null
-            ? TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "unknown region", Detail = $"no community, town or district with code '{code}'", Extensions = { ["parameter"] = "code" } })
-            : TypedResults.Ok(row);
+        var card = await cards.GetAsync(ct);
+        return TypedResults.Ok(All(card).FirstOrDefault(r => r.Code == code)
+            ?? throw GeoException.NotFound("code", $"no community, town or district with code '{code}'"));
     }
 
-    private static async Task<Results<Ok<object>, NotFound<ProblemDetails>, ValidationProblem>> History(string code, int? limit, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<ScorecardHistory>> History(string code, string? limit, NpgsqlDataSource db, CancellationToken ct)
     {
-        var n = limit ?? 365;
-        if (n is < 1 or > 5000) return CoverageApi.Invalid("limit", "must be in [1, 5000]");
-        if (await ScorecardStore.RegionIdAsync(db, code, ct) is not { } id)
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "unknown region", Detail = $"no region with code '{code}'", Extensions = { ["parameter"] = "code" } });
-        return TypedResults.Ok<object>(new { code, points = await ScorecardStore.HistoryAsync(db, id, n, ct) });
+        var n = (int)QueryValues.Integer("limit", limit, 365, 1, 5000);
+        var id = await ScorecardStore.RegionIdAsync(db, code, ct) ?? throw GeoException.NotFound("code", $"no region with code '{code}'");
+        return TypedResults.Ok(new ScorecardHistory(code, await ScorecardStore.HistoryAsync(db, id, n, ct)));
     }
 
-    private static async Task<IResult> Csv(string? level, string? parent, ScorecardCache cache, CancellationToken ct)
+    private static async Task<FileContentHttpResult> Csv(string? level, string? parent, ScorecardProvider cards, CancellationToken ct)
     {
-        var rows = await RowsAsync(level, parent, false, cache, ct);
-        if (rows.Error is { } e) return CoverageApi.Invalid(e.Field, e.Message);
+        var (_, rows) = await RowsAsync(level, parent, cards, ct);
         var sb = new StringBuilder();
         sb.Append("code,name,level,pilot,population,binding_passed,binding_total,coordination,convenience,safety,perception");
         foreach (var i in Indicators.All) sb.Append(",i").Append(i.Id).Append("_passed,i").Append(i.Id).Append("_value");
         sb.Append("\r\n");
-        foreach (var r in rows.Rows!)
+        foreach (var r in rows)
         {
             sb.Append(Esc(r.Code)).Append(',').Append(Esc(r.Name)).Append(',').Append(r.Level).Append(',').Append(r.Pilot ? "1" : "0").Append(',')
               .Append(r.Population).Append(',').Append(r.BindingPassed).Append(',').Append(r.BindingTotal).Append(',')
@@ -118,20 +129,19 @@ public static class ScorecardApi
         static string Esc(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
     }
 
-    private static async Task<IResult> Report(string? level, string? parent, ScorecardCache cache, CancellationToken ct)
+    private static async Task<ContentHttpResult> Report(string? level, string? parent, ScorecardProvider cards, CancellationToken ct)
     {
-        var rows = await RowsAsync(level ?? "subdistrict", parent, false, cache, ct);
-        if (rows.Error is { } e) return CoverageApi.Invalid(e.Field, e.Message);
+        var (card, rows) = await RowsAsync(level ?? "subdistrict", parent, cards, ct);
         var sb = new StringBuilder("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>通州区智慧社区评估报告 Smart-community scorecard</title>");
         sb.Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #999;padding:2px 6px}")
           .Append(".y{background:#d9f2d9}.n{background:#f8d7da}@media print{body{margin:0}}</style></head><body>");
         sb.Append("<h1>通州区智慧社区建设指导标准 评估 / Smart-community scorecard</h1>")
-          .Append("<p>计算时间 computed ").Append(rows.Card!.ComputedAt.ToString("u", CultureInfo.InvariantCulture))
+          .Append("<p>计算时间 computed ").Append(card.ComputedAt.ToString("u", CultureInfo.InvariantCulture))
           .Append(". 示范数据为合成数据 — the demo data set is synthetic.</p><table><tr><th>代码 code</th><th>名称 name</th><th>人口</th>")
           .Append("<th>约束性达标 binding</th><th>协同度</th><th>便利度</th><th>安全度</th><th>感知度</th>");
         foreach (var i in Indicators.All) sb.Append("<th title=\"").Append(WebUtility.HtmlEncode(i.TextZh)).Append("\">").Append(i.Id).Append("</th>");
         sb.Append("</tr>");
-        foreach (var r in rows.Rows!)
+        foreach (var r in rows)
         {
             sb.Append("<tr><td>").Append(r.Code).Append("</td><td>").Append(WebUtility.HtmlEncode(r.Name)).Append(r.Pilot ? " ★" : "").Append("</td><td>").Append(r.Population)
               .Append("</td><td>").Append(r.BindingPassed).Append('/').Append(r.BindingTotal).Append("</td>");
@@ -145,50 +155,22 @@ public static class ScorecardApi
         return TypedResults.Content(sb.ToString(), "text/html; charset=utf-8");
     }
 
-    private static async Task<(Scorecard? Card, List<RegionScore>? Rows, (string Field, string Message)? Error)> RowsAsync(
-        string? level, string? parent, bool refresh, ScorecardCache cache, CancellationToken ct)
+    private static async Task<(Scorecard Card, List<RegionScore> Rows)> RowsAsync(string? level, string? parent, ScorecardProvider cards, CancellationToken ct)
     {
         var lv = level ?? "community";
-        if (lv is not ("community" or "subdistrict" or "district")) return (null, null, ("level", "one of community, subdistrict, district"));
-        var card = await cache.GetAsync(refresh, ct);
+        if (lv is not ("community" or "subdistrict" or "district")) throw GeoException.BadInput("level", "one of community, subdistrict, district");
+        var card = await cards.GetAsync(ct);
         var rows = lv switch { "community" => card.Communities, "subdistrict" => card.Subdistricts, _ => card.District is null ? [] : [card.District] };
         if (parent is not null)
         {
-            var p = All(card).FirstOrDefault(r => r.Code == parent);
-            if (p is null) return (null, null, ("parent", $"no region with code '{parent}'"));
+            var p = All(card).FirstOrDefault(r => r.Code == parent) ?? throw GeoException.BadInput("parent", $"no region with code '{parent}'");
             rows = rows.Where(r => r.ParentId == p.RegionId).ToList();
         }
-        return (card, rows.ToList(), null);
+        return (card, rows.ToList());
     }
 
     private static IEnumerable<RegionScore> All(Scorecard c) => c.Communities.Concat(c.Subdistricts).Concat(c.District is null ? [] : [c.District]);
 
-    private static object Summary(RegionScore r) => new
-    {
-        r.Code, r.Name, r.Level, r.Pilot, r.Population, r.BindingPassed, r.BindingTotal, r.Passed, r.Evaluated, r.Dimensions,
-        failing = r.Indicators.Where(i => i.Passed == false).Select(i => i.Id),
-    };
-}
-
-/// <summary>The latest computed scorecard, shared by all requests; recomputed when older than the TTL or on
-/// request. One computation at a time: concurrent callers wait for it rather than start their own.</summary>
-public sealed class ScorecardCache(NpgsqlDataSource db)
-{
-    public static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private Scorecard? _card;
-
-    public async Task<Scorecard> GetAsync(bool refresh, CancellationToken ct)
-    {
-        if (!refresh && _card is { } c && DateTimeOffset.UtcNow - c.ComputedAt < Ttl) return c;
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (!refresh && _card is { } c2 && DateTimeOffset.UtcNow - c2.ComputedAt < Ttl) return c2;
-            return _card = await new ScorecardEngine(db).ComputeAsync(ct);
-        }
-        finally { _gate.Release(); }
-    }
-
-    public void Invalidate() => _card = null;
+    private static ScorecardRow Summary(RegionScore r) => new(r.Code, r.Name, r.Level, r.Pilot, r.Population, r.BindingPassed, r.BindingTotal,
+        r.Passed, r.Evaluated, r.Dimensions, r.Indicators.Where(i => i.Passed == false).Select(i => i.Id).ToList());
 }

@@ -1,9 +1,12 @@
-using Geo.Api.Auth;
+using Geo.Api.Live;
+using Geo.Core.Access;
 using Geo.Api.Tiles;
+using Geo.Core.Common;
 using Geo.Core.Tiles;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,38 +23,51 @@ public static class TilesApi
     public static IServiceCollection AddGeoTiles(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Geo:Tiles").Get<TileOptions>() ?? new TileOptions();
+        GeoOptions.ThrowIfInvalid("Geo:Tiles", options.Problems());
         services.AddSingleton(options);
-        services.AddSingleton(new TileLayers(configuration.GetValue("Geo:ExposeSensitiveLayers", false)));
+        services.AddSingleton(new TileLayers(configuration.GetValue<bool>(SensitiveLayers.ConfigKey)));
         services.AddSingleton<TileRenderer>();
         services.AddSingleton<TileCache>();
         services.AddSingleton(sp => new TileSeedStore(options.SeedDirectory is { Length: > 0 } dir
             ? Path.GetFullPath(dir, sp.GetRequiredService<IWebHostEnvironment>().ContentRootPath) : null));
         services.AddSingleton<TileService>();
-        services.AddSingleton<TileInvalidationListener>();
-        services.AddHostedService(sp => sp.GetRequiredService<TileInvalidationListener>());
+        services.AddDbNotificationSubscriber<TileInvalidationListener>();
         return services;
     }
 
     public static RouteGroupBuilder MapTilesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/tiles").WithTags("Tiles");
-        group.MapMethods("/{layer}/{z:int}/{x:int}/{y:int}.pbf", [HttpMethods.Get, HttpMethods.Head], GetTileAsync);
-        group.MapGet("/{layer}.json", (string layer, HttpRequest req, TileService tiles) =>
-            tiles.Layers.FindFor(layer, GeoClaims.IsStaff(req.HttpContext.User)) is { } l ? Results.Json(TileJson.For(l, BaseUrl(req))) : Results.NotFound());
-        group.MapGet("/", (HttpRequest req, TileService tiles) => Results.Ok(tiles.Layers.VisibleTo(GeoClaims.IsStaff(req.HttpContext.User)).Select(l =>
-            new { id = l.Id, name_zh = l.TitleZh, name_en = l.TitleEn, tilejson = $"{BaseUrl(req)}/tiles/{l.Id}.json" })));
+        group.MapMethods("/{layer}/{z}/{x}/{y}.pbf", [HttpMethods.Get, HttpMethods.Head], GetTileAsync)
+            .Produces<byte[]>(StatusCodes.Status200OK, MvtContentType).WithSummary("One Mapbox vector tile (GET, or HEAD for GDAL's /vsicurl/)");
+        group.MapGet("/{layer}.json", Ok<TileJson> (string layer, HttpRequest req, TileService tiles) =>
+            TypedResults.Ok(TileJson.For(Layer(tiles, layer, req.HttpContext.User), BaseUrl(req)))).WithSummary("TileJSON 3.0.0 of a layer");
+        group.MapGet("/", Ok<List<TileLayerRef>> (HttpRequest req, TileService tiles) => TypedResults.Ok(tiles.Layers.VisibleTo(req.HttpContext.User)
+            .Select(l => new TileLayerRef(l.Id, l.TitleZh, l.TitleEn, $"{BaseUrl(req)}/tiles/{l.Id}.json")).ToList())).WithSummary("The tile layers the caller may see");
         return group;
     }
 
-    private static async Task<IResult> GetTileAsync(string layer, int z, int x, int y, HttpContext http, TileService tiles, TileOptions options, CancellationToken ct)
+    public sealed record TileLayerRef(string Id, string NameZh, string NameEn, string Tilejson);
+
+    /// <summary>Camera and sensor layers exist only for staff: to anyone else they are indistinguishable from unknown ones.</summary>
+    private static TileLayer Layer(TileService tiles, string layer, System.Security.Claims.ClaimsPrincipal user) =>
+        tiles.Layers.FindFor(layer, user) ?? throw GeoException.NotFound("layer", $"no tile layer '{layer}'; the list is at /tiles");
+
+    private static int TileNumber(string name, string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n : throw GeoException.BadInput(name, $"'{name}' must be a whole number, got '{value}'");
+
+    private static async Task<IResult> GetTileAsync(string layer, string z, string x, string y, HttpContext http, TileService tiles, TileOptions options, CancellationToken ct)
     {
-        // camera and sensor layers exist only for staff: to anyone else they are indistinguishable from unknown ones
-        if (tiles.Layers.FindFor(layer, GeoClaims.IsStaff(http.User)) is not { } l) return Results.NotFound();
-        if (!TileAddress.IsValid(z, x, y))
+        var l = Layer(tiles, layer, http.User);
+        var (tz, tx, ty) = (TileNumber("z", z), TileNumber("x", x), TileNumber("y", y));
+        if (!TileAddress.IsValid(tz, tx, ty))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["tile"] = [$"{z}/{x}/{y} is not a tile: need 0 <= z <= {TileAddress.MaxZoom} and 0 <= x, y < 2^z"] });
+            throw GeoException.BadInput(tz is < 0 or > TileAddress.MaxZoom ? "z" : "x",
+                $"{z}/{x}/{y} is not a tile: need 0 <= z <= {TileAddress.MaxZoom} and 0 <= x, y < 2^z");
         }
-        var (tile, origin) = await tiles.GetAsync(l, new TileAddress(z, x, y), ct);
+        var (z2, x2, y2) = (tz, tx, ty);
+        var (tile, origin) = await tiles.GetAsync(l, new TileAddress(z2, x2, y2), ct);
         var headers = http.Response.Headers;
         headers.ETag = tile.ETag;
         headers.CacheControl = $"public, max-age={options.MaxAgeSeconds}";

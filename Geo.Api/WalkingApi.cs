@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using Geo.Core.Common;
 using Geo.Core.Spatial;
 using Geo.Core.Walking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,14 +27,9 @@ public static class WalkingApi
     {
         var sp = app.ServiceProvider;
         // One graph per process. Self-registering keeps Program.cs to a single line for this feature.
-        var graphs = sp.GetService<WalkingGraphProvider>() ?? new WalkingGraphProvider(sp.GetRequiredService<NpgsqlDataSource>());
-        var config = sp.GetRequiredService<IConfiguration>();
-        var profiles = new Dictionary<string, WalkingProfile>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["adult"] = new("adult", config.GetValue("Walking:Profiles:adult", 4.5)),
-            ["elderly"] = new("elderly", config.GetValue("Walking:Profiles:elderly", 3.0)),
-        };
-        var isochrones = new IsochroneBuilder(config.GetValue("Walking:CorridorM", 40.0));
+        var graphs = sp.GetRequiredService<WalkingGraphProvider>();
+        var walking = sp.GetRequiredService<WalkingOptions>();
+        var isochrones = new IsochroneBuilder(walking.CorridorM);
         var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WalkingApi));
         sp.GetService<IHostApplicationLifetime>()?.ApplicationStarted.Register(() => _ = Task.Run(async () =>
         {
@@ -52,16 +48,13 @@ public static class WalkingApi
 
         group.MapGet("/isochrone", async (string? lon, string? lat, string? minutes, string? profile, CancellationToken ct) =>
         {
-            var errors = new Dictionary<string, string[]>();
-            var point = ParsePoint(lon, lat, errors);
-            var bands = ParseMinutes(minutes ?? "5,10,15", errors);
-            var walker = ParseProfile(profile, profiles, errors);
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
-            var (graph, origin, problem) = await SnapAsync(graphs, point, ct);
-            if (problem is not null) return problem;
+            var point = ParsePoint(lon, lat);
+            var bands = ParseMinutes(minutes ?? "5,10,15");
+            var walker = ParseProfile(profile, walking);
+            var (graph, origin) = await SnapAsync(graphs, point, ct);
 
-            var maxCutoff = bands[^1] * walker!.MetresPerMinute;
-            using var reach = graph!.Run(graph.Seeds(origin), maxCutoff);
+            var maxCutoff = bands[^1] * walker.MetresPerMinute;
+            using var reach = graph.Run(graph.Seeds(origin), maxCutoff);
             var features = isochrones.BuildBands(reach, origin, [.. bands.Select(m => (m, m * walker.MetresPerMinute))]).Reverse()
                 .Select(b => new
                 {
@@ -79,102 +72,88 @@ public static class WalkingApi
                 profile = new { name = walker.Name, speed_kmh = walker.SpeedKmh },
                 services = grouped,
             }, GeoJson, "application/geo+json");
-        });
+        }).Produces<IsochroneResponse>(StatusCodes.Status200OK, "application/geo+json")
+            .WithSummary("Walking isochrone bands (GeoJSON polygons) from a point, with the services reached in each");
 
-        group.MapGet("/reach", async (string? lon, string? lat, string? category, string? minutes, string? profile, CancellationToken ct) =>
+        group.MapGet("/reach", async Task<Ok<ReachResponse>> (string? lon, string? lat, string? category, string? minutes, string? profile, CancellationToken ct) =>
         {
-            var errors = new Dictionary<string, string[]>();
-            var point = ParsePoint(lon, lat, errors);
-            var limit = ParseMinutes(minutes ?? "15", errors, single: true);
-            var walker = ParseProfile(profile, profiles, errors);
+            var point = ParsePoint(lon, lat);
+            var limit = ParseMinutes(minutes ?? "15", single: true);
+            var walker = ParseProfile(profile, walking);
             if (category is not null && Array.IndexOf(ServiceReach.Elements, category) < 0 && Array.IndexOf(ServiceReach.ServiceKinds, category) < 0)
-                errors["category"] = [$"expected a life element ({string.Join(", ", ServiceReach.Elements)}) or a service kind ({string.Join(", ", ServiceReach.ServiceKinds)})"];
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
-            var (graph, origin, problem) = await SnapAsync(graphs, point, ct);
-            if (problem is not null) return problem;
+                throw GeoException.BadInput("category", $"expected a life element ({string.Join(", ", ServiceReach.Elements)}) or a service kind ({string.Join(", ", ServiceReach.ServiceKinds)})");
+            var (graph, origin) = await SnapAsync(graphs, point, ct);
 
-            var cutoff = limit[0] * walker!.MetresPerMinute;
-            using var reach = graph!.Run(graph.Seeds(origin), cutoff);
+            var cutoff = limit[0] * walker.MetresPerMinute;
+            using var reach = graph.Run(graph.Seeds(origin), cutoff);
             var services = await ServiceReach.FindAsync(sp.GetRequiredService<NpgsqlDataSource>(), reach, origin, cutoff, walker.MetresPerMinute, category, ct);
-            return Results.Json(new
-            {
-                origin = OriginJson(origin),
-                minutes = limit[0],
-                category,
-                profile = new { name = walker.Name, speed_kmh = walker.SpeedKmh },
-                services = services.Select(ToJson),
-            }, GeoJson);
-        });
+            return TypedResults.Ok(new ReachResponse(OriginJson(origin), limit[0], category, new ProfileDto(walker.Name, walker.SpeedKmh),
+                services.Select(ToJson).ToList()));
+        }).WithSummary("Services of a life element (or kind) by walking time from a point, nearest first");
         return group;
     }
 
-    private static async Task<(WalkingGraph?, Snap, IResult?)> SnapAsync(WalkingGraphProvider graphs, (double Lon, double Lat) p, CancellationToken ct)
+    /// <summary>Describes the isochrone response: a FeatureCollection of band polygons (outermost first) plus the origin,
+    /// the profile and the services reached, grouped by life element.</summary>
+    public sealed record IsochroneResponse(string Type, IReadOnlyList<BandFeature> Features, OriginDto Origin, ProfileDto Profile,
+        IReadOnlyDictionary<string, IReadOnlyList<ServiceDto>> Services);
+    public sealed record BandFeature(string Type, JsonElement Geometry, BandProperties Properties);
+    public sealed record BandProperties(int Minutes, double CutoffM, int ReachedNodes, string Profile);
+    public sealed record OriginDto(double Lon, double Lat, double[] Snapped, double AccessM);
+    public sealed record ProfileDto(string Name, double SpeedKmh);
+    public sealed record ServiceDto(long Id, string Kind, string Name, string? Element, string? Category, double Lon, double Lat, double WalkM, double Minutes);
+    public sealed record ReachResponse(OriginDto Origin, int Minutes, string? Category, ProfileDto Profile, IReadOnlyList<ServiceDto> Services);
+
+    private static async Task<(WalkingGraph, Snap)> SnapAsync(WalkingGraphProvider graphs, (double Lon, double Lat) p, CancellationToken ct)
     {
         var graph = await graphs.GetAsync(ct);
         if (graph.EdgeCount == 0)
-            return (null, default, Results.Problem("The walking network is empty: run ./geo network generate or ./geo network import FILE.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "No walking network"));
+            throw GeoException.Unavailable("network", "The walking network is empty: run ./geo network generate or ./geo network import FILE.");
         if (graph.SnapPoint(p.Lon, p.Lat, MaxSnapM) is not { } origin)
-            return (null, default, Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["lon"] = [$"no walkable street within {MaxSnapM:F0} m of ({p.Lon}, {p.Lat})"],
-                ["lat"] = [$"no walkable street within {MaxSnapM:F0} m of ({p.Lon}, {p.Lat})"],
-            }, statusCode: StatusCodes.Status422UnprocessableEntity));
-        return (graph, origin, null);
+            throw GeoException.Unprocessable("lon", $"no walkable street within {MaxSnapM:F0} m of ({p.Lon}, {p.Lat})");
+        return (graph, origin);
     }
 
-    private static (double Lon, double Lat) ParsePoint(string? lon, string? lat, Dictionary<string, string[]> errors)
+    private static (double Lon, double Lat) ParsePoint(string? lon, string? lat)
     {
         var ext = GeoFactory.DistrictExtent;
-        double Parse(string name, string? s, double min, double max)
+        static double Parse(string name, string? s, double min, double max)
         {
-            if (string.IsNullOrWhiteSpace(s)) errors[name] = ["is required"];
-            else if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) errors[name] = [$"'{s}' is not a number"];
-            else if (v < min || v > max) errors[name] = [$"must be within Tongzhou ({min}..{max}, WGS84)"];
-            else return v;
-            return double.NaN;
+            if (string.IsNullOrWhiteSpace(s)) throw GeoException.BadInput(name, $"'{name}' is required");
+            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                throw GeoException.BadInput(name, $"'{s}' is not a number");
+            if (v < min || v > max) throw GeoException.BadInput(name, $"must be within Tongzhou ({min}..{max}, WGS84)");
+            return v;
         }
         return (Parse("lon", lon, ext.MinX, ext.MaxX), Parse("lat", lat, ext.MinY, ext.MaxY));
     }
 
-    private static int[] ParseMinutes(string s, Dictionary<string, string[]> errors, bool single = false)
+    private static int[] ParseMinutes(string s, bool single = false)
     {
         var parts = s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var values = new List<int>();
         foreach (var p in parts)
         {
             if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var m) || m is < 1 or > 60)
-            {
-                errors["minutes"] = [$"'{p}' is not a whole number of minutes in 1..60"];
-                return [];
-            }
+                throw GeoException.BadInput("minutes", $"'{p}' is not a whole number of minutes in 1..60");
             values.Add(m);
         }
         if (values.Count == 0 || values.Count > 6 || (single && values.Count != 1))
-            errors["minutes"] = [single ? "expected one number of minutes in 1..60" : "expected 1 to 6 comma-separated minutes, e.g. 5,10,15"];
+            throw GeoException.BadInput("minutes", single ? "expected one number of minutes in 1..60" : "expected 1 to 6 comma-separated minutes, e.g. 5,10,15");
         return [.. values.Distinct().Order()];
     }
 
-    private static WalkingProfile? ParseProfile(string? s, Dictionary<string, WalkingProfile> profiles, Dictionary<string, string[]> errors)
-    {
-        if (profiles.TryGetValue(s ?? "adult", out var p)) return p;
-        errors["profile"] = [$"expected one of {string.Join(", ", profiles.Keys)}"];
-        return null;
-    }
+    private static WalkingProfile ParseProfile(string? s, WalkingOptions walking) =>
+        walking.Profile(s ?? "adult") ?? throw GeoException.BadInput("profile", $"expected one of {string.Join(", ", walking.Profiles.Keys)}");
 
-    private static object OriginJson(Snap o) => new
-    {
-        lon = o.PointLon, lat = o.PointLat, snapped = new[] { o.Lon, o.Lat }, access_m = Math.Round(o.AccessM, 1),
-    };
+    private static OriginDto OriginJson(Snap o) => new(o.PointLon, o.PointLat, [o.Lon, o.Lat], Math.Round(o.AccessM, 1));
 
-    private static object ToJson(ReachableService s) => new
-    {
-        id = s.Id, kind = s.Kind, name = s.Name, element = s.Element, category = s.Category,
-        lon = s.Lon, lat = s.Lat, walk_m = s.WalkM, minutes = s.Minutes,
-    };
+    private static ServiceDto ToJson(ReachableService s) => new(s.Id, s.Kind, s.Name, s.Element, s.Category, s.Lon, s.Lat, s.WalkM, s.Minutes);
 
     private static JsonSerializerOptions CreateGeoJsonOptions()
     {
         var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiSetup.Configure(o);
         o.Converters.Add(new GeoJsonConverterFactory(GeoFactory.Wgs84));
         return o;
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Geo.Api.Auth;
+using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
@@ -43,18 +44,18 @@ public static class WarningsApi
 
         // what a screen polls: anonymous on purpose (screens are public displays and only read)
         app.MapGroup("/api/screens").WithTags("Warnings")
-            .MapGet("/{id:long}/message", ScreenMessageAsync).AllowAnonymous();
+            .MapGet("/{id}/message", ScreenMessageAsync).AllowAnonymous().WithSummary("What a display screen shows: current warnings over it and the nearest shelters");
         return group;
     }
 
-    private static async Task<Results<Created<WarningDto>, ValidationProblem>> PublishAsync(WarningIn body, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)
+    private static async Task<Created<WarningDto>> PublishAsync(WarningIn body, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(body.Title)) errors["title"] = ["required"];
-        if (string.IsNullOrWhiteSpace(body.Message)) errors["message"] = ["required"];
-        if (body.Severity is null || !WeatherWarning.Severities.Contains(body.Severity)) errors["severity"] = [$"one of {string.Join(", ", WeatherWarning.Severities)}"];
+        var errors = new Dictionary<string, string>();
+        if (string.IsNullOrWhiteSpace(body.Title) || body.Title.Length > 200) errors["title"] = "required, at most 200 characters";
+        if (string.IsNullOrWhiteSpace(body.Message) || body.Message.Length > 4000) errors["message"] = "required, at most 4000 characters";
+        if (body.Severity is null || !WeatherWarning.Severities.Contains(body.Severity)) errors["severity"] = $"one of {string.Join(", ", WeatherWarning.Severities)}";
         var from = body.ValidFrom ?? DateTimeOffset.UtcNow;
-        if (body.ValidUntil is not { } until || until <= from) errors["validUntil"] = ["required, after validFrom"];
+        if (body.ValidUntil is not { } until || until <= from) errors["valid_until"] = "required, after valid_from";
         MultiPolygon? area = null;
         try
         {
@@ -65,9 +66,10 @@ public static class WarningsApi
                 area.SRID = GeoFactory.Srid;
             }
         }
-        catch (JsonException) { }
-        if (area is null) errors["area"] = ["a valid GeoJSON Polygon or MultiPolygon (lon, lat) inside Tongzhou"];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException) { }
+        if (area is null) errors["area"] = "a valid GeoJSON Polygon or MultiPolygon (lon, lat) inside Tongzhou";
+        else if (area.NumPoints > 10_000) errors["area"] = $"{area.NumPoints} vertices: at most 10,000";
+        if (errors.Count > 0) throw GeoException.Invalid(errors);
 
         var w = new WeatherWarning
         {
@@ -79,12 +81,14 @@ public static class WarningsApi
         return TypedResults.Created($"/api/warnings/{w.Id}", new WarningDto(w.Id, w.Title, w.Message, w.Severity, w.ValidFrom, w.ValidUntil));
     }
 
-    private static async Task<Results<Ok<ScreenMessage>, NotFound>> ScreenMessageAsync(long id, GeoDbContext db, CancellationToken ct)
+    private static async Task<Ok<ScreenMessage>> ScreenMessageAsync(string id, GeoDbContext db, CancellationToken ct)
     {
-        var screen = await db.Assets.AsNoTracking().Where(a => a.Id == id && a.Kind == AssetKind.DisplayScreen)
-            .Select(a => new { a.Geom, a.Attributes }).FirstOrDefaultAsync(ct);
-        if (screen is null) return TypedResults.NotFound();
-        if (screen.Attributes is DisplayScreenAttributes { CanShowWarnings: false }) return TypedResults.Ok(new ScreenMessage(id, [], []));
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var screenId))
+            throw GeoException.BadInput("id", $"a screen id is a positive integer, got '{id}'");
+        var screen = await db.Assets.AsNoTracking().Where(a => a.Id == screenId && a.Kind == AssetKind.DisplayScreen)
+            .Select(a => new { a.Geom, a.Attributes }).FirstOrDefaultAsync(ct)
+            ?? throw GeoException.NotFound("id", $"no display screen {screenId}");
+        if (screen.Attributes is DisplayScreenAttributes { CanShowWarnings: false }) return TypedResults.Ok(new ScreenMessage(screenId, [], []));
 
         var now = DateTimeOffset.UtcNow;
         var severityRank = WeatherWarning.Severities;
@@ -92,7 +96,7 @@ public static class WarningsApi
                 .Where(w => w.ValidFrom <= now && w.ValidUntil > now && w.Area.Covers(screen.Geom))
                 .Select(w => new WarningDto(w.Id, w.Title, w.Message, w.Severity, w.ValidFrom, w.ValidUntil)).ToListAsync(ct))
             .OrderByDescending(w => Array.IndexOf(severityRank, w.Severity)).ThenByDescending(w => w.Id).ToList();
-        if (warnings.Count == 0) return TypedResults.Ok(new ScreenMessage(id, [], []));
+        if (warnings.Count == 0) return TypedResults.Ok(new ScreenMessage(screenId, [], []));
 
         // KNN (<->, index-assisted) picks candidates in degrees; geodesic metres decide the order.
         // Walking time replaces this once the walking graph exists.
@@ -105,6 +109,6 @@ public static class WarningsApi
                 ORDER BY geom <-> {here} LIMIT 20
                 """).ToListAsync(ct))
             .OrderBy(s => s.DistanceM).Take(3).ToList();
-        return TypedResults.Ok(new ScreenMessage(id, warnings, shelters));
+        return TypedResults.Ok(new ScreenMessage(screenId, warnings, shelters));
     }
 }

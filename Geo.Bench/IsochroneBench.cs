@@ -13,7 +13,7 @@ namespace Geo.Bench;
 /// every pair checked equal; plus whole-table pgRouting on a sample and whole isochrone responses.</summary>
 internal static class IsochroneBench
 {
-    private const double CutoffM = 15 * 4.5 * 1000 / 60; // 1125 m: 15 minutes at the adult pace
+    private const double CutoffM = 15 * WalkingOptions.AdultKmh * 1000 / 60; // 1125 m: 15 minutes at the adult pace
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -121,14 +121,14 @@ internal static class IsochroneBench
         var (buildings, services, regions) = await LifeCircleRunner.LoadInputsAsync(ds, CancellationToken.None);
         var loadMs = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
-        var nearest = LifeCircleAnalysis.NearestByElement(graph, buildings, services, 15 * LifeCircleRunner.AdultMetresPerMinute);
+        var nearest = LifeCircleAnalysis.NearestByElement(graph, buildings, services, 15 * new WalkingOptions().Adult.MetresPerMinute);
         var searchMs = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
-        var rows = LifeCircleSummary.Summarise(regions, buildings, nearest, LifeCircleRunner.AdultMetresPerMinute);
+        var rows = LifeCircleSummary.Summarise(regions, buildings, nearest, new WalkingOptions().Adult.MetresPerMinute);
         var summaryMs = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
         var (fa, fn) = await LifeCircleRunner.FingerprintAsync(ds, CancellationToken.None);
-        var run = await LifeCircleRunner.RunAsync(ds, graph, "bench", fa, fn, CancellationToken.None);
+        var run = await LifeCircleRunner.RunAsync(ds, graph, new WalkingOptions().Adult, "bench", fa, fn, CancellationToken.None);
         var storedMs = sw.Elapsed.TotalMilliseconds;
         var all7 = 0.0;
         for (var bi = 0; bi < buildings.Count; bi++)

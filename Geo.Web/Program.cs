@@ -10,20 +10,15 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGeoData(builder.Configuration);
-builder.Services.AddProblemDetails();
-// OGC API Features requires an OpenAPI 3.0 definition (conformance class oas30); GDAL and QGIS read it
-builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
+builder.Services.AddGeoUseCases(builder.Configuration);
+builder.Services.AddGeoApi();
 builder.Services.AddGeoAuth(builder.Configuration);
 builder.Services.AddGeoTiles(builder.Configuration);
-builder.Services.AddSingleton<ScorecardCache>();
 builder.AddGeoJobs();
 builder.AddGeoMap();
-// one walking graph per process, shared by the walking endpoints and the life-circle job
-builder.Services.AddSingleton<Geo.Core.Walking.WalkingGraphProvider>();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseGeoProblems();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
@@ -40,9 +35,9 @@ app.MapIncidentsApi();
 app.MapSensorsApi();
 app.MapWarningsApi();
 app.MapOpen311Api();
+app.MapLifeCircleApi();
 app.MapGeoMap();
 await app.Services.BootstrapAdminAsync(builder.Configuration);
-app.MapLifeCircleApi();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

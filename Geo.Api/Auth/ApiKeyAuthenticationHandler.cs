@@ -1,3 +1,4 @@
+using Geo.Core.Access;
 using System.Text.Encodings.Web;
 using Geo.Core.Data;
 using Geo.Core.Domain;

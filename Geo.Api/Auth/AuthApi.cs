@@ -1,4 +1,7 @@
+using Geo.Core.Access;
 using System.Security.Claims;
+using Geo.Api.Http;
+using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Microsoft.AspNetCore.Authentication;
@@ -31,12 +34,13 @@ public static class AuthApi
             return TypedResults.NoContent();
         }).AllowAnonymousWrite("sign-in");
 
-        // returns { tokenType, accessToken, expiresIn, refreshToken } (ASP.NET Core bearer token handler)
+        // returns { token_type, access_token, expires_in, refresh_token } (ASP.NET Core bearer token handler, named as OAuth 2.0 names them)
         group.MapPost("/token", async Task<Results<SignInHttpResult, ProblemHttpResult>> (Credentials body, GeoDbContext db) =>
             await VerifyAsync(db, body, BearerTokenDefaults.AuthenticationScheme) is { } principal
                 ? TypedResults.SignIn(principal, authenticationScheme: BearerTokenDefaults.AuthenticationScheme)
                 : BadCredentials())
-            .AllowAnonymousWrite("token for API clients");
+            .AllowAnonymousWrite("token for API clients")
+            .Produces<AccessTokenResponse>().WithSummary("A bearer token for API clients (OAuth 2.0 member names)");
 
         group.MapPost("/signout", async (HttpContext http) =>
         {
@@ -51,7 +55,7 @@ public static class AuthApi
     }
 
     private static ProblemHttpResult BadCredentials() =>
-        TypedResults.Problem("unknown user name or wrong password", statusCode: StatusCodes.Status401Unauthorized, title: "sign-in failed");
+        Problems.Of(GeoErrorKind.Unauthorized, "password", "unknown user name or wrong password");
 
     private static async Task<ClaimsPrincipal?> VerifyAsync(GeoDbContext db, Credentials body, string scheme)
     {

@@ -24,43 +24,6 @@ public static class GeoPolicies
     public const string SignedIn = "geo:signed-in";
 }
 
-/// <summary>Cameras and sensors reveal where surveillance and alarms are. Staff always see them;
-/// everyone else only when the deployment sets Geo:ExposeSensitiveLayers (a demo switch).</summary>
-public static class SensitiveLayers
-{
-    public const string ConfigKey = "Geo:ExposeSensitiveLayers";
-
-    public static bool CanSee(ClaimsPrincipal? user, IConfiguration configuration) =>
-        configuration.GetValue<bool>(ConfigKey) || GeoClaims.IsStaff(user);
-
-    public static bool CanSee(ClaimsPrincipal? user, IConfiguration configuration, AssetKind kind) =>
-        !AssetKinds.IsSensitive(kind) || CanSee(user, configuration);
-}
-
-public static class GeoClaims
-{
-    /// <summary>For grid managers: the regions.grid_manager name whose cells they may act on.</summary>
-    public const string GridManager = "geo:grid_manager";
-    public const string DisplayName = "geo:display_name";
-
-    public static bool IsStaff(ClaimsPrincipal? user) => user is not null && GeoRoles.Staff.Any(user.IsInRole);
-
-    /// <summary>The one role a principal acts in (users and keys carry exactly one); null when anonymous.</summary>
-    public static string? Role(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role);
-
-    public static long? UserId(ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
-
-    public static ClaimsPrincipal Principal(string scheme, long? userId, string name, string role, string? displayName, string? gridManager)
-    {
-        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(ClaimTypes.Role, role) };
-        if (userId is not null) claims.Add(new(ClaimTypes.NameIdentifier, userId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        if (displayName is not null) claims.Add(new(DisplayName, displayName));
-        if (gridManager is not null) claims.Add(new(GridManager, gridManager));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
-    }
-}
-
 /// <summary>Marks a writing endpoint that is public on purpose (resident reports, sign-in); the
 /// endpoint audit test accepts a write without a role only with this mark.</summary>
 public sealed record PublicWriteMetadata(string Reason);

@@ -1,3 +1,4 @@
+using Geo.Core.Common;
 using System.Globalization;
 using Geo.Core.Crs;
 using NetTopologySuite.Geometries;
@@ -16,15 +17,15 @@ public static class QueryValues
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return fallback ?? throw new BadInputException(parameter, $"'{parameter}' is required");
+            return fallback ?? throw GeoException.BadInput(parameter, $"'{parameter}' is required");
         }
         if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
         {
-            throw new BadInputException(parameter, $"'{parameter}' must be a number, got '{value}'");
+            throw GeoException.BadInput(parameter, $"'{parameter}' must be a number, got '{value}'");
         }
         if (d < min || d > max)
         {
-            throw new BadInputException(parameter, $"'{parameter}' must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got {value}");
+            throw GeoException.BadInput(parameter, $"'{parameter}' must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got {value}");
         }
         return d;
     }
@@ -34,14 +35,22 @@ public static class QueryValues
         if (string.IsNullOrWhiteSpace(value)) return fallback;
         if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
         {
-            throw new BadInputException(parameter, $"'{parameter}' must be an integer, got '{value}'");
+            throw GeoException.BadInput(parameter, $"'{parameter}' must be an integer, got '{value}'");
         }
         if (n < min || n > max)
         {
-            throw new BadInputException(parameter, $"'{parameter}' must be between {min} and {max}, got {n}");
+            throw GeoException.BadInput(parameter, $"'{parameter}' must be between {min} and {max}, got {n}");
         }
         return n;
     }
+
+    public static bool? Boolean(string parameter, string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => null,
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw GeoException.BadInput(parameter, $"'{parameter}' must be true or false, got '{value}'"),
+    };
 
     /// <summary>Parses an OGC bbox (4 or 6 numbers) in <paramref name="crsCode"/> into a CRS84 envelope.
     /// North-first EPSG codes (4326 and 4490 lat,lon; 4548 northing,easting) use their official axis order, as
@@ -52,7 +61,7 @@ public static class QueryValues
         var parts = (value ?? "").Split(',');
         if (parts.Length is not (4 or 6))
         {
-            throw new BadInputException(parameter, $"'{parameter}' needs 4 (or 6) comma-separated numbers, got {parts.Length}");
+            throw GeoException.BadInput(parameter, $"'{parameter}' needs 4 (or 6) comma-separated numbers, got {parts.Length}");
         }
         var n = parts.Select(p => Double(parameter, p.Trim())).ToArray();
         double x1, y1, x2, y2;
@@ -61,14 +70,14 @@ public static class QueryValues
         if (Ogc.OutputCrs.NorthFirst(crsCode)) (x1, y1, x2, y2) = (y1, x1, y2, x2);
         if (x1 > x2 || y1 > y2)
         {
-            throw new BadInputException(parameter, $"'{parameter}' is inverted: the lower corner must come first (min <= max on both axes)");
+            throw GeoException.BadInput(parameter, $"'{parameter}' is inverted: the lower corner must come first (min <= max on both axes)");
         }
         if (crsCode == SupportedCrs.WebMercator)
         {
             const double limit = 20037508.342789244;
             if (new[] { x1, y1, x2, y2 }.Any(v => Math.Abs(v) > limit))
             {
-                throw new BadInputException(parameter, $"'{parameter}' is outside the EPSG:3857 range ±{limit}");
+                throw GeoException.BadInput(parameter, $"'{parameter}' is outside the EPSG:3857 range ±{limit}");
             }
             (x1, y1) = FromWebMercator(x1, y1);
             (x2, y2) = FromWebMercator(x2, y2);
@@ -79,11 +88,11 @@ public static class QueryValues
         }
         if (x1 < -180 || x2 > 180 || y1 < -90 || y2 > 90)
         {
-            throw new BadInputException(parameter, $"'{parameter}' is out of range: longitudes must be in [-180, 180] and latitudes in [-90, 90] (check the axis order of {crsCode})");
+            throw GeoException.BadInput(parameter, $"'{parameter}' is out of range: longitudes must be in [-180, 180] and latitudes in [-90, 90] (check the axis order of {crsCode})");
         }
         if (x2 - x1 > MaxBboxSpanDeg || y2 - y1 > MaxBboxSpanDeg)
         {
-            throw new BadInputException(parameter, $"'{parameter}' is too large: each side may span at most {MaxBboxSpanDeg} degrees");
+            throw GeoException.BadInput(parameter, $"'{parameter}' is too large: each side may span at most {MaxBboxSpanDeg} degrees");
         }
         return new Envelope(x1, x2, y1, y2);
     }
@@ -95,7 +104,7 @@ public static class QueryValues
         // a transverse Mercator is only meaningful near its central meridian: keep far-off input out of PROJ-style blow-ups
         if (new[] { x1, x2 }.Any(v => v is < -1_000_000 or > 2_000_000) || new[] { y1, y2 }.Any(v => v is < -10_000_000 or > 10_000_000))
         {
-            throw new BadInputException(parameter, $"'{parameter}' is outside the valid area of {crsCode} (easting -1e6..2e6, northing ±1e7 m)");
+            throw GeoException.BadInput(parameter, $"'{parameter}' is outside the valid area of {crsCode} (easting -1e6..2e6, northing ±1e7 m)");
         }
         var t = CrsTransform.Get(crsCode, SupportedCrs.Crs84);
         var env = new Envelope();
@@ -131,7 +140,7 @@ public static class QueryValues
         }
         if (parts.Length != 2)
         {
-            throw new BadInputException(parameter, $"'{parameter}' must be an instant or an interval 'start/end', got '{value}'");
+            throw GeoException.BadInput(parameter, $"'{parameter}' must be an instant or an interval 'start/end', got '{value}'");
         }
         DateTimeOffset? from = IsOpen(parts[0]) ? null : Instant(parameter, parts[0]).At;
         DateTimeOffset? to = null;
@@ -142,11 +151,11 @@ public static class QueryValues
         }
         if (from is null && to is null)
         {
-            throw new BadInputException(parameter, $"'{parameter}' interval must have at least one closed end");
+            throw GeoException.BadInput(parameter, $"'{parameter}' interval must have at least one closed end");
         }
         if (from > to)
         {
-            throw new BadInputException(parameter, $"'{parameter}' interval is inverted: start is after end");
+            throw GeoException.BadInput(parameter, $"'{parameter}' interval is inverted: start is after end");
         }
         return (from, to);
     }
@@ -164,6 +173,6 @@ public static class QueryValues
         {
             return (t, false);
         }
-        throw new BadInputException(parameter, $"'{parameter}' has an invalid RFC 3339 instant '{s}' (e.g. 2026-01-31T08:00:00Z or 2026-01-31)");
+        throw GeoException.BadInput(parameter, $"'{parameter}' has an invalid RFC 3339 instant '{s}' (e.g. 2026-01-31T08:00:00Z or 2026-01-31)");
     }
 }

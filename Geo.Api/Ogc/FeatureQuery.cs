@@ -1,3 +1,5 @@
+using Geo.Core.Common;
+using Geo.Core.Data;
 using Geo.Api.Http;
 using Geo.Api.Ogc.Cql2;
 using Geo.Core.Crs;
@@ -51,7 +53,7 @@ public sealed record OutputCrs(string Code, string Uri, int Srid, bool SwapAxes,
     {
         if (string.IsNullOrWhiteSpace(value)) return SupportedCrs.Crs84;
         if (SupportedCrs.TryParse(value, out var code) && Codes.Contains(code)) return code;
-        throw new BadInputException(parameter, $"unsupported CRS '{value}' for '{parameter}'; supported: {string.Join(", ", Uris)}");
+        throw GeoException.BadInput(parameter, $"unsupported CRS '{value}' for '{parameter}'; supported: {string.Join(", ", Uris)}");
     }
 
     public static OutputCrs For(string code) =>
@@ -104,7 +106,7 @@ public static class FeatureQuery
         var offset = QueryValues.Integer("offset", p.Offset, 0, 0, long.MaxValue / 2);
         var crs = OutputCrs.For(OutputCrs.Parse("crs", p.Crs));
 
-        if (p.BboxCrs is not null && p.Bbox is null) throw new BadInputException("bbox-crs", "'bbox-crs' is given without 'bbox'");
+        if (p.BboxCrs is not null && p.Bbox is null) throw GeoException.BadInput("bbox-crs", "'bbox-crs' is given without 'bbox'");
         if (p.Bbox is not null)
         {
             var env = QueryValues.Bbox(p.Bbox, OutputCrs.Parse("bbox-crs", p.BboxCrs));
@@ -118,7 +120,7 @@ public static class FeatureQuery
         }
         if (p.FilterLang is not null && !string.Equals(p.FilterLang, "cql2-text", StringComparison.OrdinalIgnoreCase))
         {
-            throw new BadInputException("filter-lang", $"unsupported filter-lang '{p.FilterLang}'; supported: cql2-text");
+            throw GeoException.BadInput("filter-lang", $"unsupported filter-lang '{p.FilterLang}'; supported: cql2-text");
         }
         var filterCrs = OutputCrs.Parse("filter-crs", p.FilterCrs);
         if (p.Filter is not null)
@@ -129,7 +131,7 @@ public static class FeatureQuery
             }
             catch (Cql2Exception ex)
             {
-                throw new BadInputException("filter", $"invalid CQL2 at position {ex.Position + 1}: {ex.Message}", ex.Position + 1);
+                throw GeoException.BadInput("filter", $"invalid CQL2 at position {ex.Position + 1}: {ex.Message}", ex.Position + 1);
             }
         }
 
@@ -140,7 +142,7 @@ public static class FeatureQuery
             var q = c.Find(key);
             if (q is null || q.Type == QType.Geometry)
             {
-                throw new BadInputException(key, $"unknown query parameter '{key}'; accepted: {string.Join(", ", known)} and the queryables of '{c.Id}'");
+                throw GeoException.BadInput(key, $"unknown query parameter '{key}'; accepted: {string.Join(", ", known)} and the queryables of '{c.Id}'");
             }
             where.Add($"{q.Sql} = {PropertyValue(sql, q, values.ToString())}");
         }
@@ -176,7 +178,7 @@ public static class FeatureQuery
             _ => null,
         };
         if (parsed is { } ok && allowed.Contains(ok)) return ok;
-        throw new BadInputException("f", $"unsupported format '{f}'; supported: {string.Join(", ", allowed.Select(Name))}");
+        throw GeoException.BadInput("f", $"unsupported format '{f}'; supported: {string.Join(", ", allowed.Select(Name))}");
     }
 
     private static string Name(OutputFormat f) => f switch
@@ -201,7 +203,7 @@ public static class FeatureQuery
         }
         catch (FormatException)
         {
-            throw new BadInputException(q.Name, $"'{q.Name}' expects a {q.Type.ToString().ToLowerInvariant()}, got '{value}'");
+            throw GeoException.BadInput(q.Name, $"'{q.Name}' expects a {q.Type.ToString().ToLowerInvariant()}, got '{value}'");
         }
     }
 
@@ -217,7 +219,7 @@ public static class FeatureQuery
             var q = c.Find(s);
             if (q is null || q.Type == QType.Geometry)
             {
-                throw new BadInputException("sortby", $"cannot sort by '{s}'; sortable: {string.Join(", ", c.Queryables.Where(x => x.Type != QType.Geometry).Select(x => x.Name))}");
+                throw GeoException.BadInput("sortby", $"cannot sort by '{s}'; sortable: {string.Join(", ", c.Queryables.Where(x => x.Type != QType.Geometry).Select(x => x.Name))}");
             }
             parts.Add($"{q.Sql} {(desc ? "DESC NULLS LAST" : "ASC NULLS LAST")}");
         }
@@ -234,7 +236,7 @@ public static class FeatureQuery
             var q = c.Find(name);
             if (q is null || q.Type == QType.Geometry || q.Name == "id")
             {
-                throw new BadInputException("properties", $"unknown property '{name}'; available: {string.Join(", ", c.Queryables.Where(x => x.Type != QType.Geometry && x.Name != "id").Select(x => x.Name))}");
+                throw GeoException.BadInput("properties", $"unknown property '{name}'; available: {string.Join(", ", c.Queryables.Where(x => x.Type != QType.Geometry && x.Name != "id").Select(x => x.Name))}");
             }
             list.Add(q);
         }

@@ -1,3 +1,4 @@
+using Geo.Core.Data;
 using Geo.Api.Http;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using Geo.Core.Data;
 using System.Globalization;
 using System.Buffers;
 using System.IO.Pipelines;
@@ -178,7 +179,7 @@ public sealed class RawJsonResult(string json, string contentType, string? conte
         return http.Response.Body.WriteAsync(bytes, http.RequestAborted).AsTask();
     }
 
-    public static async Task<string?> QueryAsync(NpgsqlDataSource ds, string sql, Geo.Api.Http.SqlParams p, CancellationToken ct)
+    public static async Task<string?> QueryAsync(NpgsqlDataSource ds, string sql, SqlParams p, CancellationToken ct)
     {
         await using var conn = await ds.OpenConnectionAsync(ct);
         await using var cmd = p.CreateCommand(conn, sql);

@@ -1,3 +1,4 @@
+using Geo.Core.Access;
 using System.Security.Claims;
 using System.Reflection;
 using System.Text.Json;
@@ -29,7 +30,6 @@ public static class OgcCollections
 {
     /// <summary>Configuration switch for camera and sensor layers. Default false: they reveal where
     /// surveillance and alarms are, and per-user roles arrive later.</summary>
-    public const string ExposeSensitiveKey = "Geo:ExposeSensitiveLayers";
 
     private static readonly Queryable[] AssetCore =
     [
@@ -76,7 +76,8 @@ public static class OgcCollections
     public static OgcCollection AllAssets { get; } = new("assets", "All assets", "All exposed assets", null, null, AssetCore);
 
     /// <summary>Cameras and sensors: staff always, everyone else only when the deployment exposes them.</summary>
-    public static bool ExposeSensitive(IConfiguration config, ClaimsPrincipal? user) => Auth.SensitiveLayers.CanSee(user, config);
+    public static bool ExposeSensitive(IConfiguration config, ClaimsPrincipal? user) =>
+        SensitiveLayers.CanSee(user, config.GetValue<bool>(SensitiveLayers.ConfigKey));
 
     public static IEnumerable<OgcCollection> Listed(IConfiguration config, ClaimsPrincipal? user)
     {
@@ -88,11 +89,8 @@ public static class OgcCollections
     public static OgcCollection? Find(IConfiguration config, ClaimsPrincipal? user, string id) =>
         Listed(config, user).FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    public static IReadOnlyList<AssetKind> ExposedKinds(IConfiguration config, ClaimsPrincipal? user)
-    {
-        var sensitive = ExposeSensitive(config, user);
-        return AssetKinds.All.Where(k => sensitive || !AssetKinds.IsSensitive(k)).ToArray();
-    }
+    public static IReadOnlyList<AssetKind> ExposedKinds(IConfiguration config, ClaimsPrincipal? user) =>
+        SensitiveLayers.VisibleKinds(user, config.GetValue<bool>(SensitiveLayers.ConfigKey));
 
     private static string RegionTitle(RegionLevel l) => l switch
     {

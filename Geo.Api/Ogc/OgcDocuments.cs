@@ -25,7 +25,7 @@ public static class OgcDocuments
         "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
     ];
 
-    public static object Landing(HttpRequest r, string openApiUrl, string? docsUrl)
+    public static OgcLanding Landing(HttpRequest r, string openApiUrl, string? docsUrl)
     {
         var root = Links.Root(r) + "/ogc";
         var links = new List<Link>
@@ -37,54 +37,34 @@ public static class OgcDocuments
         };
         if (docsUrl is not null) links.Add(new(Links.Root(r) + docsUrl, "service-doc", "text/html", "browsable API documentation"));
         _ = openApiUrl;
-        return new
-        {
-            title = "Geo: Tongzhou smart-community features",
-            description = "OGC API – Features (Parts 1, 2, 3) over Tongzhou District assets and administrative regions",
-            links,
-        };
+        return new OgcLanding("Geo: Tongzhou smart-community features",
+            "OGC API – Features (Parts 1, 2, 3) over Tongzhou District assets and administrative regions", links);
     }
 
-    public static object Conformance() => new { conformsTo = ConformanceClasses };
+    public static OgcConformance Conformance() => new(ConformanceClasses);
 
-    public static object Collections(HttpRequest r, IEnumerable<OgcCollection> collections)
+    public static OgcCollectionList Collections(HttpRequest r, IEnumerable<OgcCollection> collections)
     {
         var root = Links.Root(r) + "/ogc/collections";
-        return new
-        {
-            links = new[] { new Link(root, "self", Links.Json, "collections") },
-            collections = collections.Select(c => Collection(r, c)).ToArray(),
-            crs = OutputCrs.Uris.ToArray(),
-        };
+        return new OgcCollectionList([new Link(root, "self", Links.Json, "collections")], collections.Select(c => Collection(r, c)).ToArray(), OutputCrs.Uris.ToArray());
     }
 
     /// <summary>The extent is the district envelope every geometry is constrained to (a CHECK in the
     /// database), not a per-collection ST_Extent: that would scan a million rows for a metadata page.</summary>
-    public static object Collection(HttpRequest r, OgcCollection c)
+    public static OgcCollectionInfo Collection(HttpRequest r, OgcCollection c)
     {
         var self = $"{Links.Root(r)}/ogc/collections/{c.Id}";
         var e = GeoFactory.DistrictExtent;
-        return new
-        {
-            id = c.Id,
-            title = c.Title,
-            description = c.Description,
-            itemType = "feature",
-            extent = new
-            {
-                spatial = new { bbox = new[] { new[] { e.MinX, e.MinY, e.MaxX, e.MaxY } }, crs = SupportedCrs.OgcUri(SupportedCrs.Crs84) },
-                temporal = new { interval = new[] { new string?[] { null, null } }, trs = "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian" },
-            },
-            crs = OutputCrs.Uris.ToArray(),
-            storageCrs = SupportedCrs.OgcUri(SupportedCrs.Crs84),
-            links = new[]
-            {
+        return new OgcCollectionInfo(c.Id, c.Title, c.Description, "feature",
+            new OgcExtent(new OgcSpatialExtent([[e.MinX, e.MinY, e.MaxX, e.MaxY]], SupportedCrs.OgcUri(SupportedCrs.Crs84)!),
+                new OgcTemporalExtent([[null, null]], "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian")),
+            OutputCrs.Uris.ToArray(), SupportedCrs.OgcUri(SupportedCrs.Crs84)!,
+            [
                 new Link(self, "self", Links.Json, c.Title),
                 new Link(self + "/items", "items", Links.GeoJson, "features"),
                 new Link(self + "/items?f=csv", "items", "text/csv", "features as CSV"),
                 new Link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
-            },
-        };
+            ]);
     }
 
     public static object Queryables(HttpRequest r, OgcCollection c) => new Dictionary<string, object>

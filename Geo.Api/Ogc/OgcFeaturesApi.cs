@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Geo.Api.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,18 +22,24 @@ public static class OgcFeaturesApi
         g.MapGet("/", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
                 ? OgcHtml.Landing(r, OgcCollections.Listed(config, r.HttpContext.User), docsPath)
                 : Results.Json(OgcDocuments.Landing(r, openApiPath, docsPath), Links.Options))
+            .Produces<OgcLanding>(StatusCodes.Status200OK, Links.Json, "text/html")
             .WithSummary("Landing page (JSON, or HTML with f=html or a browser's Accept header)");
-        g.MapGet("/conformance", () => TypedResults.Json(OgcDocuments.Conformance(), Links.Options)).WithSummary("Conformance classes");
-        g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition");
+        g.MapGet("/conformance", () => TypedResults.Json(OgcDocuments.Conformance(), Links.Options)).WithSummary("Conformance classes")
+            .Produces<OgcConformance>(StatusCodes.Status200OK, Links.Json);
+        g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition")
+            .Produces(StatusCodes.Status302Found);
         g.MapGet("/collections", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
                 ? OgcHtml.Collections(r, OgcCollections.Listed(config, r.HttpContext.User))
-                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User)), Links.Options)).WithSummary("Feature collections");
-        g.MapGet("/collections/{collectionId}", Collection).WithSummary("One collection's metadata");
-        g.MapGet("/collections/{collectionId}/queryables", Queryables).WithSummary("Queryable properties (JSON Schema)");
+                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User)), Links.Options)).WithSummary("Feature collections")
+            .Produces<OgcCollectionList>(StatusCodes.Status200OK, Links.Json, "text/html");
+        g.MapGet("/collections/{collectionId}", Collection).WithSummary("One collection's metadata")
+            .Produces<OgcCollectionInfo>(StatusCodes.Status200OK, Links.Json, "text/html");
+        g.MapGet("/collections/{collectionId}/queryables", Queryables).WithSummary("Queryable properties (JSON Schema)")
+            .Produces<Dictionary<string, JsonElement>>(StatusCodes.Status200OK, "application/schema+json");
         g.MapGet("/collections/{collectionId}/items", Items).WithSummary("Features, paged and filtered")
-            .Produces(StatusCodes.Status200OK, contentType: Links.GeoJson);
+            .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson, "text/csv", "text/html");
         g.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithSummary("One feature")
-            .Produces(StatusCodes.Status200OK, contentType: Links.GeoJson);
+            .Produces<GeoJsonFeature>(StatusCodes.Status200OK, Links.GeoJson);
         return g;
     }
 

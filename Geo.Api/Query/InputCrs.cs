@@ -1,3 +1,4 @@
+using Geo.Core.Common;
 using Geo.Api.Http;
 using Geo.Core.Crs;
 using NetTopologySuite.Geometries;
@@ -16,7 +17,7 @@ public static class InputCrs
             // /api always reads lon,lat: EPSG:4326 here means "WGS84", not the OGC axis-order contract
             return code == SupportedCrs.Wgs84 ? SupportedCrs.Crs84 : code;
         }
-        throw new BadInputException("crs", $"unsupported input crs '{value}'; supported: wgs84 (default), gcj02, bd09");
+        throw GeoException.BadInput("crs", $"unsupported input crs '{value}'; supported: wgs84 (default), gcj02, bd09");
     }
 
     public static (double Lon, double Lat) Point(string? lon, string? lat, string crs)

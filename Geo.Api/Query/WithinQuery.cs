@@ -1,3 +1,5 @@
+using Geo.Core.Common;
+using Geo.Core.Data;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -49,21 +51,21 @@ public static partial class QueryApi
         try
         {
             body = await JsonSerializer.DeserializeAsync<WithinRequest>(http.Request.Body, GeoJsonReader, ct)
-                ?? throw new BadInputException("body", "the request body is empty");
+                ?? throw GeoException.BadInput("body", "the request body is empty");
         }
         catch (JsonException ex)
         {
-            throw new BadInputException("body", "the request body is not valid JSON: " + ex.Message);
+            throw GeoException.BadInput("body", "the request body is not valid JSON: " + ex.Message);
         }
         var limit = body.Limit ?? WithinDefaultLimit;
-        if (limit is < 1 or > FeatureQuery.MaxLimit) throw new BadInputException("limit", $"'limit' must be between 1 and {FeatureQuery.MaxLimit}");
+        if (limit is < 1 or > FeatureQuery.MaxLimit) throw GeoException.BadInput("limit", $"'limit' must be between 1 and {FeatureQuery.MaxLimit}");
         var kinds = ParseKinds(body.Kinds, config, http.User, null);
 
         var sql = new SqlParams();
         string area;
         if (body.Geometry is { ValueKind: not JsonValueKind.Null } geoJson)
         {
-            if (body.RegionCode is not null) throw new BadInputException("region_code", "give either 'geometry' or 'region_code', not both");
+            if (body.RegionCode is not null) throw GeoException.BadInput("region_code", "give either 'geometry' or 'region_code', not both");
             var g = InputCrs.ToWgs84(ReadPolygon(geoJson), InputCrs.Parse(body.Crs));
             area = sql.Add(g, NpgsqlDbType.Geometry);
         }
@@ -76,7 +78,7 @@ public static partial class QueryApi
         }
         else
         {
-            throw new BadInputException("geometry", "give a GeoJSON 'geometry' (Polygon or MultiPolygon) or a 'region_code'");
+            throw GeoException.BadInput("geometry", "give a GeoJSON 'geometry' (Polygon or MultiPolygon) or a 'region_code'");
         }
 
         var where = $"t.kind = ANY({sql.Add(kinds.Select(k => k.Code()).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)}) AND ST_Intersects(t.geom, {area})";
@@ -130,7 +132,7 @@ public static partial class QueryApi
     {
         if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "Feature")
         {
-            json = json.TryGetProperty("geometry", out var inner) ? inner : throw new BadInputException("geometry", "the Feature has no geometry");
+            json = json.TryGetProperty("geometry", out var inner) ? inner : throw GeoException.BadInput("geometry", "the Feature has no geometry");
         }
         Geometry? g;
         try
@@ -139,15 +141,15 @@ public static partial class QueryApi
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
         {
-            throw new BadInputException("geometry", "'geometry' is not valid GeoJSON: " + ex.Message);
+            throw GeoException.BadInput("geometry", "'geometry' is not valid GeoJSON: " + ex.Message);
         }
-        if (g is not (Polygon or MultiPolygon)) throw new BadInputException("geometry", $"'geometry' must be a Polygon or MultiPolygon, got {g?.GeometryType ?? "nothing"}");
-        if (g.NumPoints > WithinMaxVertices) throw new BadInputException("geometry", $"'geometry' is oversized: {g.NumPoints} vertices, at most {WithinMaxVertices}");
+        if (g is not (Polygon or MultiPolygon)) throw GeoException.BadInput("geometry", $"'geometry' must be a Polygon or MultiPolygon, got {g?.GeometryType ?? "nothing"}");
+        if (g.NumPoints > WithinMaxVertices) throw GeoException.BadInput("geometry", $"'geometry' is oversized: {g.NumPoints} vertices, at most {WithinMaxVertices}");
         var e = g.EnvelopeInternal;
-        if (e.MinX < -180 || e.MaxX > 180 || e.MinY < -90 || e.MaxY > 90) throw new BadInputException("geometry", "'geometry' has coordinates out of range (lon in [-180, 180], lat in [-90, 90])");
-        if (e.Width > WithinMaxSpanDeg || e.Height > WithinMaxSpanDeg) throw new BadInputException("geometry", $"'geometry' is oversized: it may span at most {WithinMaxSpanDeg} degree on each axis");
+        if (e.MinX < -180 || e.MaxX > 180 || e.MinY < -90 || e.MaxY > 90) throw GeoException.BadInput("geometry", "'geometry' has coordinates out of range (lon in [-180, 180], lat in [-90, 90])");
+        if (e.Width > WithinMaxSpanDeg || e.Height > WithinMaxSpanDeg) throw GeoException.BadInput("geometry", $"'geometry' is oversized: it may span at most {WithinMaxSpanDeg} degree on each axis");
         var err = new IsValidOp(g).ValidationError;
-        if (err is not null) throw new BadInputException("geometry", $"'geometry' is not a valid polygon: {err.Message} at ({err.Coordinate.X}, {err.Coordinate.Y})");
+        if (err is not null) throw GeoException.BadInput("geometry", $"'geometry' is not a valid polygon: {err.Message} at ({err.Coordinate.X}, {err.Coordinate.Y})");
         g.SRID = GeoFactory.Srid;
         return g;
     }

@@ -65,6 +65,9 @@ public sealed class TileCache(TileOptions options)
         Interlocked.Exchange(ref _bytes, 0);
     }
 
+    /// <summary>Whether invalidations are being heard (the cache serves only then).</summary>
+    public bool Listening => _listening;
+
     internal void SetListening(bool listening)
     {
         if (!listening) Clear();

@@ -1,53 +1,27 @@
 using System.Globalization;
 using Geo.Core.Data.Sql;
 using Geo.Core.Tiles;
-using Microsoft.Extensions.Hosting;
+using Geo.Api.Live;
 using Microsoft.Extensions.Logging;
 using NetTopologySuite.Geometries;
-using Npgsql;
 
 namespace Geo.Api.Tiles;
 
-/// <summary>LISTENs on the channel the tile triggers NOTIFY (see <see cref="TileTriggers"/>) and evicts
-/// the cached and seeded tiles each change touches. While not listening the cache is off: a change
-/// made then would never be heard of.</summary>
-public sealed class TileInvalidationListener(NpgsqlDataSource dataSource, TileCache cache, TileSeedStore seeds, TileLayers layers,
-    ILogger<TileInvalidationListener> log) : BackgroundService
+/// <summary>Evicts the cached and seeded tiles each change touches, from the tile triggers' notifications (see
+/// <see cref="TileTriggers"/>) heard by the shared <see cref="DbNotificationListener"/>. While not listening the
+/// cache is off, and after a gap it is cleared: a change made meanwhile was never heard of.</summary>
+public sealed class TileInvalidationListener(TileCache cache, TileSeedStore seeds, TileLayers layers,
+    ILogger<TileInvalidationListener> log) : IDbNotificationSubscriber
 {
-    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public string Channel => TileTriggers.Channel;
 
-    /// <summary>Completes once the first LISTEN is in place (tests wait for it before changing data).</summary>
-    public Task Listening => _listening.Task;
+    public void OnNotification(string payload) => Apply(payload);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void OnListening(bool listening, bool afterGap)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
-                conn.Notification += (_, e) => Apply(e.Payload);
-                await using (var cmd = new NpgsqlCommand($"LISTEN {TileTriggers.Channel}", conn))
-                {
-                    await cmd.ExecuteNonQueryAsync(stoppingToken);
-                }
-                cache.SetListening(true);
-                _listening.TrySetResult();
-                while (true) await conn.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
-            {
-                cache.SetListening(false);
-                log.LogWarning("tile invalidation listener lost its connection ({Message}); cache off, retrying", ex.Message);
-                try { await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken); }
-                catch (OperationCanceledException) { break; }
-            }
-        }
-        cache.SetListening(false);
+        if (afterGap) cache.Clear();
+        cache.SetListening(listening);
+        if (!listening) log.LogWarning("tile invalidation is not listening: tile cache off until it is");
     }
 
     /// <summary>Payload: "table xmin ymin xmax ymax" (lon/lat).</summary>

@@ -14,4 +14,10 @@ public sealed class TileOptions
     public string? SeedDirectory { get; set; }
 
     public int MaxAgeSeconds { get; set; } = 60;
+
+    public IEnumerable<string> Problems()
+    {
+        if (CacheMaxBytes < 1024 * 1024) yield return "CacheMaxBytes must be at least 1 MiB";
+        if (MaxAgeSeconds is < 0 or > 86_400) yield return "MaxAgeSeconds must be in [0, 86400]";
+    }
 }

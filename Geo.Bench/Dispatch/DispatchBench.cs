@@ -77,9 +77,9 @@ public static class DispatchBench
         var (pok, _, plat, pelapsed) = await LoadAsync(reporters, peerSeconds, async (w, n) =>
         {
             await using var db = GeoDb.CreateContext(ds);
-            var (inc, err) = await IncidentIntake.ReportAsync(db, new IncidentReport("sanitation", Lon(w, n), Lat(w, n), $"{peerRun}-{w}-{n}",
+            var inc = await IncidentIntake.ReportAsync(db, new IncidentReport("sanitation", Lon(w, n), Lat(w, n), $"{peerRun}-{w}-{n}",
                 IncidentSource.Resident, "anonymous", GeoRoles.Resident), DateTimeOffset.UtcNow);
-            return inc is not null && err is null;
+            return inc.Id > 0;
         });
 
         var rate = ok / elapsed.TotalSeconds;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Npgsql;
 
 namespace Geo.Core.Coverage;
@@ -7,7 +8,7 @@ namespace Geo.Core.Coverage;
 public static class CountRules
 {
     public sealed record Rule(string Indicator, string Description, int? PerResidents, int? PerResidents60, int Minimum);
-    public sealed record Row(string Code, string Name, string? Subdistrict, int Residents, int Residents60, long Installed, int Required, bool Ok, bool Pilot);
+    public sealed record Row(string Code, string Name, string? Subdistrict, int Residents, [property: JsonPropertyName("residents_60")] int Residents60, long Installed, int Required, bool Ok, bool Pilot);
 
     public static IReadOnlyDictionary<string, Rule> All { get; } = new Dictionary<string, Rule>
     {

@@ -1,3 +1,4 @@
+using Geo.Core.Common;
 using Geo.Core.Crs;
 using System.Diagnostics;
 using NetTopologySuite.Geometries;
@@ -89,7 +90,7 @@ public sealed class CoverageEngine(NpgsqlDataSource db)
         if (gaps)
         {
             if (shapes.Count > MaxShapesForGaps)
-                throw new ArgumentException($"{shapes.Count} covering assets: gap polygons are limited to {MaxShapesForGaps}; choose a smaller region");
+                throw GeoException.BadInput("gaps", $"{shapes.Count} covering assets: gap polygons are limited to {MaxShapesForGaps}; choose a smaller region or leave out gaps");
             gapGeom = GeoMetric.FromMetric(Gaps(areaMetric, shapes));
         }
         return new Result(label, kind, shapes.Count, area.RegionArea, area.CoveredArea, area.Share,

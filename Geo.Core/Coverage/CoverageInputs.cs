@@ -30,18 +30,23 @@ public static class CoverageInputs
     public static async Task<List<DiskShape>> LoadDisksAsync(NpgsqlDataSource ds, Geometry areaWgs84, string kind, bool onlineOnly,
         string? radiusAttribute, double fixedRadiusM, CancellationToken ct)
     {
-        // The 0.03° margin (> 2.5 km) exceeds any coverage radius allowed (2 km): nothing that reaches in is missed.
+        CoverageLimits.CheckRadius("radius_m", fixedRadiusM);
+        // The search margin is the largest radius any disk can have here (the fixed one, or an attribute radius,
+        // clamped to what the attribute's validation allows), so nothing that reaches into the area is missed.
+        var reach = Math.Max(fixedRadiusM, radiusAttribute is null ? 0 : CoverageLimits.MaxAttributeRadiusM);
         await using var cmd = ds.CreateCommand("""
             SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)),
-                   COALESCE(CASE WHEN $4::text IS NULL THEN NULL ELSE (attributes ->> $4::text)::float8 END, $5)
+                   LEAST(COALESCE(CASE WHEN $4::text IS NULL THEN NULL ELSE (attributes ->> $4::text)::float8 END, $5), $7)
             FROM assets
-            WHERE kind = $1 AND geom && ST_Expand($2, 0.03) AND ($3 = false OR status = 'online')
+            WHERE kind = $1 AND geom && ST_Expand($2, $6) AND ($3 = false OR status = 'online')
             """);
         cmd.Parameters.AddWithValue(kind);
         cmd.Parameters.AddWithValue(areaWgs84);
         cmd.Parameters.AddWithValue(onlineOnly);
         cmd.Parameters.AddWithValue((object?)radiusAttribute ?? DBNull.Value);
         cmd.Parameters.AddWithValue(fixedRadiusM);
+        cmd.Parameters.AddWithValue(CoverageLimits.MarginDegrees(reach));
+        cmd.Parameters.AddWithValue(CoverageLimits.MaxAttributeRadiusM);
         var disks = new List<DiskShape>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

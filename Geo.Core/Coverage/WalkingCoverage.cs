@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Diagnostics;
 using Geo.Core.Walking;
 using NetTopologySuite.Geometries;
@@ -11,7 +12,7 @@ namespace Geo.Core.Coverage;
 public static class WalkingCoverage
 {
     public sealed record Result(string Region, string Kind, int Assets, double Minutes, double SpeedKmh, double CutoffM,
-        long Residents, long ResidentsCovered, double ResidentShare, long Residents60, long Residents60Covered, double Residents60Share,
+        long Residents, long ResidentsCovered, double ResidentShare, [property: JsonPropertyName("residents_60")] long Residents60, [property: JsonPropertyName("residents_60_covered")] long Residents60Covered, [property: JsonPropertyName("residents_60_share")] double Residents60Share,
         int BuildingsOffNetwork, double ElapsedMs);
 
     public static async Task<Result?> ReachAsync(NpgsqlDataSource db, WalkingGraph graph, string regionCode, string kind, bool onlineOnly,

@@ -1,17 +1,16 @@
+using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
+using Geo.Core.Places;
 using Geo.Core.Spatial;
 using Microsoft.EntityFrameworkCore;
-using NetTopologySuite.Geometries;
+using Npgsql;
 
 namespace Geo.Core.Incidents;
 
 public sealed record IncidentReport(
     string Category, double Lon, double Lat, string Description, IncidentSource Source,
     string Actor, string ActorRole, long? ReporterUserId = null, string? ReporterContact = null, IncidentPhoto? Photo = null);
-
-/// <summary>A report rejected before anything was written: the field at fault and why.</summary>
-public sealed record IntakeError(string Field, string Reason);
 
 /// <summary>How a case enters the system, shared by the incidents API, Open311 and staff reports:
 /// validate, locate to community and grid cell, assign the cell's grid manager, set the deadline on
@@ -20,25 +19,26 @@ public static class IncidentIntake
 {
     public const int MaxDescription = 2000;
 
-    public static async Task<(Incident? Incident, IntakeError? Error)> ReportAsync(
+    /// <summary>Writes the case or throws <see cref="GeoException"/> (bad input, naming the field) before anything is written.</summary>
+    public static async Task<Incident> ReportAsync(
         GeoDbContext db, IncidentReport r, DateTimeOffset now, CancellationToken ct = default)
     {
         var description = r.Description?.Trim() ?? "";
         if (description.Length is 0 or > MaxDescription)
-            return (null, new("description", $"must be 1–{MaxDescription} characters"));
+            throw GeoException.BadInput("description", $"must be 1–{MaxDescription} characters");
         if (!double.IsFinite(r.Lon) || !double.IsFinite(r.Lat))
-            return (null, new("location", "lon and lat must be numbers"));
+            throw GeoException.BadInput("location", "lon and lat must be numbers");
 
         var category = await db.IncidentCategories.AsNoTracking().FirstOrDefaultAsync(c => c.Code == r.Category, ct);
         if (category is null)
         {
             var known = await db.IncidentCategories.AsNoTracking().OrderBy(c => c.Code).Select(c => c.Code).ToListAsync(ct);
-            return (null, new("category", $"unknown category '{r.Category}'; expected one of {string.Join(", ", known)}"));
+            throw GeoException.BadInput("category", $"unknown category '{r.Category}'; expected one of {string.Join(", ", known)}");
         }
 
         var p = GeoFactory.Point(r.Lon, r.Lat);
-        var located = await LocateAsync(db, p, ct);
-        if (located is null) return (null, new("location", $"({r.Lon}, {r.Lat}) is outside Tongzhou district (lon, lat in EPSG:4326)"));
+        var located = await LocateAsync(db, r.Lon, r.Lat, ct)
+            ?? throw GeoException.BadInput("location", $"({r.Lon}, {r.Lat}) is outside Tongzhou district (lon, lat in EPSG:4326)");
 
         var calendar = await LoadCalendarAsync(db, ct);
         var incident = new Incident
@@ -61,24 +61,25 @@ public static class IncidentIntake
         };
         db.Incidents.Add(incident);
         await db.SaveChangesAsync(ct);
-        return (incident, null);
+        return incident;
     }
 
     public sealed record Location(long? CommunityId, long? GridCellId, string? GridManager);
 
     /// <summary>Null when the point is outside the district; a point inside it but in no grid cell is
-    /// accepted unassigned (the command centre dispatches it by hand).</summary>
-    public static async Task<Location?> LocateAsync(GeoDbContext db, Point p, CancellationToken ct)
+    /// accepted unassigned (the command centre dispatches it by hand). The same rule as /api/locate.</summary>
+    public static async Task<Location?> LocateAsync(GeoDbContext db, double lon, double lat, CancellationToken ct)
     {
-        if (!GeoFactory.DistrictExtent.Contains(p.Coordinate)) return null;
-        var hits = await db.Regions.AsNoTracking()
-            .Where(x => x.Level != RegionLevel.Subdistrict && x.Geom.Covers(p))
-            .Select(x => new { x.Id, x.Level, x.ParentId, x.GridManager })
-            .ToListAsync(ct);
-        if (!hits.Any(h => h.Level == RegionLevel.District)) return null;
-        var cell = hits.Where(h => h.Level == RegionLevel.GridCell).MinBy(h => h.Id);
-        var community = cell?.ParentId ?? hits.Where(h => h.Level == RegionLevel.Community).MinBy(h => h.Id)?.Id;
-        return new Location(community, cell?.Id, cell?.GridManager);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var at = await RegionLocator.LocateAsync((NpgsqlConnection)db.Database.GetDbConnection(), lon, lat, ct);
+            return at.Inside ? new Location(at.GridCell?.CommunityId ?? at.Community?.Id, at.GridCell?.Id, at.GridCell?.GridManager) : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public static async Task<WorkingCalendar> LoadCalendarAsync(GeoDbContext db, CancellationToken ct) =>

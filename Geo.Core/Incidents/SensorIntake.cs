@@ -1,3 +1,4 @@
+using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -17,15 +18,16 @@ public static class SensorIntake
 {
     public const int MaxBatch = 1000;
 
-    public static async Task<(ReadingsResult? Result, IntakeError? Error)> RecordAsync(
+    /// <summary>Records the batch or throws <see cref="GeoException"/> naming the reading at fault; nothing is written then.</summary>
+    public static async Task<ReadingsResult> RecordAsync(
         GeoDbContext db, IReadOnlyList<ReadingIn> batch, DateTimeOffset now, CancellationToken ct = default)
     {
-        if (batch.Count is 0 or > MaxBatch) return (null, new("readings", $"must hold 1–{MaxBatch} readings"));
+        if (batch.Count is 0 or > MaxBatch) throw GeoException.BadInput("readings", $"must hold 1–{MaxBatch} readings");
         for (var i = 0; i < batch.Count; i++)
         {
             var r = batch[i];
-            if (string.IsNullOrWhiteSpace(r.ReadingId) || r.ReadingId.Length > 100) return (null, new($"readings[{i}].reading_id", "must be 1–100 characters"));
-            if (!double.IsFinite(r.Value)) return (null, new($"readings[{i}].value", "must be a finite number"));
+            if (string.IsNullOrWhiteSpace(r.ReadingId) || r.ReadingId.Length > 100) throw GeoException.BadInput($"readings[{i}].reading_id", "must be 1–100 characters");
+            if (!double.IsFinite(r.Value)) throw GeoException.BadInput($"readings[{i}].value", "must be a finite number");
         }
         var ids = batch.Select(r => r.SensorId).Distinct().ToArray();
         var sensors = await db.Assets.AsNoTracking()
@@ -33,7 +35,7 @@ public static class SensorIntake
             .Select(a => new { a.Id, a.Attributes, a.Name })
             .ToDictionaryAsync(a => a.Id, ct);
         var unknown = batch.Select((r, i) => (r, i)).FirstOrDefault(x => !sensors.ContainsKey(x.r.SensorId));
-        if (unknown.r is not null) return (null, new($"readings[{unknown.i}].sensor_id", $"{unknown.r.SensorId} is not a sensor asset"));
+        if (unknown.r is not null) throw GeoException.BadInput($"readings[{unknown.i}].sensor_id", $"{unknown.r.SensorId} is not a sensor asset");
 
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -86,7 +88,7 @@ public static class SensorIntake
                 if (id is long newId) created.Add(newId);
             }
             await tx.CommitAsync(ct);
-            return ((ReadingsResult?)new ReadingsResult(inserted.Count, batch.Count - inserted.Count, created), (IntakeError?)null);
+            return new ReadingsResult(inserted.Count, batch.Count - inserted.Count, created);
         });
     }
 

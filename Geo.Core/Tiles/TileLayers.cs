@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Geo.Core.Access;
 using Geo.Core.Domain;
 
 namespace Geo.Core.Tiles;
@@ -62,15 +64,15 @@ public sealed class TileLayers
 
     public TileLayer? Find(string id) => _byId.GetValueOrDefault(id);
 
-    /// <summary>The layers a caller may see: everything for <paramref name="canSeeSensitive"/>, else all but
-    /// the camera and sensor layers (unless the deployment exposes them).</summary>
-    public IEnumerable<TileLayer> VisibleTo(bool canSeeSensitive) =>
-        All.Where(l => canSeeSensitive || ExposeSensitive || l.Kind is not { } k || !AssetKinds.IsSensitive(k));
+    /// <summary>The layers a caller may see, by the one sensitive-layer rule (<see cref="SensitiveLayers"/>).</summary>
+    public IEnumerable<TileLayer> VisibleTo(ClaimsPrincipal? user) =>
+        All.Where(l => l.Kind is not { } k || SensitiveLayers.CanSee(user, ExposeSensitive, k));
 
-    public TileLayer? FindFor(string id, bool canSeeSensitive) =>
-        Find(id) is { } l && (canSeeSensitive || ExposeSensitive || l.Kind is not { } k || !AssetKinds.IsSensitive(k)) ? l : null;
+    public TileLayer? FindFor(string id, ClaimsPrincipal? user) =>
+        Find(id) is { } l && (l.Kind is not { } k || SensitiveLayers.CanSee(user, ExposeSensitive, k)) ? l : null;
 
-    /// <summary>Asset kinds never drawn in the composite layer.</summary>
+    /// <summary>Asset kinds never drawn in the composite layer: its tiles are cached and shared by every
+    /// viewer, so they hold only what anonymous users may see; staff get cameras and sensors from their own layers.</summary>
     public IReadOnlyList<AssetKind> HiddenKinds =>
         ExposeSensitive ? [] : AssetKinds.All.Where(AssetKinds.IsSensitive).ToList();
 }

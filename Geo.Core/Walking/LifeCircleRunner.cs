@@ -13,8 +13,6 @@ public sealed record LifeCircleRun(long Id, DateTimeOffset StartedAt, DateTimeOf
 /// integer checksum of the walking network's costs.</summary>
 public static class LifeCircleRunner
 {
-    public const double AdultMetresPerMinute = 4.5 * 1000 / 60;
-
     /// <summary>Runs kept (with their results); older ones are deleted when a new run is stored.</summary>
     public const int KeepRuns = 200;
 
@@ -38,10 +36,12 @@ public static class LifeCircleRunner
 
     /// <summary>Recomputes when the fingerprint differs from the latest run's (or <paramref name="force"/>);
     /// returns the new run, or null when nothing changed or there is no walking network yet.</summary>
-    public static async Task<LifeCircleRun?> RunIfChangedAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, string trigger,
+    public static async Task<LifeCircleRun?> RunIfChangedAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingProfile adult, string trigger,
         bool force = false, CancellationToken ct = default)
     {
         var (assets, network) = await FingerprintAsync(ds, ct);
+        // a different pace changes every answer: it is part of what the last run was computed from
+        assets += "|" + adult.SpeedKmh.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string? lastAssets = null, lastNetwork = null;
         await using (var cmd = ds.CreateCommand("SELECT assets_fingerprint, network_fingerprint FROM life_circle_runs ORDER BY id DESC LIMIT 1"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -53,17 +53,17 @@ public static class LifeCircleRunner
         // first run, when a graph loaded at start-up may predate a network imported since)
         var graph = network != lastNetwork ? await graphs.RefreshAsync(ct: ct) : await graphs.GetAsync(ct);
         if (graph.EdgeCount == 0) return null;
-        return await RunAsync(ds, graph, trigger, assets, network, ct);
+        return await RunAsync(ds, graph, adult, trigger, assets, network, ct);
     }
 
-    public static async Task<LifeCircleRun> RunAsync(NpgsqlDataSource ds, WalkingGraph graph, string trigger, string assetsFingerprint,
+    public static async Task<LifeCircleRun> RunAsync(NpgsqlDataSource ds, WalkingGraph graph, WalkingProfile adult, string trigger, string assetsFingerprint,
         string networkFingerprint, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var sw = Stopwatch.StartNew();
         var (buildings, services, regions) = await LoadInputsAsync(ds, ct);
-        var nearest = LifeCircleAnalysis.NearestByElement(graph, buildings, services, 15 * AdultMetresPerMinute);
-        var results = LifeCircleSummary.Summarise(regions, buildings, nearest, AdultMetresPerMinute);
+        var nearest = LifeCircleAnalysis.NearestByElement(graph, buildings, services, 15 * adult.MetresPerMinute);
+        var results = LifeCircleSummary.Summarise(regions, buildings, nearest, adult.MetresPerMinute);
         var elapsed = sw.Elapsed.TotalMilliseconds;
 
         await using var conn = await ds.OpenConnectionAsync(ct);

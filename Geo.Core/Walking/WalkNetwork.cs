@@ -10,7 +10,7 @@ public readonly record struct WalkEdgeRow(long Source, long Target, double Lengt
 public sealed class WalkNetwork
 {
     /// <summary>Reference walking speed behind <c>cost_s</c>: the adult profile.</summary>
-    public const double ReferenceSpeedMps = 4.5 / 3.6;
+    public const double ReferenceSpeedMps = WalkingOptions.AdultKmh / 3.6;
 
     private readonly List<double> _nodes = [];
 

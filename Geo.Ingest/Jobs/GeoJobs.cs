@@ -1,3 +1,4 @@
+using Geo.Core.Common;
 using Geo.Core.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -7,6 +8,24 @@ namespace Geo.Ingest.Jobs;
 
 /// <summary>Quartz on the PostgreSQL job store, clustered: every app instance runs a scheduler, the
 /// QRTZ_ tables (migration QuartzTables) decide which one fires each trigger.</summary>
+/// <summary>Bound from <c>Geo:Jobs</c> and checked when the host starts.</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Geo:Jobs";
+
+    /// <summary>Off in the Testing environment unless a test asks for it.</summary>
+    public bool? Enabled { get; set; }
+    public TimeSpan SlaClockInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, value) in new[] { ("SlaClockInterval", SlaClockInterval), ("HeartbeatInterval", HeartbeatInterval), ("ClusterCheckinInterval", ClusterCheckinInterval) })
+            if (value < TimeSpan.FromMilliseconds(100) || value > TimeSpan.FromDays(1)) yield return $"{name} must be between 100 ms and 1 day, got {value}";
+    }
+}
+
 public static class GeoJobs
 {
     public static IHostApplicationBuilder AddGeoJobs(this IHostApplicationBuilder builder)
@@ -15,9 +34,9 @@ public static class GeoJobs
         // off in tests unless a test asks for it: a scheduler polling each test database is noise
         if (!cfg.GetValue("Geo:Jobs:Enabled", !builder.Environment.IsEnvironment("Testing"))) return builder;
         var cs = cfg.GetConnectionString("Geo") ?? GeoDb.ConnectionStringFromEnvironment();
-        var sla = cfg.GetValue("Geo:Jobs:SlaClockInterval", TimeSpan.FromMinutes(1));
-        var heartbeat = cfg.GetValue("Geo:Jobs:HeartbeatInterval", TimeSpan.FromMinutes(1));
-        var checkin = cfg.GetValue("Geo:Jobs:ClusterCheckinInterval", TimeSpan.FromSeconds(10));
+        var jobs = cfg.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+        GeoOptions.ThrowIfInvalid(JobOptions.Section, jobs.Problems());
+        var (sla, heartbeat, checkin) = (jobs.SlaClockInterval, jobs.HeartbeatInterval, jobs.ClusterCheckinInterval);
 
         builder.AddQuartz(q =>
         {

@@ -9,7 +9,7 @@ namespace Geo.Ingest.Jobs;
 /// regions and walking network (two aggregate queries) and recomputes only when something changed.
 /// DisallowConcurrentExecution: a slow run is never overlapped by the next.</summary>
 [DisallowConcurrentExecution]
-public sealed class LifeCircleJob(NpgsqlDataSource db, WalkingGraphProvider graphs, ILogger<LifeCircleJob> log) : IJob
+public sealed class LifeCircleJob(NpgsqlDataSource db, WalkingGraphProvider graphs, WalkingOptions walking, ILogger<LifeCircleJob> log) : IJob
 {
     public static readonly JobKey Key = new("life-circle", "walking");
 
@@ -17,7 +17,7 @@ public sealed class LifeCircleJob(NpgsqlDataSource db, WalkingGraphProvider grap
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var run = await LifeCircleRunner.RunIfChangedAsync(db, graphs, "schedule", ct: cancellationToken);
+        var run = await LifeCircleRunner.RunIfChangedAsync(db, graphs, walking.Adult, "schedule", ct: cancellationToken);
         if (run is null) log.LogDebug("life circle: inputs unchanged (or no walking network), nothing to do");
         else log.LogInformation("life circle run {Id}: {Buildings} buildings, {Residents} residents, {Services} services in {Ms:F0} ms",
             run.Id, run.Buildings, run.Residents, run.Services, run.ElapsedMs);

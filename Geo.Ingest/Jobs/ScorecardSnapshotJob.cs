@@ -5,10 +5,11 @@ using Quartz;
 
 namespace Geo.Ingest.Jobs;
 
-/// <summary>Nightly: computes the whole scorecard and stores one snapshot row per region, the source of the
-/// trend charts. DisallowConcurrentExecution: a slow run is never overlapped by the next.</summary>
+/// <summary>Nightly: recomputes the scorecard every reader is served from (<see cref="ScorecardProvider"/>) and
+/// stores one snapshot row per region, the source of the trend charts and of the card served after a restart.
+/// DisallowConcurrentExecution: a slow run is never overlapped by the next.</summary>
 [DisallowConcurrentExecution]
-public sealed class ScorecardSnapshotJob(NpgsqlDataSource db, ILogger<ScorecardSnapshotJob> log) : IJob
+public sealed class ScorecardSnapshotJob(NpgsqlDataSource db, ScorecardProvider cards, ILogger<ScorecardSnapshotJob> log) : IJob
 {
     public static readonly JobKey Key = new("scorecard-snapshot", "scorecard");
 
@@ -17,7 +18,7 @@ public sealed class ScorecardSnapshotJob(NpgsqlDataSource db, ILogger<ScorecardS
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var card = await new ScorecardEngine(db).ComputeAsync(cancellationToken);
+        var card = await cards.RefreshAsync(cancellationToken);
         var rows = await ScorecardStore.SaveSnapshotAsync(db, card, cancellationToken);
         log.LogInformation("scorecard snapshot: {Rows} regions in {Ms:F0} ms", rows, card.ElapsedMs);
     }

@@ -1,3 +1,4 @@
+using Geo.Core.Access;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -36,7 +37,7 @@ public sealed partial class AuthApiTests(PostgisFixture db) : IClassFixture<Post
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Any(WriteMethods.Contains) == true)
             .Where(e => !IsFrameworkInfrastructure(e))
             .ToList();
-        Assert.Contains(writes, e => e.RoutePattern.RawText == "/api/incidents/{id:long}/transitions");
+        Assert.Contains(writes, e => e.RoutePattern.RawText == "/api/incidents/{id}/transitions");
 
         var failures = new List<string>();
         var publicOnes = 0;
@@ -75,8 +76,8 @@ public sealed partial class AuthApiTests(PostgisFixture db) : IClassFixture<Post
         Assert.Equal(1, hash);
 
         var web = app.CreateClient();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await web.PostAsJsonAsync("/api/auth/signin", new { userName = "planner-li", password = "wrong" })).StatusCode);
-        var signin = await web.PostAsJsonAsync("/api/auth/signin", new { userName = "planner-li", password = "correct horse 2026" });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await web.PostAsJsonAsync("/api/auth/signin", new { user_name = "planner-li", password = "wrong" })).StatusCode);
+        var signin = await web.PostAsJsonAsync("/api/auth/signin", new { user_name = "planner-li", password = "correct horse 2026" });
         Assert.Equal(HttpStatusCode.NoContent, signin.StatusCode);
         Assert.Contains(signin.Headers.GetValues("Set-Cookie"), c => c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase) && c.Contains("httponly", StringComparison.OrdinalIgnoreCase));
         var me = await web.GetFromJsonAsync<JsonElement>("/api/auth/me");
@@ -84,8 +85,8 @@ public sealed partial class AuthApiTests(PostgisFixture db) : IClassFixture<Post
         Assert.Equal(HttpStatusCode.OK, (await web.GetAsync("/api/incidents")).StatusCode);
 
         var api = app.CreateClient();
-        var token = await (await api.PostAsJsonAsync("/api/auth/token", new { userName = "planner-li", password = "correct horse 2026" })).Content.ReadFromJsonAsync<JsonElement>();
-        api.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
+        var token = await (await api.PostAsJsonAsync("/api/auth/token", new { user_name = "planner-li", password = "correct horse 2026" })).Content.ReadFromJsonAsync<JsonElement>();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("access_token").GetString());
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/incidents")).StatusCode);
 
         var anonymous = app.CreateClient();
@@ -106,8 +107,7 @@ public sealed partial class AuthApiTests(PostgisFixture db) : IClassFixture<Post
         await using (var app = new GeoWebFactory(db.ConnectionString, settings)) { _ = app.Services; }
         Assert.Equal(1, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM users WHERE role = 'admin'"));
 
-        var off = new ConfigurationBuilder().Build();
-        var on = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SensitiveLayers.ConfigKey] = "true" }).Build();
+        const bool off = false, on = true;
         var anonymous = new ClaimsPrincipal(new ClaimsIdentity());
         var manager = GeoClaims.Principal("test", 1, "gm", GeoRoles.GridManager, null, "王");
         var resident = GeoClaims.Principal("test", 2, "r", GeoRoles.Resident, null, null);

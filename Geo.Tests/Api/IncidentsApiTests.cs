@@ -9,7 +9,7 @@ namespace Geo.Tests.Api;
 public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {
     private static object Report(double lon, double lat, string category = "sanitation", string? photo = null) =>
-        new { category, lon, lat, description = "垃圾桶满溢 overflowing bin", photoBase64 = photo };
+        new { category, lon, lat, description = "垃圾桶满溢 overflowing bin", photo_base64 = photo };
 
     private static async Task<JsonElement> Json(HttpResponseMessage res) => await res.Content.ReadFromJsonAsync<JsonElement>();
 
@@ -24,12 +24,12 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
         var res = await app.CreateClient().PostAsJsonAsync("/api/incidents", Report(116.605, 39.905, photo: GridFixtures.TinyPng));
         Assert.Equal(HttpStatusCode.Created, res.StatusCode);
         var body = await Json(res);
-        Assert.Equal(cell, body.GetProperty("gridCellId").GetInt64());
-        Assert.Equal(community, body.GetProperty("communityId").GetInt64());
+        Assert.Equal(cell, body.GetProperty("grid_cell_id").GetInt64());
+        Assert.Equal(community, body.GetProperty("community_id").GetInt64());
         Assert.Equal("张网格", body.GetProperty("assignee").GetString());
         Assert.Equal("reported", body.GetProperty("status").GetString());
         Assert.Equal("resident", body.GetProperty("source").GetString());
-        Assert.True(body.GetProperty("deadlineAt").GetDateTimeOffset() > body.GetProperty("reportedAt").GetDateTimeOffset());
+        Assert.True(body.GetProperty("deadline_at").GetDateTimeOffset() > body.GetProperty("reported_at").GetDateTimeOffset());
 
         var manager = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "张网格");
         var id = body.GetProperty("id").GetInt64();
@@ -80,7 +80,7 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
         // invalid: closing a freshly reported case → 409 naming the field; unknown action → 400; wrong role → 403
         var invalid = await ActAsync(planner, id, "close", version);
         Assert.Equal(HttpStatusCode.Conflict, invalid.StatusCode);
-        Assert.Equal("action", (await Json(invalid)).GetProperty("field").GetString());
+        Assert.Equal("action", (await Json(invalid)).GetProperty("parameter").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await ActAsync(planner, id, "teleport", version)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(manager, id, "register", version)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await planner.PostAsJsonAsync($"/api/incidents/{id}/transitions", new { action = "register" })).StatusCode);
@@ -101,7 +101,7 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
             Assert.Equal(116.6005, e.GetProperty("lon").GetDouble(), 6);
             Assert.EndsWith("done", e.GetProperty("note").GetString());
         });
-        Assert.Equal(["reopen"], detail.GetProperty("nextActions").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["reopen"], detail.GetProperty("next_actions").EnumerateArray().Select(a => a.GetString()));
         // a stale version is refused even when the step would be valid
         Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(planner, id, "reopen", version - 1)).StatusCode);
     }
@@ -121,7 +121,7 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
             var results = await Task.WhenAll(ActAsync(a, id, "register", v), ActAsync(b, id, "reject", v));
             Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
             var loser = Assert.Single(results, r => r.StatusCode == HttpStatusCode.Conflict);
-            Assert.Equal("version", (await Json(loser)).GetProperty("field").GetString());
+            Assert.Equal("version", (await Json(loser)).GetProperty("parameter").GetString());
             Assert.Equal(2, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incident_events WHERE incident_id = $1", id));
         }
     }

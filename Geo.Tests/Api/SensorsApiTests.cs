@@ -10,7 +10,7 @@ namespace Geo.Tests.Api;
 public sealed class SensorsApiTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {
     private static object Batch(long sensor, params (string Id, double Value)[] readings) =>
-        new { readings = readings.Select(r => new { readingId = r.Id, sensorId = sensor, value = r.Value, measuredAt = DateTimeOffset.UtcNow }) };
+        new { readings = readings.Select(r => new { reading_id = r.Id, sensor_id = sensor, value = r.Value, measured_at = DateTimeOffset.UtcNow }) };
 
     [Fact]
     public async Task Readings_are_idempotent_and_a_threshold_crossing_opens_one_deduplicated_alarm_case()
@@ -45,7 +45,7 @@ public sealed class SensorsApiTests(PostgisFixture db) : IClassFixture<PostgisFi
 
         // unknown sensor: 400 naming the reading, nothing of the batch written
         var bad = await device.PostAsJsonAsync("/api/sensors/readings", new { readings = new object[] {
-            new { readingId = "r4", sensorId = sensor, value = 1.0 }, new { readingId = "x", sensorId = 999999, value = 1.0 } } });
+            new { reading_id = "r4", sensor_id = sensor, value = 1.0 }, new { reading_id = "x", sensor_id = 999999, value = 1.0 } } });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("readings[1].sensor_id", await bad.Content.ReadAsStringAsync());
         Assert.Equal(3, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM sensor_readings WHERE asset_id = $1", sensor));

@@ -36,7 +36,7 @@ internal static class TileTestSupport
 
     /// <summary>Waits for the host's invalidation listener to be LISTENing, so a change made next is heard.</summary>
     public static Task ListeningAsync(IServiceProvider services) =>
-        services.GetRequiredService<TileInvalidationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        services.GetRequiredService<Geo.Api.Live.DbNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
 
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null)
     {

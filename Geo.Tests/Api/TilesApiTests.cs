@@ -1,3 +1,4 @@
+using Geo.Core.Access;
 using System.Net;
 using System.Text.Json;
 using Geo.Core.Domain;

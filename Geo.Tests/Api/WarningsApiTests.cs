@@ -30,13 +30,13 @@ public sealed class WarningsApiTests(PostgisFixture db) : IClassFixture<PostgisF
         var warning = new
         {
             title = "暴雨红色预警", message = "请勿外出，就近避险", severity = "red", area = Square(116.65, 39.75, 0.1),
-            validFrom = DateTimeOffset.UtcNow.AddMinutes(-1), validUntil = DateTimeOffset.UtcNow.AddHours(3),
+            valid_from = DateTimeOffset.UtcNow.AddMinutes(-1), valid_until = DateTimeOffset.UtcNow.AddHours(3),
         };
         Assert.Equal(HttpStatusCode.Forbidden, (await planner.PostAsJsonAsync("/api/warnings", warning)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/warnings", warning)).StatusCode);
         var bad = await admin.PostAsJsonAsync("/api/warnings", warning with { });
         Assert.Equal(HttpStatusCode.Created, bad.StatusCode); // a second warning is fine
-        var invalid = await admin.PostAsJsonAsync("/api/warnings", new { title = "x", message = "y", severity = "purple", area = new { type = "Point", coordinates = new[] { 116.7, 39.8 } }, validUntil = DateTimeOffset.UtcNow.AddHours(1) });
+        var invalid = await admin.PostAsJsonAsync("/api/warnings", new { title = "x", message = "y", severity = "purple", area = new { type = "Point", coordinates = new[] { 116.7, 39.8 } }, valid_until = DateTimeOffset.UtcNow.AddHours(1) });
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         var problem = await invalid.Content.ReadAsStringAsync();
         Assert.Contains("area", problem);
@@ -55,7 +55,7 @@ public sealed class WarningsApiTests(PostgisFixture db) : IClassFixture<PostgisF
         Assert.All(warnings, w => Assert.Equal("暴雨红色预警", w.GetProperty("title").GetString()));
         var shelters = msg.GetProperty("shelters").EnumerateArray().Select(s => s.GetProperty("id").GetInt64()).ToList();
         Assert.Equal([near, mid, mid2], shelters);
-        var d = msg.GetProperty("shelters")[0].GetProperty("distanceM").GetDouble();
+        var d = msg.GetProperty("shelters")[0].GetProperty("distance_m").GetDouble();
         Assert.InRange(d, 160, 180); // 0.002° of longitude at 39.8° N ≈ 171 m
 
         Assert.Empty((await screen.GetFromJsonAsync<JsonElement>($"/api/screens/{outside}/message")).GetProperty("warnings").EnumerateArray());

@@ -52,7 +52,7 @@ public sealed partial class MapBrowserTests
             await ctx.SaveChangesAsync();
             id = incident.Id;
         }
-        await f.App.Services.GetRequiredService<IncidentFeed>().Listening.WaitAsync(TimeSpan.FromSeconds(20));
+        await f.App.Services.GetRequiredService<Geo.Api.Live.DbNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(20));
 
         var first = await SignedInBoardAsync(user, password);
         var second = await SignedInBoardAsync(user, password);

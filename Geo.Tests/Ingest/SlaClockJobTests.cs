@@ -18,10 +18,9 @@ public sealed class SlaClockJobTests(PostgisFixture db) : IClassFixture<PostgisF
         await using var ctx = db.CreateContext();
         for (var i = 0; i < n; i++)
         {
-            var (incident, error) = await IncidentIntake.ReportAsync(ctx, new IncidentReport("noise", lon + 0.005, 39.705, $"case {i}",
+            var incident = await IncidentIntake.ReportAsync(ctx, new IncidentReport("noise", lon + 0.005, 39.705, $"case {i}",
                 IncidentSource.Staff, "test", GeoRoles.Planner), DateTimeOffset.UtcNow.AddDays(-30));
-            Assert.Null(error);
-            ids.Add(incident!.Id);
+            ids.Add(incident.Id);
         }
         return ids;
     }

@@ -1,3 +1,4 @@
+using Geo.Core.Access;
 using System.Security.Claims;
 using Bunit;
 using Geo.Api.Auth;

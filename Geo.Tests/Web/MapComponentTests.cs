@@ -23,6 +23,7 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         Services.AddSingleton(lang);
         Services.AddSingleton(new TileLayers(exposeSensitive: false));
         Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
+        Services.AddSingleton(db.DataSource);
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         return lang;
     }
@@ -57,12 +58,15 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         cut.WaitForAssertion(() => Assert.Equal("Emergency shelter", cut.Find("li[data-kind=shelter] .name").TextContent));
     }
 
-    [Fact]
-    public async Task Leaflet_map_creates_the_map_through_its_module_and_sends_the_assets_in_view()
+    [Theory]
+    [InlineData(null, new[] { "shop" })]
+    [InlineData(GeoRoles.GridManager, new[] { "camera", "shop" })]
+    public async Task Leaflet_map_creates_the_map_through_its_module_and_sends_the_assets_in_view(string? role, string[] expectedKinds)
     {
         Setup();
         await using (var ctx = db.CreateContext())
         {
+            await ctx.Database.ExecuteSqlRawAsync("DELETE FROM assets"); // each case starts from the same three assets
             ctx.AddRange(AssetFixtures.Point(AssetKind.Shop, "便利店", 116.70, 39.90), AssetFixtures.Point(AssetKind.Camera, "摄像头", 116.7001, 39.9001),
                 AssetFixtures.Point(AssetKind.Shop, "框外的店", 116.80, 39.95));
             await ctx.SaveChangesAsync();
@@ -73,17 +77,22 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         module.SetupVoid("setPlaceNames", _ => true).SetVoidResult();
         module.SetupVoid("dispose", _ => true).SetVoidResult();
 
-        var cut = Render<LeafletMap>(p => p.Add(x => x.VisibleKinds, new[] { AssetKind.Shop, AssetKind.Camera }));
+        // the map's rule is the API's: cameras for staff, not for anonymous users
+        var user = role is null ? new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity())
+            : Geo.Core.Access.GeoClaims.Principal("test", 1, "u", role, null, null);
+        var allowed = Geo.Core.Access.SensitiveLayers.VisibleKinds(user, exposeToEveryone: false);
+        var cut = Render<LeafletMap>(p => p.Add(x => x.VisibleKinds, new[] { AssetKind.Shop, AssetKind.Camera }).Add(x => x.AllowedKinds, allowed));
         var create = module.VerifyInvoke("create");
         Assert.Equal(3, create.Arguments.Count); // host element, .NET callbacks, options
 
         await cut.InvokeAsync(() => cut.Instance.OnViewChanged(116.69, 39.89, 116.71, 39.91, 15));
         var set = module.VerifyInvoke("setAssets");
         var points = Assert.IsAssignableFrom<IEnumerable<AssetPoint>>(set.Arguments[1]).ToList();
-        var only = Assert.Single(points); // the camera is hidden from anonymous users, the other shop is outside
-        Assert.Equal("shop", only.Kind);
-        Assert.Equal(116.70, only.Lon, 6);
-        Assert.Equal(39.90, only.Lat, 6);
+        // the other shop is outside the view
+        Assert.Equal(expectedKinds, points.Select(p => p.Kind).Order());
+        var shop = points.Single(p => p.Kind == "shop");
+        Assert.Equal(116.70, shop.Lon, 6);
+        Assert.Equal(39.90, shop.Lat, 6);
         Assert.Equal(false, set.Arguments[2]);
 
         await DisposeComponentsAsync();

@@ -27,7 +27,7 @@ public sealed class PlannerPanelTests(PostgisFixture db) : BunitContext, IClassF
         var lang = new UiLanguage();
         Services.AddSingleton(lang);
         Services.AddSingleton(db.DataSource);
-        Services.AddSingleton(new ScorecardCache(db.DataSource));
+        Services.AddSingleton(new ScorecardProvider(db.DataSource, new ScorecardOptions()));
 
         var cut = Render<PlannerPanel>(p => p.Add(x => x.GetMap, () => null));
 

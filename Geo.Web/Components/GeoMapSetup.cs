@@ -1,3 +1,4 @@
+using Geo.Api.Live;
 using Geo.Web.Incidents;
 using Geo.Web.Localization;
 
@@ -12,9 +13,8 @@ public static class GeoMapSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddScoped<UiLanguage>();
-        // the dispatch board's live updates: one LISTEN connection per process, fanned out to circuits
-        builder.Services.AddSingleton<IncidentFeed>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentFeed>());
+        // the dispatch board's live updates: the process's one LISTEN connection, fanned out to circuits
+        builder.Services.AddDbNotificationSubscriber<IncidentFeed>();
         return builder;
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Geo.Core.Data;
 using Geo.Core.Domain;
-using Geo.Core.Tiles;
+using Geo.Core.Places;
 using Geo.Web.Localization;
 
 namespace Geo.Web.Map;
@@ -12,14 +12,17 @@ public sealed record PopupRow(string Label, string Value);
 /// <summary>Popup content, localised on the server: the JS module only lays it out (as text, never HTML).</summary>
 public sealed record PopupContent(long Id, string Name, string Kind, string KindName, bool Synthetic, string SyntheticLabel, IReadOnlyList<PopupRow> Rows);
 
+public sealed record PlaceLine(string Level, string Code, string Name, string? GridManager, bool Synthetic);
+
 public sealed record LocateContent(string Title, bool Synthetic, string SyntheticLabel, IReadOnlyList<PopupRow> Rows);
 
 public static class AssetPopups
 {
-    public static async Task<PopupContent?> BuildAsync(GeoDbContext db, long id, UiLanguage l, TileLayers layers)
+    /// <summary>Null for an unknown asset and for one whose kind the viewer may not see (the same answer: hidden is not disclosed).</summary>
+    public static async Task<PopupContent?> BuildAsync(GeoDbContext db, long id, UiLanguage l, IReadOnlyCollection<AssetKind> allowed)
     {
         var a = await MapQueries.AssetAsync(db, id);
-        if (a is null || !AssetKinds.TryParse(a.Kind, out var kind) || layers.HiddenKinds.Contains(kind)) return null;
+        if (a is null || !AssetKinds.TryParse(a.Kind, out var kind) || !allowed.Contains(kind)) return null;
         var rows = new List<PopupRow> { new(l[Text.Kind], l.KindName(kind)) };
         if (AssetKinds.TryParseStatus(a.Status, out var status)) rows.Add(new(l[Text.Status], l.StatusName(status)));
         using var doc = JsonDocument.Parse(a.Attributes);
@@ -33,20 +36,29 @@ public static class AssetPopups
         return new PopupContent(a.Id, a.Name, a.Kind, l.KindName(kind), a.Synthetic, l[Text.Synthetic], rows);
     }
 
-    public static LocateContent Locate(IReadOnlyList<PlaceRow> places, double lon, double lat, UiLanguage l)
+    /// <summary>The levels of a <see cref="Location"/> below the district, top down, as the panel and popup list them.</summary>
+    public static IReadOnlyList<PlaceLine> Lines(Location at)
+    {
+        var lines = new List<PlaceLine>();
+        if (at.Subdistrict is { } s) lines.Add(new("subdistrict", s.Code, s.Name, null, s.Synthetic));
+        if (at.Community is { } c) lines.Add(new("community", c.Code, c.Name, null, c.Synthetic));
+        if (at.GridCell is { } g) lines.Add(new("grid_cell", g.Code, g.Name, g.GridManager, g.Synthetic));
+        return lines;
+    }
+
+    public static LocateContent Locate(Location at, UiLanguage l)
     {
         var rows = new List<PopupRow>();
-        foreach (var p in places)
+        foreach (var p in Lines(at))
         {
             var label = p.Level switch { "subdistrict" => l[Text.Subdistrict], "community" => l[Text.Community], _ => l[Text.GridCell] };
             rows.Add(new(label, $"{p.Name} ({p.Code})"));
             if (p.GridManager is not null) rows.Add(new(l[Text.GridManager], p.GridManager));
         }
-        var community = places.FirstOrDefault(p => p.Level == "community");
-        if (community is not null) rows.Add(new(l[Text.Population], community.Population.ToString("N0", CultureInfo.InvariantCulture)));
-        rows.Add(new("lon, lat", $"{lon.ToString("F5", CultureInfo.InvariantCulture)}, {lat.ToString("F5", CultureInfo.InvariantCulture)}"));
-        var title = community?.Name ?? l[Text.Outside];
-        return new LocateContent(title, places.Any(p => p.Synthetic), l[Text.Synthetic], rows);
+        if (at.Community is { } community) rows.Add(new(l[Text.Population], community.Population.ToString("N0", CultureInfo.InvariantCulture)));
+        rows.Add(new("lon, lat", $"{at.Lon.ToString("F5", CultureInfo.InvariantCulture)}, {at.Lat.ToString("F5", CultureInfo.InvariantCulture)}"));
+        var title = at.Community?.Name ?? l[Text.Outside];
+        return new LocateContent(title, Lines(at).Any(p => p.Synthetic), l[Text.Synthetic], rows);
     }
 
     private static string Format(JsonElement v, UiLanguage l) => v.ValueKind switch

@@ -7,14 +7,14 @@ namespace Geo.Web.Map;
 
 public sealed record AssetPoint(long Id, string Kind, double Lon, double Lat, bool Synthetic, string Status);
 public sealed record KindCount(string Kind, long Count, bool AnySynthetic);
-public sealed record PlaceRow(string Level, string Code, string Name, string? GridManager, int Population, bool Synthetic);
 public sealed record SearchRow(string Type, long Id, string Code, string Name, double MinLon, double MinLat, double MaxLon, double MaxLat);
-public sealed record NearbyRow(long Id, string Name, string Kind, double Lon, double Lat, double DistanceM);
 public sealed record PlaceName(long Id, string Level, string Name, double Lon, double Lat, bool Synthetic);
 public sealed record AssetRow(long Id, string Name, string Kind, string Status, bool Synthetic, string Attributes, string? Community, string? GridCell, double Lon, double Lat);
 
-/// <summary>What the map components read. SQL through EF's FormattableString API: every interpolated
-/// value becomes a parameter. Lon/lat order throughout; only the JS module swaps for Leaflet.</summary>
+/// <summary>What only the map reads (markers in view, counts, search, labels). Anything an endpoint also answers
+/// (locate, nearby, cases, coverage, the scorecard) comes from the same Geo.Core use case the endpoint calls.
+/// SQL through EF's FormattableString API: every interpolated value becomes a parameter. Lon/lat order
+/// throughout; only the JS module swaps for Leaflet.</summary>
 public static class MapQueries
 {
     public static Task<List<KindCount>> CountsAsync(GeoDbContext db, CancellationToken ct = default) =>
@@ -42,16 +42,6 @@ public static class MapQueries
             WHERE a.id = {id}
             """).ToListAsync(ct)).SingleOrDefault();
 
-    /// <summary>The subdistrict, community and grid cell containing a point. (Issue 4 asks for /api/locate,
-    /// built in parallel by another engineer; the map reads the regions table directly until it lands.)</summary>
-    public static Task<List<PlaceRow>> LocateAsync(GeoDbContext db, double lon, double lat, CancellationToken ct = default) =>
-        db.Database.SqlQuery<PlaceRow>($"""
-            SELECT level AS "Level", code AS "Code", name AS "Name", grid_manager AS "GridManager", population AS "Population", synthetic AS "Synthetic"
-            FROM regions
-            WHERE level <> 'district' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326))
-            ORDER BY CASE level WHEN 'subdistrict' THEN 1 WHEN 'community' THEN 2 ELSE 3 END, id
-            """).ToListAsync(ct);
-
     /// <summary>Regions by name or code prefix, assets by name; <paramref name="kinds"/> are the kinds the user may see.</summary>
     public static Task<List<SearchRow>> SearchAsync(GeoDbContext db, string q, string[] kinds, CancellationToken ct = default)
     {
@@ -67,18 +57,6 @@ public static class MapQueries
              FROM assets WHERE name ILIKE {like} AND kind = ANY({kinds}) ORDER BY length(name), id LIMIT 8)
             """).ToListAsync(ct);
     }
-
-    /// <summary>The nearest visible assets within <paramref name="metres"/> (KNN order, geography distance).</summary>
-    public static Task<List<NearbyRow>> NearbyAsync(GeoDbContext db, double lon, double lat, string[] kinds, double metres, int limit, CancellationToken ct = default) =>
-        db.Database.SqlQuery<NearbyRow>($"""
-            WITH p AS (SELECT ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326) AS g)
-            SELECT a.id AS "Id", a.name AS "Name", a.kind AS "Kind", ST_X(ST_PointOnSurface(a.geom)) AS "Lon", ST_Y(ST_PointOnSurface(a.geom)) AS "Lat",
-                   ST_Distance(a.geom::geography, p.g::geography) AS "DistanceM"
-            FROM assets a, p
-            WHERE a.kind = ANY({kinds}) AND ST_DWithin(a.geom::geography, p.g::geography, {metres})
-            ORDER BY a.geom <-> p.g
-            LIMIT {limit}
-            """).ToListAsync(ct);
 
     /// <summary>Region names to print on the map at this zoom: the same levels the basemap tiles' "labels"
     /// layer carries (VectorGrid draws geometry, not text, so the names come this way).</summary>

@@ -14,6 +14,18 @@ public sealed class Cql2Parser
     /// <summary>Vertex cap for a literal geometry: a filter is a query, not an upload.</summary>
     public const int MaxVertices = 10_000;
 
+    /// <summary>Characters in a filter: room for a literal polygon at <see cref="MaxVertices"/>, no more.</summary>
+    public const int MaxLength = 300_000;
+
+    /// <summary>Nesting of parentheses and NOTs: the parser and the translator recurse on it.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Predicates in one filter: an AND/OR chain becomes a tree as deep as it is long, which the
+    /// translator walks recursively; a thousand is far beyond any real question.</summary>
+    public const int MaxPredicates = 1_000;
+
+    private int _depth, _predicates;
+
     private static readonly Dictionary<string, string> SpatialFunctions = new(StringComparer.OrdinalIgnoreCase)
     {
         ["S_INTERSECTS"] = "ST_Intersects", ["S_WITHIN"] = "ST_Within", ["S_CONTAINS"] = "ST_Contains",
@@ -34,6 +46,7 @@ public sealed class Cql2Parser
     public static CqlNode Parse(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new Cql2Exception(0, "empty filter");
+        if (text.Length > MaxLength) throw new Cql2Exception(MaxLength, $"the filter is {text.Length:N0} characters long: at most {MaxLength:N0}");
         var p = new Cql2Parser(text);
         var node = p.Or();
         if (p.Peek.Kind != TokKind.End) throw new Cql2Exception(p.Peek.Pos, $"unexpected '{p.Peek.Text}'");
@@ -41,6 +54,11 @@ public sealed class Cql2Parser
     }
 
     public static string SqlFunction(string cqlFunction) => SpatialFunctions[cqlFunction];
+
+    private void Deeper(int pos)
+    {
+        if (++_depth > MaxDepth) throw new Cql2Exception(pos, $"the filter nests parentheses or NOT deeper than {MaxDepth} levels");
+    }
 
     private Token Peek => _t[_i];
     private Token Next() => _t[_i++];
@@ -68,7 +86,15 @@ public sealed class Cql2Parser
 
     private CqlNode Not()
     {
-        if (Peek.Is("NOT")) { var pos = Next().Pos; return new CqlNot(Not(), pos); }
+        if (Peek.Is("NOT"))
+        {
+            var pos = Next().Pos;
+            Deeper(pos);
+            var inner = Not();
+            _depth--;
+            return new CqlNot(inner, pos);
+        }
+        if (++_predicates > MaxPredicates) throw new Cql2Exception(Peek.Pos, $"more than {MaxPredicates:N0} predicates in one filter");
         return Primary();
     }
 
@@ -79,8 +105,10 @@ public sealed class Cql2Parser
         {
             // "(" starts a nested predicate; a parenthesised operand is not part of the subset
             Next();
+            Deeper(tok.Pos);
             var inner = Or();
             Expect(TokKind.RParen, "')'");
+            _depth--;
             return inner;
         }
         if (tok.Kind == TokKind.Ident && SpatialFunctions.ContainsKey(tok.Text))

@@ -79,3 +79,31 @@ public sealed class Cql2Tests(SeededApiFixture f) : IClassFixture<SeededApiFixtu
         Assert.IsType<CqlNot>(and.Left);
     }
 }
+
+/// <summary>The parser and translator recurse: depth, predicate count and length are bounded, each with a clear
+/// 400 naming <c>filter</c>, and the bounds themselves still work.</summary>
+public sealed class Cql2LimitTests
+{
+    private static string Nested(int depth) => new string('(', depth) + "status = 'online'" + new string(')', depth);
+
+    [Fact]
+    public void Depth_at_the_limit_parses_one_past_it_is_refused_with_the_position()
+    {
+        Assert.NotNull(Cql2Parser.Parse(Nested(Cql2Parser.MaxDepth)));
+        var ex = Assert.Throws<Cql2Exception>(() => Cql2Parser.Parse(Nested(Cql2Parser.MaxDepth + 1)));
+        Assert.Contains("deeper", ex.Message);
+        Assert.Equal(Cql2Parser.MaxDepth, ex.Position);
+        Assert.Throws<Cql2Exception>(() => Cql2Parser.Parse(string.Concat(Enumerable.Repeat("NOT ", Cql2Parser.MaxDepth + 1)) + "status = 'online'"));
+        // a hundred thousand parentheses would overflow the stack of a parser without the bound
+        Assert.Throws<Cql2Exception>(() => Cql2Parser.Parse(Nested(100_000)));
+    }
+
+    [Fact]
+    public void Predicate_count_and_length_are_bounded()
+    {
+        string Chain(int n) => string.Join(" AND ", Enumerable.Repeat("id > 1", n));
+        Assert.NotNull(Cql2Parser.Parse(Chain(Cql2Parser.MaxPredicates)));
+        Assert.Contains("predicates", Assert.Throws<Cql2Exception>(() => Cql2Parser.Parse(Chain(Cql2Parser.MaxPredicates + 1))).Message);
+        Assert.Contains("characters", Assert.Throws<Cql2Exception>(() => Cql2Parser.Parse("id > " + new string('1', Cql2Parser.MaxLength))).Message);
+    }
+}

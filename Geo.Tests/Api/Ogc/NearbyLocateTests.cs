@@ -48,6 +48,30 @@ public sealed class NearbyLocateTests(SeededApiFixture f) : IClassFixture<Seeded
         }
     }
 
+    /// <summary>The map's "附近" list is the same Core query as /api/nearby: same rows, same metres, nearest first
+    /// (the map once ranked by planar degrees and listed 43, 312, 389, 321 m at the first point).</summary>
+    [Theory]
+    [InlineData(116.65627, 39.95949, null)]
+    [InlineData(116.61, 39.86, 2500.0)]
+    [InlineData(116.655, 39.905, 3000.0)]
+    public async Task The_map_lists_exactly_what_api_nearby_answers_sorted_by_true_metres(double lon, double lat, double? radius)
+    {
+        var kinds = Geo.Core.Access.SensitiveLayers.VisibleKinds(null, exposeToEveryone: false);
+        var map = await Geo.Core.Places.NearbySearch.FindAsync(f.Db.DataSource, new Geo.Core.Places.NearbyRequest(lon, lat, kinds, null, radius, 10));
+        var url = $"/api/nearby?lon={S(lon)}&lat={S(lat)}&limit=10" + (radius is null ? "" : $"&radius_m={S(radius.Value)}");
+        var api = (await ApiAssert.JsonAsync(await f.Http.GetAsync(url))).GetProperty("features").EnumerateArray().ToList();
+        Assert.NotEmpty(map);
+        Assert.Equal(api.Select(x => x.GetProperty("id").GetInt64()), map.Select(m => m.Id));
+        for (var i = 0; i < map.Count; i++)
+        {
+            Assert.Equal(api[i].GetProperty("properties").GetProperty("distance_m").GetDouble(), map[i].DistanceM, 0.01);
+            if (i > 0) Assert.True(map[i].DistanceM >= map[i - 1].DistanceM, $"row {i} at {map[i].DistanceM} m follows {map[i - 1].DistanceM} m");
+        }
+        var all = string.Join(",", kinds.Select(k => Geo.Core.Domain.AssetKinds.Code(k)));
+        var oracle = await BruteForceAsync(lon, lat, all, radius, 10);
+        Assert.Equal(oracle.Select(o => o.Id), map.Select(m => m.Id));
+    }
+
     [Fact]
     public async Task Nearby_filters_shop_category_and_rejects_bad_input()
     {

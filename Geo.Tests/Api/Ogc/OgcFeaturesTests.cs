@@ -1,3 +1,4 @@
+using Geo.Core.Access;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -322,5 +323,21 @@ public sealed class OgcFeaturesTests(SeededApiFixture f) : IClassFixture<SeededA
         Assert.Equal("MultiPolygon", cell.GetProperty("geometry").GetProperty("type").GetString());
         var filtered = await ApiAssert.JsonAsync(await f.Http.GetAsync("/ogc/collections/community/items?code=OGC-C"));
         Assert.Single(filtered.GetProperty("features").EnumerateArray());
+    }
+}
+
+public sealed class Cql2LimitApiTests(SeededApiFixture f) : IClassFixture<SeededApiFixture>
+{
+    [Theory]
+    [InlineData(65, 0)]
+    [InlineData(0, 1001)]
+    public async Task Too_deep_or_too_long_filters_are_400_problems_naming_filter(int depth, int predicates)
+    {
+        var cql = depth > 0
+            ? new string('(', depth) + "status = 'online'" + new string(')', depth)
+            : string.Join(" AND ", Enumerable.Repeat("id > 1", predicates));
+        var res = await f.Http.GetAsync($"/ogc/collections/shop/items?filter={Uri.EscapeDataString(cql)}");
+        var problem = await ApiAssert.ProblemAsync(res, "filter");
+        Assert.True(problem.GetProperty("position").GetInt32() > 0);
     }
 }

@@ -4,7 +4,7 @@ export async function signIn(userName, password) {
     const r = await fetch('api/auth/signin', {
         method: 'POST', credentials: 'same-origin',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userName, password }),
+        body: JSON.stringify({ user_name: userName, password }),
     });
     return r.status;
 }

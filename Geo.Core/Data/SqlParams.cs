@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Geo.Api.Http;
+namespace Geo.Core.Data;
 
 /// <summary>Positional parameters ($1, $2, ...) collected while SQL text is assembled from whitelisted
 /// fragments: user input only ever travels as a parameter value.</summary>

@@ -1,8 +1,9 @@
 using System.Linq.Expressions;
 using Geo.Core.Domain;
 
-namespace Geo.Api;
+namespace Geo.Core.Incidents;
 
+/// <summary>A case as every reader sees it (API, board, Open311 projection): no photo bytes, no reporter contact.</summary>
 public sealed record IncidentDto(
     long Id, string Category, string Status, string Description, double Lon, double Lat,
     long? CommunityId, long? GridCellId, string? Assignee, string Source,
@@ -27,7 +28,6 @@ public sealed record IncidentEventDto(string Action, string? FromStatus, string 
 
 public sealed record IncidentDetailDto(IncidentDto Incident, IReadOnlyList<string> NextActions, IReadOnlyList<IncidentEventDto> Events);
 
-public sealed record ReportIn(string? Category, double? Lon, double? Lat, string? Description, string? Contact,
-    string? PhotoBase64, string? PhotoContentType);
-
-public sealed record TransitionIn(string? Action, uint? Version, string? Note, double? Lon, double? Lat, string? Assignee);
+/// <summary>A workflow step as a client asks for it: the action code, the version of the case it saw, and
+/// optionally a note, where it was done (lon/lat, EPSG:4326) and, when dispatching, to whom.</summary>
+public sealed record TransitionRequest(string? Action, uint? Version, string? Note = null, double? Lon = null, double? Lat = null, string? Assignee = null);

@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using Geo.Core.Access;
+using Geo.Core.Common;
+using Geo.Core.Data;
+using Geo.Core.Domain;
+using Geo.Core.Spatial;
+using Microsoft.EntityFrameworkCore;
+
+namespace Geo.Core.Incidents;
+
+/// <summary>One workflow step on one case, audited, under optimistic concurrency: the caller sends the version
+/// it saw and xmin decides who wins. The API's POST /api/incidents/{id}/transitions and the dispatch board
+/// (single and bulk) both call <see cref="ApplyAsync"/>, so the rules, the audit event and the version check
+/// are the same wherever a case is moved.</summary>
+public static class IncidentTransitions
+{
+    public const int MaxNote = 2000;
+
+    /// <summary>The case after the step. Throws <see cref="GeoException"/>: BadInput (a field, named),
+    /// NotFound (no such case in the caller's scope), Forbidden (the role may not take this action),
+    /// Conflict (the case moved on: stale version or a step no longer valid; <c>current_version</c>/<c>status</c> say where it is).</summary>
+    public static async Task<IncidentDto> ApplyAsync(GeoDbContext db, long id, TransitionRequest body, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (!IncidentWorkflow.TryParseAction(body.Action, out var action))
+            throw GeoException.BadInput("action", $"unknown action '{body.Action}'; expected one of {string.Join(", ", Enum.GetValues<IncidentAction>().Select(a => a.Code()))}");
+        if (body.Version is not uint version)
+            throw GeoException.BadInput("version", "required: the version of the case you acted on (from GET /api/incidents/{id})");
+        if (body.Note is { Length: > MaxNote }) throw GeoException.BadInput("note", $"at most {MaxNote} characters");
+        NetTopologySuite.Geometries.Point? where = null;
+        if (body.Lon is not null || body.Lat is not null)
+        {
+            if (body.Lon is not double lon || body.Lat is not double lat || !double.IsFinite(lon) || !double.IsFinite(lat)
+                || !GeoFactory.DistrictExtent.Contains(lon, lat))
+                throw GeoException.BadInput("location", "lon and lat together, inside Tongzhou (EPSG:4326)");
+            where = GeoFactory.Point(lon, lat);
+        }
+        if (body.Assignee is { } a && (action != IncidentAction.Dispatch || string.IsNullOrWhiteSpace(a) || a.Length > 100))
+            // only the command centre re-routes a case, and only when dispatching it
+            throw GeoException.BadInput("assignee", "a non-empty assignee (≤ 100 characters) is accepted with the dispatch action only");
+
+        var incident = await IncidentScope.Visible(db.Incidents, user).FirstOrDefaultAsync(i => i.Id == id, ct)
+            ?? throw GeoException.NotFound("id", $"no case {id} among the cases you may act on");
+        var role = GeoClaims.Role(user) ?? "";
+        if (incident.Version != version) throw Stale(incident.Version, incident.Status);
+
+        var (outcome, to) = IncidentWorkflow.Apply(incident.Status, action, role);
+        switch (outcome)
+        {
+            case WorkflowOutcome.InvalidTransition:
+                throw GeoException.Conflict("action",
+                    $"cannot {action.Code()} a case that is {incident.Status.Code()}; allowed now: {string.Join(", ", IncidentWorkflow.ActionsFrom(incident.Status).Select(x => x.Code()))}",
+                    new Dictionary<string, object?> { ["status"] = incident.Status.Code(), ["current_version"] = incident.Version });
+            case WorkflowOutcome.NotAllowedForRole:
+                throw GeoException.Forbidden("action", $"role '{role}' may not {action.Code()} a case");
+        }
+
+        if (body.Assignee is { } assignee) incident.Assignee = assignee.Trim();
+        var now = DateTimeOffset.UtcNow;
+        var from = incident.Status;
+        incident.Status = to;
+        incident.UpdatedAt = now;
+        incident.ClosedAt = to == IncidentStatus.Closed ? now : to is IncidentStatus.Registered or IncidentStatus.Reported ? null : incident.ClosedAt;
+        db.IncidentEvents.Add(new IncidentEvent
+        {
+            IncidentId = incident.Id, Action = action.Code(), FromStatus = from, ToStatus = to,
+            Actor = user.Identity?.Name ?? "unknown", ActorRole = role, At = now, Geom = where, Note = body.Note,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // another manager acted between our read and our write: their step stands, ours is not applied
+            var current = await db.Incidents.AsNoTracking().Where(i => i.Id == id).Select(i => new { i.Version, i.Status }).FirstOrDefaultAsync(ct);
+            throw Stale(current?.Version ?? 0, current?.Status ?? incident.Status);
+        }
+        // the photo is never loaded for a transition; ask whether it exists
+        return IncidentDto.From(incident) with { HasPhoto = await db.IncidentPhotos.AnyAsync(p => p.IncidentId == id, ct) };
+    }
+
+    private static GeoException Stale(uint current, IncidentStatus status) =>
+        GeoException.Conflict("version", "the case was changed by someone else since you loaded it; reload and retry",
+            new Dictionary<string, object?> { ["current_version"] = current, ["status"] = status.Code() });
+}

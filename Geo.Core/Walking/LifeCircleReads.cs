@@ -1,0 +1,109 @@
+using System.Text.Json.Serialization;
+using System.Globalization;
+using System.Text.Json;
+using Geo.Core.Common;
+using Npgsql;
+
+namespace Geo.Core.Walking;
+
+public sealed record LifeCircleRegionRow(string Code, string Name, string? Parent, double Residents, [property: JsonPropertyName("residents_60")] double Residents60, [property: JsonPropertyName("share_all7")] double ShareAll7,
+    [property: JsonPropertyName("share_all7_60")] double ShareAll760, JsonElement PerElement, JsonElement Gaps);
+
+public sealed record LifeCircleTable(LifeCircleRun Run, string Level, string? Parent, string Basis, IReadOnlyList<LifeCircleRegionRow> Regions);
+
+public sealed record LifeCircleGapRow(string Code, string Name, string Element, double UncoveredShare, double UncoveredResidents, string Message, double Lon, double Lat);
+
+public sealed record LifeCircleGaps(LifeCircleRun Run, double Threshold, IReadOnlyList<LifeCircleGapRow> Gaps);
+
+/// <summary>Reads of the latest life-circle run (computed by the life-circle job, never by a request), for the
+/// API and any view that shows them. Throws <see cref="GeoException"/> NotFound while no run exists.</summary>
+public static class LifeCircleReads
+{
+    public const int MaxGaps = 1000;
+
+    private static readonly Dictionary<string, string> Labels = new()
+    {
+        ["eat"] = "food (吃)", ["live"] = "daily-living service (住)", ["travel"] = "transport (行)", ["leisure"] = "leisure (游)",
+        ["shop"] = "shopping (购)", ["entertainment"] = "entertainment (娱)", ["health"] = "clinic or health service (健)",
+    };
+
+    public static async Task<LifeCircleTable> TableAsync(NpgsqlDataSource db, string? level, string? parent, WalkingProfile adult, CancellationToken ct = default)
+    {
+        level ??= "community";
+        if (!LifeCircleSummary.Levels.Contains(level)) throw GeoException.BadInput("level", $"expected one of {string.Join(", ", LifeCircleSummary.Levels)}");
+        var run = await LatestRunAsync(db, ct) ?? throw NoRun();
+        await using var cmd = db.CreateCommand("""
+            SELECT r.code, r.name, p.code, res.residents, res.residents_60, res.share_all7, res.share_all7_60, res.per_element::text, res.gaps::text
+            FROM life_circle_results res
+            JOIN regions r ON r.id = res.region_id
+            LEFT JOIN regions p ON p.id = r.parent_id
+            WHERE res.run_id = $1 AND res.level = $2 AND ($3::text IS NULL OR p.code = $3)
+            ORDER BY r.code
+            """);
+        cmd.Parameters.AddWithValue(run.Id);
+        cmd.Parameters.AddWithValue(level);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)parent ?? DBNull.Value);
+        var regions = new List<LifeCircleRegionRow>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                regions.Add(new LifeCircleRegionRow(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+                    r.GetDouble(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), Json(r.GetString(7)), Json(r.GetString(8))));
+            }
+        }
+        var pace = adult.SpeedKmh.ToString("0.##", CultureInfo.InvariantCulture);
+        return new LifeCircleTable(run, level, parent, $"walking network, adult pace {pace} km/h; bands 5/10/15 minutes", regions);
+    }
+
+    public static async Task<LifeCircleGaps> GapsAsync(NpgsqlDataSource db, int limit, CancellationToken ct = default)
+    {
+        if (limit is < 1 or > MaxGaps) throw GeoException.BadInput("limit", $"must be in 1..{MaxGaps}");
+        var run = await LatestRunAsync(db, ct) ?? throw NoRun();
+        await using var cmd = db.CreateCommand("""
+            SELECT r.code, r.name, COALESCE(r.unit_type, '社区'), g.element, g.uncovered_share, g.uncovered_residents,
+                   ST_X(ST_PointOnSurface(r.geom)), ST_Y(ST_PointOnSurface(r.geom))
+            FROM life_circle_results res
+            JOIN regions r ON r.id = res.region_id
+            CROSS JOIN LATERAL jsonb_to_recordset(res.gaps) AS g(element text, uncovered_share float8, uncovered_residents float8)
+            WHERE res.run_id = $1 AND res.level = 'community'
+            ORDER BY g.uncovered_residents DESC, r.code, g.element
+            LIMIT $2
+            """);
+        cmd.Parameters.AddWithValue(run.Id);
+        cmd.Parameters.AddWithValue(limit);
+        var gaps = new List<LifeCircleGapRow>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                var (element, share) = (r.GetString(3), r.GetDouble(4));
+                var pct = (share * 100).ToString("F0", CultureInfo.InvariantCulture);
+                gaps.Add(new LifeCircleGapRow(r.GetString(0), r.GetString(1), element, share, r.GetDouble(5),
+                    $"{r.GetString(2)} {r.GetString(1)}: {pct}% of residents have no {Labels.GetValueOrDefault(element, element)} within 15 minutes",
+                    r.GetDouble(6), r.GetDouble(7)));
+            }
+        }
+        return new LifeCircleGaps(run, LifeCircleSummary.GapThreshold, gaps);
+    }
+
+    public static async Task<LifeCircleRun?> LatestRunAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT id, started_at, finished_at, trigger, buildings, residents, services, elapsed_ms
+            FROM life_circle_runs ORDER BY id DESC LIMIT 1
+            """);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new LifeCircleRun(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<DateTimeOffset>(2), r.GetString(3),
+            r.GetInt32(4), r.GetInt64(5), r.GetInt32(6), r.GetDouble(7));
+    }
+
+    private static JsonElement Json(string s)
+    {
+        using var doc = JsonDocument.Parse(s);
+        return doc.RootElement.Clone();
+    }
+
+    private static GeoException NoRun() => GeoException.NotFound("run", "No life-circle run yet: the job computes one once a walking network exists.");
+}

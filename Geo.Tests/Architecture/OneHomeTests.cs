@@ -1,0 +1,89 @@
+using System.Text.RegularExpressions;
+using Geo.Api.Live;
+using Geo.Core.Data;
+using Geo.Tests.Infrastructure;
+using Geo.Web.Incidents;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Geo.Tests.Architecture;
+
+/// <summary>Every use case has one home in Geo.Core: the map's components call it, never an endpoint.</summary>
+public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<PostgisFixture>
+{
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Geo.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Geo.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"\b(HttpResults|TypedResults|IResult|ProblemHttpResult|[A-Z][A-Za-z]*Api)\b")]
+    private static partial Regex HttpLayer();
+
+    [Fact]
+    public void The_map_references_no_endpoint_class_and_no_http_result()
+    {
+        var web = Path.Combine(RepoRoot(), "Geo.Web");
+        var offenders = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(web, "*.*", SearchOption.AllDirectories)
+                     .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+                     .Where(f => Path.GetFileName(f) != "Program.cs")) // the host composes Core, the API and the map
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var code = lines[i].Split("//")[0];
+                if (HttpLayer().Match(code) is { Success: true } m) offenders.Add($"{Path.GetRelativePath(web, file)}:{i + 1}: {m.Value}");
+            }
+        }
+        Assert.True(offenders.Count == 0, "Geo.Web reaches into the HTTP layer:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public async Task One_listener_serves_tiles_and_boards_and_tells_them_about_a_gap_only_once_listening_again()
+    {
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var listener = app.Services.GetRequiredService<DbNotificationListener>();
+        var feed = app.Services.GetRequiredService<IncidentFeed>();
+        var cache = app.Services.GetRequiredService<Geo.Api.Tiles.TileCache>();
+        await listener.Listening.WaitAsync(TimeSpan.FromSeconds(20));
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        feed.Changed += heard.Enqueue;
+
+        // exactly one LISTEN connection for both channels
+        var ds = db.DataSource;
+        Assert.Equal(1, await GridFixtures.CountAsync(ds, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"));
+
+        // the database drops the listener's connection
+        await using (var kill = ds.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"))
+            await kill.ExecuteNonQueryAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (listener.Reconnects == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(1, listener.Reconnects);
+        Assert.Contains("*", heard); // boards re-query everything, and only now that LISTEN is back
+        Assert.True(cache.Listening);
+
+        // and changes are heard again: a case written by someone else reaches the feed with its id
+        await GridFixtures.CellAsync(ds, "NL", 116.60, 39.90, 0.01, "刘网格");
+        await using var ctx = db.CreateContext();
+        var incident = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.605, 39.905, "夜间施工",
+            Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!heard.Any(h => h.Split(',').Contains(incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))) && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Contains(heard, h => h.Split(',').Contains(incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Theory]
+    [InlineData("Walking:Profiles:elderly", "0", "Walking:Profiles:elderly")]
+    [InlineData("Walking:CorridorM", "-3", "Walking:CorridorM")]
+    [InlineData("Geo:Tiles:MaxAgeSeconds", "-1", "MaxAgeSeconds")]
+    [InlineData("Geo:Scorecard:RefreshAfter", "-00:01:00", "RefreshAfter")]
+    public async Task A_bad_setting_stops_the_host_at_start_naming_it(string key, string value, string named)
+    {
+        await using var app = new GeoWebFactory(db.ConnectionString, new Dictionary<string, string?> { [key] = value });
+        var ex = Assert.ThrowsAny<Exception>(() => app.Services);
+        Assert.Contains(named, ex.ToString());
+    }
+}
