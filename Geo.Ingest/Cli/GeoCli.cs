@@ -20,21 +20,30 @@ public static class GeoCli
         }
         // What a user can cause (wrong file, unreachable database, unmigrated schema) is one line, not a
         // stack trace; anything else is a bug and keeps its trace.
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        catch (Exception e) when (UserError(e) is { } message)
         {
-            await Console.Error.WriteLineAsync(e.Message);
+            await Console.Error.WriteLineAsync(message);
             return 1;
         }
-        catch (NpgsqlException e) when (e is not PostgresException)
+    }
+
+    private static string? UserError(Exception e)
+    {
+        if (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException) return e.Message;
+        // EF's execution strategy wraps a failed connection in an InvalidOperationException ("transient failure")
+        for (Exception? x = e; x is not null; x = x.InnerException)
         {
-            await Console.Error.WriteLineAsync($"cannot use the database ({GeoDb.EnvVar} or the private cluster): {e.Message}");
-            return 1;
+            switch (x)
+            {
+                case PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName } p:
+                    return $"database not ready: {p.MessageText}";
+                case PostgresException:
+                    return null;
+                case NpgsqlException n:
+                    return $"cannot use the database ({GeoDb.EnvVar} or the private cluster): {n.Message}";
+            }
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName)
-        {
-            await Console.Error.WriteLineAsync($"database not ready ({e.MessageText}); ./geo migrates it before each command");
-            return 1;
-        }
+        return null;
     }
 
     private static async Task<int> DispatchAsync(string[] args)

@@ -28,6 +28,15 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_unreachable_GEO_DB_is_one_line_not_a_stack_trace()
+    {
+        using var script = new GeoScript($"Host=127.0.0.1;Port={GeoScript.FreePort()};Username=postgres;Database=geo;Timeout=5");
+        var r = await script.RunAsync(Timeout, "users", "apikey", "--name", "nowhere");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Matches(@"^cannot use the database \(GEO_DB or the private cluster\): Failed to connect to 127\.0\.0\.1:\d+$", Assert.Single(r.ErrorLines));
+    }
+
+    [Fact]
     public async Task Run_serves_health_until_stop_stops_it()
     {
         using var run = Script.StartBackground(out var stdout, out var stderr, "run");
@@ -80,7 +89,9 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
         var results = Directory.CreateTempSubdirectory("geo-smoke-results-").FullName;
         try
         {
-            var r = await Script.RunAsync(TimeSpan.FromMinutes(5), new Dictionary<string, string> { ["GEO_TEST_RESULTS"] = results },
+            // GEO_TEST_PG_PORT empty: a fixed port given to the outer run is taken by the outer cluster
+            var env = new Dictionary<string, string> { ["GEO_TEST_RESULTS"] = results, ["GEO_TEST_PG_PORT"] = "" };
+            var r = await Script.RunAsync(TimeSpan.FromMinutes(5), env,
                 "test", "--filter", "FullyQualifiedName~Geo.Tests.Ingest.IngestCommandTests");
             Assert.True(r.ExitCode == 0, r.ToString());
             var last = r.StdoutLines[^1];
