@@ -4,7 +4,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
-STATE="$ROOT/.geo"                      # git-ignored: pids, logs
+STATE="${GEO_STATE:-$ROOT/.geo}"        # git-ignored: pids, logs (GEO_STATE: elsewhere, e.g. for tests)
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 GEO_PG_PORT="${GEO_PG_PORT:-55432}"
 GEO_PORT="${GEO_PORT:-5080}"
@@ -32,8 +32,17 @@ usage: ./geo COMMAND [ARGS]
                       import GeoJSON, CSV (UTF-8/GBK), Shapefile (.shp/.zip) or GeoPackage
   network generate [--seed N] [--scale S] | network import FILE.osm|.osm.pbf
                       (re)build the walking network (synthetic, or from OpenStreetMap)
-  generate [--seed N] [--scale S]
-                      (re)generate the synthetic demo layers (labelled synthetic)
+  generate [--seed N] [--scale S] [--out DIR --format geojson|csv]
+                      (re)generate the synthetic demo layers (labelled synthetic), or write them to files
+  tiles seed --layer L --max-zoom Z [--min-zoom Z0] [--dir DIR]
+                      pre-render vector tiles into tiles/ (served first)
+  users add --user NAME --password P --role admin|planner|grid_manager|resident [--display-name N] [--grid-manager N]
+                      create an account (a taken name is an error)
+  users seed-demo [--password P] [--all-grid-managers]
+                      demo accounts demo-admin, demo-planner, demo-resident, demo-grid-1..5 (idempotent);
+                      --all-grid-managers: one account per grid manager in the data (minutes)
+  users apikey --name N [--role device] [--user-id ID]
+                      create a device API key, printed once
   bench NAME          run a side-by-side benchmark on a durable cluster:
                       ingest | api | tiles | isochrone | coverage | dispatch
   migrate             apply EF Core migrations
@@ -43,6 +52,11 @@ environment:
   GEO_PORT      web port (default 5080)      GEO_PG_PORT  private cluster port (default 55432)
   GEO_PGDIR     private cluster directory (default .pgdata, or /var/tmp/geo-pg-* when user postgres
                 cannot reach the checkout)
+  GEO_CONFIG    build configuration the commands build and run (default Release; test always uses Debug)
+  GEO_NO_BUILD  1: do not build, run the binaries already built for GEO_CONFIG (the smoke tests use this)
+  GEO_STATE     directory for pids and logs (default .geo)
+  GEO_BENCH_DB  database a benchmark may fill (default geo_bench on the private cluster; required with GEO_DB)
+  GEO_TEST_RESULTS  test results directory of ./geo test (default TestResults)
 EOF
 }
 
@@ -80,6 +94,11 @@ ensure_dotnet() {
 CONFIG="${GEO_CONFIG:-Release}"
 build() {
   ensure_dotnet
+  if [ "${GEO_NO_BUILD:-}" = 1 ]; then
+    # the smoke tests run this script from inside a test run: rebuilding there would race the build under test
+    [ -f "$(dll Geo.Ingest)" ] || die "GEO_NO_BUILD=1 but $(dll Geo.Ingest) is missing: build $CONFIG first"
+    return 0
+  fi
   dotnet tool restore >/dev/null
   say "building ($CONFIG, warnings are errors)"
   dotnet build "$ROOT/Geo.sln" -c "$CONFIG" -nologo -clp:ErrorsOnly -warnaserror >"$STATE/build.log" 2>&1 \
@@ -190,6 +209,10 @@ cmd_stop() {
     kill "$(cat "$STATE/web.pid")" 2>/dev/null && say "web host stopped" || true
     rm -f "$STATE/web.pid"
   fi
+  if [ -n "${GEO_DB:-}" ]; then
+    say "GEO_DB is set: that database is not ours to stop"
+    return 0
+  fi
   local dir="${GEO_PGDIR:-$(cat "$STATE/pgdir" 2>/dev/null || pg_dir_default)}"
   stop_cluster "$dir" && say "cluster stopped ($dir)"
 }
@@ -202,7 +225,7 @@ cmd_test() {
   TEST_DIR="$(mktemp -d /tmp/geo-test-XXXXXX)"; chmod 755 "$TEST_DIR"
   local dir="$TEST_DIR"
   port="${GEO_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
-  results="$ROOT/TestResults"
+  results="${GEO_TEST_RESULTS:-$ROOT/TestResults}"
   rm -rf "$results"; mkdir -p "$results"
   cleanup() { stop_cluster "$TEST_DIR"; rm -rf "$TEST_DIR"; }
   trap cleanup EXIT
@@ -235,25 +258,54 @@ PY
   return $rc
 }
 
+BENCHES="ingest | api | tiles | isochrone | coverage | dispatch"
 cmd_bench() {
-  [ $# -ge 1 ] || die "usage: ./geo bench NAME"
+  [ $# -ge 1 ] || die "usage: ./geo bench NAME   (NAME: $BENCHES)"
+  case "$1" in
+    ingest|ingest-parse|api|tiles|isochrone|coverage|dispatch) ;;
+    *) die "unknown benchmark '$1' (NAME: $BENCHES)" ;;
+  esac
+  local external="${GEO_DB:-}"
+  if [ -n "$external" ] && [ -z "${GEO_BENCH_DB:-}" ]; then
+    die "with GEO_DB set, also set GEO_BENCH_DB to a database the benchmark may fill (it seeds its own rows)"
+  fi
   bootstrap_run_db
   build
-  ensure_packages gdal-bin wrk python3-shapely python3-pyproj
+  case "$1" in   # only what the named benchmark runs as its peer
+    ingest) ensure_packages gdal-bin ;;
+    api) ensure_packages wrk ;;
+    coverage) ensure_packages python3-shapely python3-pyproj ;;
+  esac
   ingest_cli migrate >/dev/null
   # benchmarks get their own database on the durable run cluster (fsync on)
-  if [ -z "${GEO_BENCH_DB:-}" ] && [ -n "${GEO_PG_PORT:-}" ]; then
+  if [ -z "${GEO_BENCH_DB:-}" ]; then
     ensure_database "$GEO_PG_PORT" geo_bench
     export GEO_BENCH_DB="Host=127.0.0.1;Port=$GEO_PG_PORT;Username=postgres;Database=geo_bench;Maximum Pool Size=64"
   fi
   dotnet "$(dll Geo.Bench)" "$@"
 }
 
+# libpq environment from an Npgsql connection string: psql speaks libpq keywords, GEO_DB is Npgsql's
+npgsql_to_libpq_env() {
+  local part key val parts
+  IFS=';' read -ra parts <<<"$1"
+  for part in "${parts[@]}"; do
+    key="$(printf '%s' "${part%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')"
+    val="${part#*=}"
+    case "$key" in
+      host|server) export PGHOST="$val" ;;
+      port) export PGPORT="$val" ;;
+      username|userid|user) export PGUSER="$val" ;;
+      password) export PGPASSWORD="$val" ;;
+      database|db) export PGDATABASE="$val" ;;
+      sslmode) export PGSSLMODE="$(printf '%s' "$val" | tr '[:upper:]' '[:lower:]')" ;;
+    esac
+  done
+}
+
 cmd_psql() {
-  bootstrap_run_db >/dev/null
-  if [ -n "${GEO_PGDIR:-}" ] || [ -f "$STATE/pgdir" ]; then
-    exec "$PG_BIN/psql" -h 127.0.0.1 -p "$GEO_PG_PORT" -U postgres -d geo "$@"
-  fi
+  bootstrap_run_db >/dev/null   # the private cluster, or GEO_DB as given
+  npgsql_to_libpq_env "$GEO_DB"
   exec "$PG_BIN/psql" "$@"
 }
 
@@ -270,7 +322,7 @@ case "${1:-}" in
   stop) shift; cmd_stop ;;
   psql) shift; cmd_psql "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  ingest|generate|migrate|load-base|network|tiles) cmd_cli "$@" ;;
+  ingest|generate|migrate|load-base|network|tiles|users) cmd_cli "$@" ;;
   -h|--help|help) usage ;;
   "") usage; exit 2 ;;
   *) usage; die "unknown command '$1'" ;;

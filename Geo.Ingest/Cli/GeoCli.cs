@@ -4,16 +4,50 @@ using Npgsql;
 
 namespace Geo.Ingest.Cli;
 
-/// <summary>The commands behind ./geo migrate | ingest | generate | load-base.</summary>
+/// <summary>The commands behind ./geo migrate | ingest | generate | load-base | network | tiles | users.</summary>
 public static class GeoCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.WriteLine($"usage: Geo.Ingest migrate | {IngestCommand.Usage} | {GenerateCommands.Usage} | network generate|import|ensure | users ...");
+            Console.WriteLine($"usage: Geo.Ingest migrate | {IngestCommand.Usage} | {GenerateCommands.Usage} | network generate|import|ensure | tiles seed ... | {UsersCli.Usage}");
             return args.Length == 0 ? 2 : 0;
         }
+        try
+        {
+            return await DispatchAsync(args);
+        }
+        // What a user can cause (wrong file, unreachable database, unmigrated schema) is one line, not a
+        // stack trace; anything else is a bug and keeps its trace.
+        catch (Exception e) when (UserError(e) is { } message)
+        {
+            await Console.Error.WriteLineAsync(message);
+            return 1;
+        }
+    }
+
+    private static string? UserError(Exception e)
+    {
+        if (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException) return e.Message;
+        // EF's execution strategy wraps a failed connection in an InvalidOperationException ("transient failure")
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                case PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName } p:
+                    return $"database not ready: {p.MessageText}";
+                case PostgresException:
+                    return null;
+                case NpgsqlException n:
+                    return $"cannot use the database ({GeoDb.EnvVar} or the private cluster): {n.Message}";
+            }
+        }
+        return null;
+    }
+
+    private static async Task<int> DispatchAsync(string[] args)
+    {
         var cs = GeoDb.ConnectionStringFromEnvironment();
         if (args[0] is "generate" or "load-base")
         {
@@ -38,7 +72,7 @@ public static class GeoCli
             case "network": return await NetworkCli.RunAsync(dataSource, args[1..]);
             case "ingest":
                 return await IngestCommand.RunAsync(dataSource, args[1..]);
-            case "users": return await UsersCli.RunAsync(args, dataSource);
+            case "users": return await UsersCli.RunAsync(dataSource, args[1..]);
             case "tiles":
                 return await TilesCommand.RunAsync(dataSource, args[1..]);
             default:

@@ -33,16 +33,17 @@ public static class NetworkCli
                 }
                 return await RunAsync(dataSource, ["generate", .. args[1..]]);
             case "generate":
-                var options = new StreetNetworkOptions
+                if (!int.TryParse(Option(args, "--seed") ?? "42", NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed))
                 {
-                    Seed = int.Parse(Option(args, "--seed") ?? "42", CultureInfo.InvariantCulture),
-                    Scale = double.Parse(Option(args, "--scale") ?? "1", CultureInfo.InvariantCulture),
-                };
-                if (options.Scale is <= 0 or > 16)
-                {
-                    await Console.Error.WriteLineAsync("--scale must be in (0, 16]");
+                    await Console.Error.WriteLineAsync("--seed must be an integer");
                     return 2;
                 }
+                if (!double.TryParse(Option(args, "--scale") ?? "1", NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || scale is <= 0 or > 16)
+                {
+                    await Console.Error.WriteLineAsync("--scale must be a number in (0, 16]");
+                    return 2;
+                }
+                var options = new StreetNetworkOptions { Seed = seed, Scale = scale };
                 network = new StreetNetworkGenerator(options).Generate(ReadOutline(Option(args, "--boundary") ?? DefaultBoundary));
                 break;
             case "import" when args.Length >= 2:

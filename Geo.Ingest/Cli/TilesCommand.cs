@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Geo.Core.Spatial;
 using Geo.Core.Tiles;
 using Npgsql;
@@ -10,11 +11,13 @@ namespace Geo.Ingest.Cli;
 /// web host serves before rendering (and deletes when the data under a tile changes).</summary>
 internal static class TilesCommand
 {
+    private const string Usage = "usage: tiles seed --layer L --max-zoom Z [--min-zoom Z0] [--dir DIR] [--expose-sensitive]";
+
     public static async Task<int> RunAsync(NpgsqlDataSource dataSource, string[] args)
     {
         if (args.Length == 0 || args[0] != "seed")
         {
-            await Console.Error.WriteLineAsync("usage: tiles seed --layer L --max-zoom Z [--min-zoom Z0] [--dir DIR] [--expose-sensitive]");
+            await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
         string? layerId = null, dir = "tiles";
@@ -22,14 +25,17 @@ internal static class TilesCommand
         var exposeSensitive = false;
         for (var i = 1; i < args.Length; i++)
         {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
             switch (args[i])
             {
-                case "--layer": layerId = args[++i]; break;
-                case "--max-zoom": maxZoom = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                case "--min-zoom": minZoom = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                case "--dir": dir = args[++i]; break;
+                case "--layer" when value is not null: layerId = value; i++; break;
+                case "--max-zoom" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var z): maxZoom = z; i++; break;
+                case "--min-zoom" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var z0): minZoom = z0; i++; break;
+                case "--dir" when value is not null: dir = value; i++; break;
                 case "--expose-sensitive": exposeSensitive = true; break;
-                default: await Console.Error.WriteLineAsync($"unknown option '{args[i]}'"); return 2;
+                default:
+                    await Console.Error.WriteLineAsync($"bad argument '{args[i]}'{(value is null ? "" : $" '{value}'")}; {Usage}");
+                    return 2;
             }
         }
         var layers = new TileLayers(exposeSensitive);

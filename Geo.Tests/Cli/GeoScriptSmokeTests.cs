@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Net.Http;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Geo.Tests.Infrastructure;
+
+namespace Geo.Tests.Cli;
+
+/// <summary>Each command of README's table run through the real ./geo script against a real database: a
+/// small real run where one fits in seconds. <see cref="ReadmeCommandsTests"/> keeps this list complete.</summary>
+public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<ScriptDatabase>
+{
+    private static readonly TimeSpan Timeout = ScriptDatabase.Timeout;
+    private GeoScript Script => fixture.Script;
+
+    [Fact]
+    public async Task Help_lists_the_commands_and_an_unknown_command_fails_in_one_line()
+    {
+        var help = await Script.RunAsync(Timeout, "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("users seed-demo", help.Stdout);
+        Assert.Contains("GEO_NO_BUILD", help.Stdout);
+
+        var unknown = await Script.RunAsync(Timeout, "frobnicate");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("unknown command 'frobnicate'", unknown.Stderr);
+        Assert.DoesNotContain("   at ", unknown.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unreachable_GEO_DB_is_one_line_not_a_stack_trace()
+    {
+        using var script = new GeoScript($"Host=127.0.0.1;Port={GeoScript.FreePort()};Username=postgres;Database=geo;Timeout=5");
+        var r = await script.RunAsync(Timeout, "users", "apikey", "--name", "nowhere");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Matches(@"^cannot use the database \(GEO_DB or the private cluster\): Failed to connect to 127\.0\.0\.1:\d+$", Assert.Single(r.ErrorLines));
+    }
+
+    [Fact]
+    public async Task Run_serves_health_until_stop_stops_it()
+    {
+        using var run = Script.StartBackground(out var stdout, out var stderr, "run");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var url = $"http://127.0.0.1:{Script.WebPort}/health";
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            string? health = null;
+            while (health is null && sw.Elapsed < Timeout && !run.HasExited)
+            {
+                try { health = await http.GetStringAsync(url); }
+                catch (HttpRequestException) { await Task.Delay(500); }
+                catch (TaskCanceledException) { }
+            }
+            Assert.True(health is not null, $"no /health in {sw.Elapsed.TotalSeconds:F0} s (exited: {run.HasExited})\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
+            Assert.Contains("\"ok\"", health); // the host reached the GEO_DB database
+            Assert.Contains("base layers present", stdout.ToString()); // the loaded database is kept, not regenerated
+
+            var stop = await Script.RunAsync(Timeout, "stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            Assert.Contains("web host stopped", stop.Stderr);
+            Assert.Contains("not ours to stop", stop.Stderr); // GEO_DB: an external database is left running
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await run.WaitForExitAsync(exited.Token);
+            await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(url));
+        }
+        finally
+        {
+            if (!run.HasExited) run.Kill(entireProcessTree: true);
+        }
+        Assert.Equal("1", (await Script.RunAsync(Timeout, "psql", "-tAc", "SELECT 1")).Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Stop_with_nothing_running_succeeds_and_leaves_GEO_DB_alone()
+    {
+        var stop = await Script.RunAsync(Timeout, "stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.DoesNotContain("web host stopped", stop.Stderr);
+        Assert.Contains("not ours to stop", stop.Stderr);
+        Assert.Equal("1", (await Script.RunAsync(Timeout, "psql", "-tAc", "SELECT 1")).Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Test_runs_a_filtered_suite_on_its_own_throwaway_cluster()
+    {
+        // a pure test class, so the nested run cannot recurse into this one; its own results directory,
+        // so it cannot wipe the outer run's TestResults
+        var results = Directory.CreateTempSubdirectory("geo-smoke-results-").FullName;
+        try
+        {
+            // GEO_TEST_PG_PORT empty: a fixed port given to the outer run is taken by the outer cluster
+            var env = new Dictionary<string, string> { ["GEO_TEST_RESULTS"] = results, ["GEO_TEST_PG_PORT"] = "" };
+            var r = await Script.RunAsync(TimeSpan.FromMinutes(5), env,
+                "test", "--filter", "FullyQualifiedName~Geo.Tests.Ingest.IngestCommandTests");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var last = r.StdoutLines[^1];
+            var m = Regex.Match(last, @"^(\d+) passed, 0 failed$");
+            Assert.True(m.Success && int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, $"last line: {last}");
+            Assert.True(File.Exists(Path.Combine(results, "geo.trx")));
+        }
+        finally
+        {
+            Directory.Delete(results, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Psql_queries_the_GEO_DB_database()
+    {
+        var r = await Script.RunAsync(Timeout, "psql", "-tAc", "SELECT current_database() || ' ' || (SELECT count(*) FROM regions WHERE level = 'subdistrict')");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal($"{fixture.Db.DatabaseName} 22", r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Ingest_imports_a_tiny_GeoJSON_once_and_a_missing_file_is_one_line()
+    {
+        var dir = Directory.CreateTempSubdirectory("geo-smoke-ingest-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "hotspots.geojson");
+            await File.WriteAllTextAsync(file, """
+                {"type":"FeatureCollection","features":[
+                {"type":"Feature","id":"s1","properties":{"name":"冒烟热点 1","status":"online"},"geometry":{"type":"Point","coordinates":[116.656,39.909]}},
+                {"type":"Feature","id":"s2","properties":{"name":"冒烟热点 2","status":"online"},"geometry":{"type":"Point","coordinates":[116.660,39.910]}}]}
+                """);
+            var first = await Script.RunAsync(Timeout, "ingest", file, "--kind", "wifi_hotspot", "--source", "smoke-ingest");
+            Assert.True(first.ExitCode == 0, first.ToString());
+            Assert.Contains("inserted 2", first.Stdout);
+            var again = await Script.RunAsync(Timeout, "ingest", file, "--kind", "wifi_hotspot", "--source", "smoke-ingest");
+            Assert.Contains("inserted 0, updated 0, unchanged 2", again.Stdout);
+            Assert.Equal(2, await GridFixtures.CountAsync(fixture.Db.DataSource,
+                "SELECT count(*) FROM assets WHERE source = 'smoke-ingest' AND kind = 'wifi_hotspot' AND community_id IS NOT NULL"));
+
+            var missing = await Script.RunAsync(Timeout, "ingest", Path.Combine(dir, "nope.geojson"), "--kind", "wifi_hotspot");
+            Assert.NotEqual(0, missing.ExitCode);
+            Assert.Contains("no such file", missing.Stderr);
+            Assert.DoesNotContain("   at ", missing.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Generate_writes_a_small_GeoJSON_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("geo-smoke-generate-").FullName;
+        try
+        {
+            var r = await Script.RunAsync(Timeout, "generate", "--scale", "0.01", "--out", dir, "--format", "geojson", "--kind", "wifi_hotspot");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var m = Regex.Match(r.Stdout, @"wrote ([\d,]+) synthetic assets to (\S+)");
+            Assert.True(m.Success, r.ToString());
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(m.Groups[2].Value));
+            var features = json.RootElement.GetProperty("features").EnumerateArray().ToList();
+            Assert.Equal(int.Parse(m.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture), features.Count);
+            Assert.NotEmpty(features);
+            Assert.All(features, f =>
+            {
+                Assert.Equal("wifi_hotspot", f.GetProperty("properties").GetProperty("kind").GetString());
+                Assert.True(f.GetProperty("properties").GetProperty("synthetic").GetBoolean());
+                var c = f.GetProperty("geometry").GetProperty("coordinates");
+                Assert.InRange(c[0].GetDouble(), 116.4, 117.0); // lon first, inside Tongzhou
+                Assert.InRange(c[1].GetDouble(), 39.6, 40.1);
+            });
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Network_generate_replaces_the_walking_network()
+    {
+        var r = await Script.RunAsync(Timeout, "network", "generate", "--scale", "0.01", "--seed", "7");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var m = Regex.Match(r.Stdout, @"walking network: ([\d,]+) nodes, ([\d,]+) edges \(synthetic\)");
+        Assert.True(m.Success, r.ToString());
+        Assert.Equal(long.Parse(m.Groups[2].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture),
+            await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM walk_edges WHERE synthetic"));
+
+        var bad = await Script.RunAsync(Timeout, "network", "generate", "--scale", "lots");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal(["--scale must be a number in (0, 16]"], bad.ErrorLines);
+    }
+
+    [Fact]
+    public async Task Network_import_loads_walkable_OSM_ways()
+    {
+        var dir = Directory.CreateTempSubdirectory("geo-smoke-osm-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "walk.osm");
+            await File.WriteAllTextAsync(file, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <osm version="0.6" generator="smoke">
+                  <node id="1" lat="39.900" lon="116.600" version="1"/>
+                  <node id="2" lat="39.900" lon="116.601" version="1"/>
+                  <node id="3" lat="39.900" lon="116.602" version="1"/>
+                  <node id="4" lat="39.899" lon="116.601" version="1"/>
+                  <node id="5" lat="39.901" lon="116.601" version="1"/>
+                  <way id="10" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/></way>
+                  <way id="11" version="1"><nd ref="4"/><nd ref="2"/><nd ref="5"/><tag k="highway" v="footway"/></way>
+                  <way id="12" version="1"><nd ref="3"/><nd ref="5"/><tag k="highway" v="motorway"/></way>
+                </osm>
+                """);
+            var r = await Script.RunAsync(Timeout, "network", "import", file);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            // 10 and 11 cross at node 2: two edges each; the motorway is not walkable
+            Assert.Equal(4, await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM walk_edges WHERE NOT synthetic AND osm_way_id IN (10, 11)"));
+            Assert.Equal(4, await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM walk_edges"));
+
+            var missing = await Script.RunAsync(Timeout, "network", "import", Path.Combine(dir, "nope.osm"));
+            Assert.NotEqual(0, missing.ExitCode);
+            Assert.Single(missing.ErrorLines);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Tiles_seed_writes_pbf_tiles()
+    {
+        var dir = Directory.CreateTempSubdirectory("geo-smoke-tiles-").FullName;
+        try
+        {
+            var r = await Script.RunAsync(Timeout, "tiles", "seed", "--layer", "basemap", "--max-zoom", "9", "--dir", dir);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var m = Regex.Match(r.Stdout, @"seeded (\d+) tiles");
+            Assert.True(m.Success, r.ToString());
+            var files = Directory.GetFiles(Path.Combine(dir, "basemap"), "*.pbf", SearchOption.AllDirectories);
+            Assert.Equal(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), files.Length);
+            Assert.Contains(files, f => f.EndsWith(Path.Combine("basemap", "0", "0", "0.pbf"), StringComparison.Ordinal));
+            Assert.All(files, f => Assert.True(new FileInfo(f).Length > 0));
+
+            var bad = await Script.RunAsync(Timeout, "tiles", "seed", "--layer", "basemap", "--max-zoom");
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Single(bad.ErrorLines);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Bench_dispatch_runs_a_tiny_round_and_names_are_checked()
+    {
+        var none = await Script.RunAsync(Timeout, "bench");
+        Assert.NotEqual(0, none.ExitCode);
+        Assert.Contains("dispatch", none.Stderr);
+        var unknown = await Script.RunAsync(Timeout, "bench", "nosuch");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("unknown benchmark 'nosuch'", unknown.Stderr);
+        var noBenchDb = await Script.RunAsync(Timeout, "bench", "dispatch");
+        Assert.NotEqual(0, noBenchDb.ExitCode);
+        Assert.Contains("GEO_BENCH_DB", noBenchDb.Stderr); // never fills the GEO_DB database
+
+        var bench = new PostgisFixture();
+        await bench.InitializeAsync();
+        try
+        {
+            var r = await Script.RunAsync(Timeout, new Dictionary<string, string> { ["GEO_BENCH_DB"] = bench.ConnectionString },
+                "bench", "dispatch", "--seconds", "1", "--reporters", "2", "--existing", "20");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Contains("lost 0, duplicated 0", r.Stdout);
+            Assert.True(await GridFixtures.CountAsync(bench.DataSource, "SELECT count(*) FROM incidents") > 20);
+            Assert.Equal(0, await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM regions WHERE code = 'BENCH-D'"));
+        }
+        finally
+        {
+            await bench.DisposeAsync();
+        }
+    }
+}
