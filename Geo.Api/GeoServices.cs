@@ -55,8 +55,9 @@ public static class GeoServices
     }
 }
 
-/// <summary>Fills the scorecard at start (latest snapshot, else a computation) so no request waits for it.</summary>
-public sealed class ScorecardWarmup(ScorecardProvider cards, ScorecardOptions options, ILogger<ScorecardWarmup> log) : BackgroundService
+/// <summary>Fills the scorecard at start (latest snapshot, else a computation) so no request waits for it. A
+/// database without any snapshot gets one from that computation, so every later start is served at once.</summary>
+public sealed class ScorecardWarmup(ScorecardProvider cards, ScorecardOptions options, NpgsqlDataSource db, ILogger<ScorecardWarmup> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -64,6 +65,11 @@ public sealed class ScorecardWarmup(ScorecardProvider cards, ScorecardOptions op
         try
         {
             await cards.WarmAsync(stoppingToken);
+            if (cards.Source == "computed")
+            {
+                var rows = await ScorecardStore.SaveSnapshotAsync(db, await cards.GetAsync(stoppingToken), stoppingToken);
+                log.LogInformation("scorecard computed at start (no snapshot yet) and stored as the first snapshot ({Rows} regions)", rows);
+            }
             log.LogInformation("scorecard ready from {Source}", cards.Source);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)

@@ -1,7 +1,7 @@
-using Geo.Core.Access;
 using System.Security.Claims;
 using System.Text.Json;
 using Geo.Api.Auth;
+using Geo.Core.Access;
 using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;

@@ -1,6 +1,6 @@
 using Geo.Api.Live;
-using Geo.Core.Access;
 using Geo.Api.Tiles;
+using Geo.Core.Access;
 using Geo.Core.Common;
 using Geo.Core.Tiles;
 using Microsoft.AspNetCore.Builder;
@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Geo.Api;
 

@@ -99,7 +99,7 @@ public static class WarningsApi
         if (warnings.Count == 0) return TypedResults.Ok(new ScreenMessage(screenId, [], []));
 
         // KNN (<->, index-assisted) picks candidates in degrees; geodesic metres decide the order.
-        // Walking time replaces this once the walking graph exists.
+        // Straight-line (geodesic) order: a screen message is a glance, not a route.
         var here = screen.Geom.Centroid;
         here.SRID = GeoFactory.Srid;
         var shelters = (await db.Database.SqlQuery<ShelterDto>($"""

@@ -2,7 +2,6 @@ using Geo.Api;
 using Geo.Api.Auth;
 using Geo.Api.Ogc;
 using Geo.Api.Query;
-using Geo.Core.Data;
 using Geo.Ingest.Accounts;
 using Geo.Ingest.Jobs;
 using Geo.Web.Components;

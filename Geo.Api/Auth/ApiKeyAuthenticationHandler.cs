@@ -1,5 +1,5 @@
-using Geo.Core.Access;
 using System.Text.Encodings.Web;
+using Geo.Core.Access;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Microsoft.AspNetCore.Authentication;

@@ -1,6 +1,6 @@
-using Geo.Core.Access;
 using System.Security.Claims;
 using Geo.Api.Http;
+using Geo.Core.Access;
 using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Geo.Core.Domain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;

@@ -1,5 +1,5 @@
-using Geo.Core.Common;
 using System.Globalization;
+using Geo.Core.Common;
 using Geo.Core.Crs;
 using NetTopologySuite.Geometries;
 

@@ -1,8 +1,8 @@
-using Geo.Core.Common;
-using Geo.Core.Data;
 using Geo.Api.Http;
 using Geo.Api.Ogc.Cql2;
+using Geo.Core.Common;
 using Geo.Core.Crs;
+using Geo.Core.Data;
 using Geo.Core.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
-using Geo.Core.Data;
 using Geo.Api.Http;
+using Geo.Core.Data;
 using Npgsql;
 
 namespace Geo.Api.Ogc;

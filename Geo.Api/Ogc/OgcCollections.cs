@@ -1,8 +1,8 @@
-using Geo.Core.Access;
-using System.Security.Claims;
 using System.Reflection;
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Geo.Core.Access;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
-using Geo.Core.Common;
 using Geo.Api.Http;
+using Geo.Core.Common;
 using Geo.Core.Crs;
 using NetTopologySuite.Geometries;
 

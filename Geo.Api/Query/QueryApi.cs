@@ -6,7 +6,6 @@ using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Places;
-using Geo.Core.Spatial;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +13,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Geo.Api.Query;
 

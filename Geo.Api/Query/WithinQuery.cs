@@ -1,14 +1,13 @@
-using Geo.Core.Common;
-using Geo.Core.Data;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Geo.Api.Http;
 using Geo.Api.Ogc;
+using Geo.Core.Common;
+using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using NetTopologySuite.Geometries;

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Geo.Api.Live;
 using Geo.Core.Data.Sql;
 using Geo.Core.Tiles;
-using Geo.Api.Live;
 using Microsoft.Extensions.Logging;
 using NetTopologySuite.Geometries;
 

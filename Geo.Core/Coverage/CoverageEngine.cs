@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using Geo.Core.Common;
 using Geo.Core.Crs;
-using System.Diagnostics;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Union;

@@ -1,7 +1,6 @@
-using System.Text.Json.Serialization;
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Geo.Core.Walking;
-using NetTopologySuite.Geometries;
 using Npgsql;
 
 namespace Geo.Core.Coverage;

@@ -1,6 +1,6 @@
-using System.Text.Json.Serialization;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Geo.Core.Common;
 using Npgsql;
 

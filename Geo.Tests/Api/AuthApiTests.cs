@@ -1,4 +1,3 @@
-using Geo.Core.Access;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -6,13 +5,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Geo.Api.Auth;
+using Geo.Core.Access;
 using Geo.Core.Domain;
 using Geo.Ingest.Accounts;
 using Geo.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Geo.Tests.Api;

@@ -1,4 +1,3 @@
-using Geo.Api.Tiles;
 using Geo.Core.Tiles;
 using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.IO.VectorTiles.Mapbox;

@@ -1,4 +1,3 @@
-using Geo.Core.Access;
 using System.Net;
 using System.Text.Json;
 using Geo.Core.Domain;

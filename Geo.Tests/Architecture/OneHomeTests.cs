@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Geo.Api.Live;
-using Geo.Core.Data;
 using Geo.Tests.Infrastructure;
 using Geo.Web.Incidents;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Geo.Ingest.Accounts;
-using Geo.Web.Incidents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

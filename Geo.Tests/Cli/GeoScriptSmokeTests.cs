@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Geo.Tests.Infrastructure;

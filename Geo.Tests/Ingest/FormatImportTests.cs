@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

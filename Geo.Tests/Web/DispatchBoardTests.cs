@@ -1,7 +1,6 @@
-using Geo.Core.Access;
 using System.Security.Claims;
 using Bunit;
-using Geo.Api.Auth;
+using Geo.Core.Access;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;

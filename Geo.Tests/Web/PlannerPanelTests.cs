@@ -1,5 +1,4 @@
 using Bunit;
-using Geo.Api;
 using Geo.Core.Domain;
 using Geo.Core.Scorecard;
 using Geo.Tests.Infrastructure;

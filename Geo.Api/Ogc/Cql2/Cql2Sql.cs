@@ -1,6 +1,5 @@
-using Geo.Core.Data;
-using Geo.Api.Http;
 using Geo.Core.Crs;
+using Geo.Core.Data;
 using NetTopologySuite.Geometries;
 using NpgsqlTypes;
 
