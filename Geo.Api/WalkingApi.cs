@@ -56,22 +56,13 @@ public static class WalkingApi
             var maxCutoff = bands[^1] * walker.MetresPerMinute;
             using var reach = graph.Run(graph.Seeds(origin), maxCutoff);
             var features = isochrones.BuildBands(reach, origin, [.. bands.Select(m => (m, m * walker.MetresPerMinute))]).Reverse()
-                .Select(b => new
-                {
-                    type = "Feature",
-                    geometry = b.Polygon,
-                    properties = new { minutes = b.Minutes, cutoff_m = Math.Round(b.CutoffM, 1), reached_nodes = b.ReachedNodes, profile = walker.Name },
-                }).ToList();
+                .Select(b => new BandFeature("Feature", JsonSerializer.SerializeToElement(b.Polygon, GeoJson),
+                    new BandProperties(b.Minutes, Math.Round(b.CutoffM, 1), b.ReachedNodes, walker.Name))).ToList();
             var services = await ServiceReach.FindAsync(sp.GetRequiredService<NpgsqlDataSource>(), reach, origin, maxCutoff, walker.MetresPerMinute, null, ct);
-            var grouped = ServiceReach.Elements.ToDictionary(e => e, e => services.Where(s => s.Element == e).Select(ToJson).ToList());
-            return Results.Json(new
-            {
-                type = "FeatureCollection",
-                features,
-                origin = OriginJson(origin),
-                profile = new { name = walker.Name, speed_kmh = walker.SpeedKmh },
-                services = grouped,
-            }, GeoJson, "application/geo+json");
+            IReadOnlyDictionary<string, IReadOnlyList<ServiceDto>> grouped = ServiceReach.Elements.ToDictionary(e => e,
+                e => (IReadOnlyList<ServiceDto>)services.Where(s => s.Element == e).Select(ToJson).ToList());
+            return Results.Json(new IsochroneResponse("FeatureCollection", features, OriginJson(origin), new ProfileDto(walker.Name, walker.SpeedKmh), grouped),
+                GeoJson, "application/geo+json");
         }).Produces<IsochroneResponse>(StatusCodes.Status200OK, "application/geo+json")
             .WithSummary("Walking isochrone bands (GeoJSON polygons) from a point, with the services reached in each");
 
