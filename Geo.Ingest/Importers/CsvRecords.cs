@@ -7,6 +7,9 @@ namespace Geo.Ingest.Importers;
 /// Hand-written because the error we need is "line N: unterminated quote", and that is all it takes.</summary>
 internal static class CsvRecords
 {
+    /// <summary>The longest field (a quoted one may span lines); lines are bounded by <see cref="TextEncodings.MaxLineBytes"/>.</summary>
+    public const int MaxFieldChars = 1 << 20;
+
     public static IEnumerable<(long Line, string[] Fields)> Read(TextReader reader)
     {
         long lineNo = 0;
@@ -17,6 +20,8 @@ internal static class CsvRecords
         while (reader.ReadLine() is { } line)
         {
             lineNo++;
+            // the encoding scan bounds lines already; this keeps a reader given another source bounded too
+            if (line.Length > TextEncodings.MaxLineBytes) throw new ImportException($"line {lineNo}: longer than {TextEncodings.MaxLineBytes / (1 << 20)} MiB without a line break");
             var start = lineNo;
             if (first)
             {
@@ -41,6 +46,8 @@ internal static class CsvRecords
                     // a line break inside a quoted field: the record goes on
                     line = reader.ReadLine() ?? throw new ImportException($"line {start}: broken CSV: a quoted field is never closed");
                     lineNo++;
+                    if (field.Length + line.Length > MaxFieldChars)
+                        throw new ImportException($"line {start}: broken CSV: a quoted field runs past {MaxFieldChars / (1 << 20)} Mi characters (to line {lineNo}); is a closing quote missing?");
                     field.Append('\n');
                     i = 0;
                     continue;

@@ -112,6 +112,27 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
         Assert.Equal($"{fixture.Db.DatabaseName} 22", r.Stdout.Trim());
     }
 
+    /// <summary>Issue 12, finding 1: a fresh importer process reading a GBK CSV without --encoding aborted with exit 134
+    /// ("'GB18030' is not a supported encoding name"); it must detect GBK and import the names exactly.</summary>
+    [Fact]
+    public async Task Ingest_detects_a_GBK_CSV_in_a_fresh_process()
+    {
+        var dir = Directory.CreateTempSubdirectory("geo-smoke-gbk-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "g.csv");
+            await File.WriteAllBytesAsync(file, [.. "id,name,lon,lat\r\nx1,"u8, 0xcd, 0xa8, 0xd6, 0xdd, .. ",116.70,39.85\r\n"u8]);
+            var r = await Script.RunAsync(Timeout, "ingest", file, "--kind", "wifi_hotspot", "--source", "smoke-gbk");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Contains("inserted 1", r.Stdout);
+            Assert.Equal(1, await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM assets WHERE source = 'smoke-gbk' AND name = '通州'"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Ingest_imports_a_tiny_GeoJSON_once_and_a_missing_file_is_one_line()
     {
