@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Coverage;
@@ -86,10 +87,12 @@ public static partial class CoverageApi
         return g;
     }
 
-    private static async Task<Ok<CoverageResult>> Wifi([AsParameters] WifiQuery q, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Wifi([AsParameters] WifiQuery q, NpgsqlDataSource db, HeavyResults shared, CancellationToken ct)
     {
         var code = q.Region ?? CoverageInputs.UrbanArea;
-        var res = await new CoverageEngine(db).WifiAsync(code, Flag("online_only", q.OnlineOnly), Flag("gaps", q.Gaps), ct);
+        bool online = Flag("online_only", q.OnlineOnly), gaps = Flag("gaps", q.Gaps);
+        // identical requests share one computation (a town's gaps cost seconds)
+        var res = await shared.GetAsync($"wifi|{code}|{online}|{gaps}", t => new CoverageEngine(db).WifiAsync(code, online, gaps, t), ct);
         return TypedResults.Ok(Shape(res ?? throw UnknownRegion(code)));
     }
 
@@ -110,7 +113,7 @@ public static partial class CoverageApi
         return TypedResults.Ok(Shape(res ?? throw UnknownRegion(code), rule.Elderly ? "residents_60" : "residents"));
     }
 
-    private static async Task<Ok<CoverageResult>> Area(AreaBody body, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Area(AreaBody body, NpgsqlDataSource db, HeavyResults shared, CancellationToken ct)
     {
         var kind = body.Kind ?? "wifi_hotspot";
         var rule = ReachRules.Get(kind);
@@ -118,7 +121,8 @@ public static partial class CoverageApi
         var radius = body.RadiusM ?? rule.DefaultRadiusM;
         CoverageLimits.CheckRadius("radius_m", radius);
         var radiusAttr = kind == "wifi_hotspot" ? "coverage_radius_m" : null;
-        var res = await new CoverageEngine(db).DisksAsync("drawn polygon", polygon, kind, body.OnlineOnly ?? false, radiusAttr, radius, body.Gaps ?? false, ct);
+        var key = $"area|{kind}|{body.OnlineOnly}|{radius.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{body.Gaps}|{polygon.ToText()}";
+        var res = await shared.GetAsync(key, t => new CoverageEngine(db).DisksAsync("drawn polygon", polygon, kind, body.OnlineOnly ?? false, radiusAttr, radius, body.Gaps ?? false, t), ct);
         return TypedResults.Ok(Shape(res, rule.Elderly ? "residents_60" : "residents"));
     }
 

@@ -22,7 +22,13 @@ public static class GeoServices
         // No Reset On Close: Npgsql would otherwise prepend reset statements (CLOSE ALL, UNLISTEN *, DISCARD ...)
         // to the first command after every pool rent, work as large as a short KNN query itself. Safe here
         // because nothing in Geo leaves session state behind: SET LOCAL only, temp tables ON COMMIT DROP.
-        cs = new NpgsqlConnectionStringBuilder(cs) { NoResetOnClose = true }.ConnectionString;
+        var csb = new NpgsqlConnectionStringBuilder(cs) { NoResetOnClose = true };
+        // issue 12: a stopped or frozen database must not hold requests for long. Short connect/pool wait unless the
+        // connection string says otherwise; a cancelled statement whose server does not answer the cancel is
+        // abandoned (connection broken) after 1 s instead of 2.
+        if (!System.Text.RegularExpressions.Regex.IsMatch(cs, @"(^|;)\s*Timeout\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase)) csb.Timeout = 3;
+        if (!cs.Contains("Cancellation Timeout", StringComparison.OrdinalIgnoreCase)) csb.CancellationTimeout = 1000;
+        cs = csb.ConnectionString;
         services.AddSingleton(_ => GeoDb.CreateDataSource(cs));
         services.AddPooledDbContextFactory<GeoDbContext>((sp, o) => GeoDb.Configure(o, sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<GeoDbContext>>().CreateDbContext());

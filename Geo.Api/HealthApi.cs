@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Geo.Api.Hardening;
 using Npgsql;
 
 namespace Geo.Api;
@@ -12,21 +13,32 @@ public static class HealthApi
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/health").WithTags("Health");
-        group.MapGet("/", async (NpgsqlDataSource db, CancellationToken ct) =>
+        group.MapGet("/", async (NpgsqlDataSource db, DatabaseProbe probe, HttpContext http, CancellationToken ct) =>
         {
+            // never the exception text (it names hosts, ports and users), never longer than a few seconds
+            if (probe.IsDown) return Unavailable(http);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bounded.CancelAfter(TimeSpan.FromSeconds(3));
             try
             {
                 await using var cmd = db.CreateCommand("SELECT current_setting('server_version'), postgis_lib_version()");
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                await r.ReadAsync(ct);
+                cmd.CommandTimeout = 3;
+                await using var r = await cmd.ExecuteReaderAsync(bounded.Token);
+                await r.ReadAsync(bounded.Token);
                 return Results.Ok(new Health("ok", r.GetString(0), r.GetString(1), null));
             }
-            catch (NpgsqlException ex)
+            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
             {
-                return Results.Json(new Health("unavailable", null, null, ex.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Unavailable(http);
             }
         }).Produces<Health>(StatusCodes.Status200OK).Produces<Health>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Database and PostGIS versions; 503 while the database is unreachable");
         return group;
+    }
+
+    private static IResult Unavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return Results.Json(new Health("unavailable", null, null, "database unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -56,12 +56,12 @@ public static class Open311Api
             }
             if (DateTimeOffset.TryParse(req.Query["start_date"], System.Globalization.CultureInfo.InvariantCulture, out var start)) q = q.Where(i => i.ReportedAt >= start);
             if (DateTimeOffset.TryParse(req.Query["end_date"], System.Globalization.CultureInfo.InvariantCulture, out var end)) q = q.Where(i => i.ReportedAt <= end);
-            return Results.Json(await ProjectAsync(db, q.OrderByDescending(i => i.Id).Take(1000), ct), Json);
+            return Results.Json(await ProjectAsync(db, q.OrderByDescending(i => i.Id).Take(1000), GeoClaims.IsStaff(user), ct), Json);
         }).Produces<ServiceRequest[]>().WithSummary("GeoReport v2 service requests (sensor alarms for staff only)");
 
         group.MapGet("/requests/{id:long}.json", async (long id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
-            var rows = await ProjectAsync(db, Visible(db, user).Where(i => i.Id == id), ct);
+            var rows = await ProjectAsync(db, Visible(db, user).Where(i => i.Id == id), GeoClaims.IsStaff(user), ct);
             return rows.Count == 0 ? Fail(404, $"no service request {id}") : Results.Json(rows, Json);
         }).Produces<ServiceRequest[]>().WithSummary("One GeoReport v2 service request");
 
@@ -97,7 +97,8 @@ public static class Open311Api
     private static IQueryable<Incident> Visible(GeoDbContext db, ClaimsPrincipal user) =>
         GeoClaims.IsStaff(user) ? db.Incidents.AsNoTracking() : db.Incidents.AsNoTracking().Where(i => i.Source != IncidentSource.Sensor);
 
-    private static async Task<List<ServiceRequest>> ProjectAsync(GeoDbContext db, IQueryable<Incident> q, CancellationToken ct)
+    /// <summary>Staff notes and the assignee are internal (issue 12, finding 11): the public list shows neither.</summary>
+    private static async Task<List<ServiceRequest>> ProjectAsync(GeoDbContext db, IQueryable<Incident> q, bool staff, CancellationToken ct)
     {
         var rows = await q.Select(i => new
         {
@@ -106,7 +107,7 @@ public static class Open311Api
             Name = db.IncidentCategories.Where(c => c.Code == i.CategoryCode).Select(c => c.NameZh).FirstOrDefault(),
         }).ToListAsync(ct);
         return rows.Select(r => new ServiceRequest(r.Id, r.Status is IncidentStatus.Closed or IncidentStatus.Rejected ? "closed" : "open",
-            r.Note, r.Name ?? r.CategoryCode, r.CategoryCode, r.Description, r.Assignee, r.ReportedAt, r.UpdatedAt, r.DeadlineAt, r.Lat, r.Lon)).ToList();
+            staff ? r.Note : null, r.Name ?? r.CategoryCode, r.CategoryCode, r.Description, staff ? r.Assignee : null, r.ReportedAt, r.UpdatedAt, r.DeadlineAt, r.Lat, r.Lon)).ToList();
     }
 
     private static IResult Fail(int code, string description) => Results.Json(new[] { new Error(code, description) }, Json, statusCode: code);

@@ -92,11 +92,11 @@ public static class ScorecardApi
         return TypedResults.Ok(new ScorecardTable(level ?? "community", parent, card.ComputedAt, cards.Source, rows.Select(Summary).ToList()));
     }
 
-    private static async Task<Ok<RegionScore>> One(string code, ScorecardProvider cards, CancellationToken ct)
+    private static async Task<Ok<RegionScore>> One(string code, HttpContext http, ScorecardProvider cards, CancellationToken ct)
     {
         var card = await cards.GetAsync(ct);
-        return TypedResults.Ok(All(card).FirstOrDefault(r => r.Code == code)
-            ?? throw GeoException.NotFound("code", $"no community, town or district with code '{code}'"));
+        return TypedResults.Ok(ScorecardRedaction.For(http.User, All(card).FirstOrDefault(r => r.Code == code)
+            ?? throw GeoException.NotFound("code", $"no community, town or district with code '{code}'")));
     }
 
     private static async Task<Ok<ScorecardHistory>> History(string code, string? limit, NpgsqlDataSource db, CancellationToken ct)
@@ -106,9 +106,10 @@ public static class ScorecardApi
         return TypedResults.Ok(new ScorecardHistory(code, await ScorecardStore.HistoryAsync(db, id, n, ct)));
     }
 
-    private static async Task<FileContentHttpResult> Csv(string? level, string? parent, ScorecardProvider cards, CancellationToken ct)
+    private static async Task<FileContentHttpResult> Csv(string? level, string? parent, HttpContext http, ScorecardProvider cards, CancellationToken ct)
     {
-        var (_, rows) = await RowsAsync(level, parent, cards, ct);
+        var (_, all) = await RowsAsync(level, parent, cards, ct);
+        var rows = all.Select(r => ScorecardRedaction.For(http.User, r)).ToList();
         var sb = new StringBuilder();
         sb.Append("code,name,level,pilot,population,binding_passed,binding_total,coordination,convenience,safety,perception");
         foreach (var i in Indicators.All) sb.Append(",i").Append(i.Id).Append("_passed,i").Append(i.Id).Append("_value");

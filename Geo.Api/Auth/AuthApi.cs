@@ -27,16 +27,16 @@ public static class AuthApi
     {
         var group = app.MapGroup("/api/auth").WithTags("Auth");
 
-        group.MapPost("/signin", async Task<Results<NoContent, ProblemHttpResult>> (Credentials body, GeoDbContext db, HttpContext http) =>
+        group.MapPost("/signin", async Task<Results<NoContent, ProblemHttpResult>> (Credentials body, GeoDbContext db, SignInGuard guard, HttpContext http) =>
         {
-            if (await VerifyAsync(db, body, CookieAuthenticationDefaults.AuthenticationScheme) is not { } principal) return BadCredentials();
+            if (await VerifyAsync(db, guard, http, body, CookieAuthenticationDefaults.AuthenticationScheme) is not { } principal) return BadCredentials();
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
             return TypedResults.NoContent();
         }).AllowAnonymousWrite("sign-in");
 
         // returns { token_type, access_token, expires_in, refresh_token } (ASP.NET Core bearer token handler, named as OAuth 2.0 names them)
-        group.MapPost("/token", async Task<Results<SignInHttpResult, ProblemHttpResult>> (Credentials body, GeoDbContext db) =>
-            await VerifyAsync(db, body, BearerTokenDefaults.AuthenticationScheme) is { } principal
+        group.MapPost("/token", async Task<Results<SignInHttpResult, ProblemHttpResult>> (Credentials body, GeoDbContext db, SignInGuard guard, HttpContext http) =>
+            await VerifyAsync(db, guard, http, body, BearerTokenDefaults.AuthenticationScheme) is { } principal
                 ? TypedResults.SignIn(principal, authenticationScheme: BearerTokenDefaults.AuthenticationScheme)
                 : BadCredentials())
             .AllowAnonymousWrite("token for API clients")
@@ -57,18 +57,26 @@ public static class AuthApi
     private static ProblemHttpResult BadCredentials() =>
         Problems.Of(GeoErrorKind.Unauthorized, "password", "unknown user name or wrong password");
 
-    private static async Task<ClaimsPrincipal?> VerifyAsync(GeoDbContext db, Credentials body, string scheme)
+    /// <summary>Throttled (<see cref="SignInGuard"/>): the address and account limits are checked before any work, and
+    /// an unknown or disabled name costs one hash like a known one.</summary>
+    private static async Task<ClaimsPrincipal?> VerifyAsync(GeoDbContext db, SignInGuard guard, HttpContext http, Credentials body, string scheme)
     {
         if (string.IsNullOrEmpty(body.UserName) || string.IsNullOrEmpty(body.Password)) return null;
-        var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == body.UserName && !u.Disabled);
-        if (user is null) return null;
-        var hasher = new PasswordHasher<GeoUser>();
-        var check = hasher.VerifyHashedPassword(user, user.PasswordHash, body.Password);
-        if (check == PasswordVerificationResult.Failed) return null;
+        if (body.UserName.Length > 256 || body.Password.Length > 1024) throw GeoException.BadInput("user_name", "user name up to 256 and password up to 1024 characters");
+        guard.Admit(http, body.UserName);
+        var ct = http.RequestAborted;
+        var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == body.UserName && !u.Disabled, ct);
+        var check = await guard.VerifyAsync(user, body.Password, ct);
+        if (user is null || check == PasswordVerificationResult.Failed)
+        {
+            guard.Failed(body.UserName);
+            return null;
+        }
+        guard.Succeeded(body.UserName);
         if (check == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = hasher.HashPassword(user, body.Password);
-            await db.SaveChangesAsync();
+            user.PasswordHash = guard.Hash(user, body.Password);
+            await db.SaveChangesAsync(ct);
         }
         return GeoClaims.Principal(scheme, user.Id, user.UserName, user.Role, user.DisplayName, user.GridManagerName);
     }

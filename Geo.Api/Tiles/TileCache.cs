@@ -30,7 +30,10 @@ public sealed class TileCache(TileOptions options)
     public bool TryGet(string layer, TileAddress tile, out CachedTile cached)
     {
         cached = null!;
-        return Enabled && _tiles.TryGetValue((layer, tile), out cached!);
+        var hit = Enabled && _tiles.TryGetValue((layer, tile), out cached!);
+        if (!hit) cached = null!;
+        (hit ? Hardening.GeoMetrics.TileCacheHits : Hardening.GeoMetrics.TileCacheMisses).Add(1);
+        return hit;
     }
 
     public void Store(string layer, TileAddress tile, CachedTile cached, long generationAtStart)
