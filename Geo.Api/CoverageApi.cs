@@ -193,11 +193,14 @@ public static partial class CoverageApi
             if (el.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "Feature" && el.TryGetProperty("geometry", out var inner)) el = inner;
             g = el.Deserialize<Geometry>(GeoJsonOptions);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
+            // the GeoJSON converter is third-party code: whatever it throws on a body ("type":5, a 1-point ring,
+            // an unclosed ring) is the body's fault, never a 500 (issue 12, finding 6)
             throw BadPolygon("not valid GeoJSON: " + ex.Message);
         }
         if (g is not (Polygon or MultiPolygon)) throw BadPolygon("must be a Polygon or MultiPolygon");
+        if (g.IsEmpty) throw BadPolygon("the polygon has no coordinates");
         if (g.NumPoints > CoverageLimits.MaxPolygonVertices) throw BadPolygon($"{g.NumPoints} vertices: at most {CoverageLimits.MaxPolygonVertices:N0}");
         if (!g.IsValid) throw BadPolygon("the polygon is not valid (self-intersection?)");
         if (!GeoFactory.DistrictExtent.Contains(g.EnvelopeInternal)) throw BadPolygon("must lie inside Tongzhou (116.40–117.06 E, 39.48–40.14 N)");

@@ -138,11 +138,13 @@ public static partial class QueryApi
         {
             g = json.Deserialize<Geometry>(GeoJsonReader);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             throw GeoException.BadInput("geometry", "'geometry' is not valid GeoJSON: " + ex.Message);
         }
         if (g is not (Polygon or MultiPolygon)) throw GeoException.BadInput("geometry", $"'geometry' must be a Polygon or MultiPolygon, got {g?.GeometryType ?? "nothing"}");
+        // an empty coordinates array used to answer 200 with nothing inside (issue 12, finding 9)
+        if (g.IsEmpty) throw GeoException.BadInput("geometry", "'geometry' has no coordinates");
         if (g.NumPoints > WithinMaxVertices) throw GeoException.BadInput("geometry", $"'geometry' is oversized: {g.NumPoints} vertices, at most {WithinMaxVertices}");
         var e = g.EnvelopeInternal;
         if (e.MinX < -180 || e.MaxX > 180 || e.MinY < -90 || e.MaxY > 90) throw GeoException.BadInput("geometry", "'geometry' has coordinates out of range (lon in [-180, 180], lat in [-90, 90])");
