@@ -42,9 +42,20 @@ public sealed class DatabaseProbe(NpgsqlDataSource db, HardeningOptions options,
         {
             // a new physical connection each time would also catch a server that accepts no new ones, but costs a
             // backend start per second per instance; a pooled one is cancelled and broken when the server is frozen
-            await using var cmd = db.CreateCommand("SELECT 1");
-            cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.ProbeTimeoutSeconds));
-            await cmd.ExecuteScalarAsync(timeout.Token);
+            var probe = Task.Run(async () =>
+            {
+                await using var cmd = db.CreateCommand("SELECT 1");
+                cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.ProbeTimeoutSeconds));
+                await cmd.ExecuteScalarAsync(timeout.Token);
+            }, CancellationToken.None);
+            // the verdict does not wait for Npgsql to give up on a frozen server (its cancellation has its own waits)
+            var done = await Task.WhenAny(probe, Task.Delay(TimeSpan.FromSeconds(options.ProbeTimeoutSeconds), ct));
+            if (done != probe)
+            {
+                _ = probe.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                throw new TimeoutException($"no answer within {options.ProbeTimeoutSeconds} s");
+            }
+            await probe;
             return true;
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)

@@ -47,7 +47,8 @@ public sealed class RequestGuard(RequestDelegate next, HardeningOptions options,
             await next(http);
             return;
         }
-        http.Response.Headers["X-Request-Id"] = http.TraceIdentifier;
+        // OnStarting: the exception handler clears headers set before it runs
+        http.Response.OnStarting(() => { http.Response.Headers["X-Request-Id"] = http.TraceIdentifier; return Task.CompletedTask; });
 
         if (OriginCheck.Refusal(http, options) is { } refused) { await WriteAsync(http, refused); return; }
         if (BodyTooLarge(http) is { } tooLarge) { await WriteAsync(http, tooLarge); return; }
@@ -88,6 +89,14 @@ public sealed class RequestGuard(RequestDelegate next, HardeningOptions options,
                 }
             }
             await next(http);
+        }
+        catch (GeoException g) when (g.Kind is GeoErrorKind.TooManyRequests or GeoErrorKind.Unavailable && !http.Response.HasStarted)
+        {
+            // written here, not by the exception handler, which would clear the Retry-After header
+            var after = g.Extensions.TryGetValue("retry_after", out var ra) && ra is int s ? s : RetryAfterSeconds;
+            http.Response.Clear();
+            http.Response.Headers.RetryAfter = after.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteAsync(http, Problems.From(g));
         }
         catch (Exception ex) when (!clientAborted.IsCancellationRequested && !http.Response.HasStarted && Outage(ex, deadline.Token, probe) is { } problem)
         {

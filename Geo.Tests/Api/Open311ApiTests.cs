@@ -32,7 +32,12 @@ public sealed class Open311ApiTests(PostgisFixture db) : IClassFixture<PostgisFi
         Assert.Equal("illegal_parking", request.GetProperty("service_code").GetString());
         Assert.Equal(39.905, request.GetProperty("lat").GetDouble(), 6);
         Assert.Equal(116.605, request.GetProperty("long").GetDouble(), 6);
-        Assert.Equal("吴网格", request.GetProperty("agency_responsible").GetString());
+        // issue 12, finding 11: the assignee and staff notes are internal; the public list shows neither
+        Assert.Equal(JsonValueKind.Null, request.GetProperty("agency_responsible").ValueKind);
+        Assert.Equal(JsonValueKind.Null, request.GetProperty("status_notes").ValueKind);
+        var staff = await GridFixtures.ClientAsync(app, db, Geo.Core.Domain.GeoRoles.Planner);
+        var seen = Assert.Single((await staff.GetFromJsonAsync<JsonElement>($"/open311/v2/requests.json?service_request_id={id}")).EnumerateArray());
+        Assert.Equal("吴网格", seen.GetProperty("agency_responsible").GetString());
         Assert.False(request.TryGetProperty("email", out _));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/open311/v2/requests/{id}.json")).StatusCode);
         Assert.Equal(1, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incidents WHERE id = $1 AND source = 'open311'", id));

@@ -132,7 +132,8 @@ public sealed class FaultSuiteTests(PrivateCluster pg) : IClassFixture<PrivateCl
     [Fact]
     public async Task A_sign_in_flood_and_expensive_anonymous_requests_leave_nearby_answering()
     {
-        await RegionFixtures.AddSquareHierarchyAsync(NpgsqlDataSource.Create(pg.ConnectionString), "FL", 116.60, 39.80, 0.02);
+        await using (var ds = Geo.Core.Data.GeoDb.CreateDataSource(pg.ConnectionString))
+            await RegionFixtures.AddSquareHierarchyAsync(ds, "FL", 116.60, 39.80, 0.02);
         await using var app = App();
         var http = app.CreateClient();
         await WaitReadyAsync(http);
@@ -150,7 +151,7 @@ public sealed class FaultSuiteTests(PrivateCluster pg) : IClassFixture<PrivateCl
         {
             var statuses = new List<HttpStatusCode>();
             while (!stop.IsCancellationRequested)
-                statuses.Add((await http.GetAsync($"/api/coverage/wifi?region=FLC&gaps=true&online_only={(i % 2 == 0 ? "true" : "false")}")).StatusCode);
+                statuses.Add((await http.GetAsync($"/api/coverage/wifi?region=FL-C&gaps=true&online_only={(i % 2 == 0 ? "true" : "false")}")).StatusCode);
             return statuses;
         })).ToList();
 
