@@ -29,6 +29,11 @@ public static class GeoServices
         // server never gives (Npgsql's Cancellation Timeout = -1).
         if (!System.Text.RegularExpressions.Regex.IsMatch(cs, @"(^|;)\s*Timeout\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase)) csb.Timeout = 3;
         if (!cs.Contains("Cancellation Timeout", StringComparison.OrdinalIgnoreCase)) csb.CancellationTimeout = -1;
+        // a database on this host is not reached over TLS unless the connection string asks: with Npgsql's default
+        // (Prefer) every connection, the cancel request's too, first waits for the server to answer SSLRequest,
+        // which a frozen server never does
+        if (!cs.Contains("SSL Mode", StringComparison.OrdinalIgnoreCase) && !cs.Contains("SslMode", StringComparison.OrdinalIgnoreCase)
+            && csb.Host is "127.0.0.1" or "localhost" or "::1") csb.SslMode = SslMode.Disable;
         cs = csb.ConnectionString;
         services.AddSingleton(_ => GeoDb.CreateDataSource(cs));
         services.AddPooledDbContextFactory<GeoDbContext>((sp, o) => GeoDb.Configure(o, sp.GetRequiredService<NpgsqlDataSource>()));

@@ -72,7 +72,9 @@ public sealed class DatabaseProbe(NpgsqlDataSource db, HardeningOptions options,
         if (_down)
         {
             log.LogError("database unavailable: answering 503 until it is back");
-            Volatile.Read(ref _downCts).Cancel();
+            // the callbacks (Npgsql's cancel requests of every waiting request) run on another thread, not the probe's
+            var cts = Volatile.Read(ref _downCts);
+            _ = Task.Run(cts.Cancel);
         }
         else
         {
