@@ -7,11 +7,20 @@ namespace Geo.Api.Hardening;
 /// <summary>Identical expensive requests share one computation: the first caller starts it, the others (at the
 /// same time or within <see cref="HardeningOptions.HeavyCacheSeconds"/>) get its result. Six concurrent
 /// requests for a town's Wi-Fi gaps cost one computation, not six. Any asset change (the tiles' NOTIFY
-/// channel) clears it, and nothing is kept while that listener is disconnected. The shared computation runs
-/// with its own budget (the staff one), not a caller's token, so one caller leaving does not fail the others.</summary>
+/// channel) clears it, and nothing is kept while that listener is disconnected. The shared computation is
+/// cancelled (its statement too) when every caller waiting for it has gone (client left, time budget spent),
+/// so one caller leaving does not fail the others, and nobody left means no work left.</summary>
 public sealed class HeavyResults(HardeningOptions options) : IDbNotificationSubscriber
 {
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Lazy<Task<object?>> Result)> _results = new();
+    private sealed class Entry(DateTimeOffset at)
+    {
+        public DateTimeOffset At { get; } = at;
+        public CancellationTokenSource Cancel { get; } = new();
+        public int Waiting;
+        public Task<object?> Result = Task.FromResult<object?>(null);
+    }
+
+    private readonly ConcurrentDictionary<string, Entry> _results = new();
     private volatile bool _listening;
 
     public string Channel => TileTriggers.Channel;
@@ -21,28 +30,46 @@ public sealed class HeavyResults(HardeningOptions options) : IDbNotificationSubs
         if (!_listening) return await compute(ct);
         var now = DateTimeOffset.UtcNow;
         if (_results.Count > 1000) Sweep(now);
-        var entry = _results.AddOrUpdate(key,
-            _ => (now, Start(compute)),
-            (_, old) => old.Result.IsValueCreated && old.Result.Value.IsCompleted && (old.Result.Value.IsFaulted || old.Result.Value.IsCanceled || now - old.At > Ttl)
-                ? (now, Start(compute)) : old);
+        Entry entry;
+        while (true)
+        {
+            entry = _results.GetOrAdd(key, _ => Start(now, compute));
+            var r = entry.Result;
+            var stale = r.IsCompleted && (r.IsFaulted || r.IsCanceled || now - entry.At > Ttl);
+            if (!stale && Interlocked.Increment(ref entry.Waiting) > 0) break;
+            _results.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+        }
         if (entry.At < now) GeoMetrics.HeavyCacheHits.Add(1);
-        var task = entry.Result.Value;
-        return (T)(await task.WaitAsync(ct))!;
+        try
+        {
+            return (T)(await entry.Result.WaitAsync(ct))!;
+        }
+        finally
+        {
+            // the last caller to leave an unfinished computation cancels it; the entry is then stale for the next one
+            if (Interlocked.Decrement(ref entry.Waiting) == 0 && !entry.Result.IsCompleted)
+            {
+                Interlocked.Exchange(ref entry.Waiting, int.MinValue / 2);
+                entry.Cancel.Cancel();
+                _results.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            }
+        }
     }
 
     private TimeSpan Ttl => TimeSpan.FromSeconds(options.HeavyCacheSeconds);
 
-    private Lazy<Task<object?>> Start<T>(Func<CancellationToken, Task<T>> compute) where T : class? =>
-        new(async () =>
-        {
-            using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.StaffRequestSeconds));
-            return await compute(budget.Token);
-        });
+    private Entry Start<T>(DateTimeOffset now, Func<CancellationToken, Task<T>> compute) where T : class?
+    {
+        var e = new Entry(now);
+        e.Cancel.CancelAfter(TimeSpan.FromSeconds(options.StaffRequestSeconds));
+        e.Result = Task.Run(async () => (object?)await compute(e.Cancel.Token));
+        return e;
+    }
 
     private void Sweep(DateTimeOffset now)
     {
         foreach (var (k, v) in _results)
-            if (now - v.At > Ttl) _results.TryRemove(k, out _);
+            if (v.Result.IsCompleted && now - v.At > Ttl) _results.TryRemove(k, out _);
     }
 
     public void OnNotification(string payload) => _results.Clear();

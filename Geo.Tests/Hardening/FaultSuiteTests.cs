@@ -100,7 +100,7 @@ public sealed class FaultSuiteTests(PrivateCluster pg) : IClassFixture<PrivateCl
         await using var app = App();
         var http = app.CreateClient();
         await WaitReadyAsync(http);
-        await using var locker = await LockAssetsAsync();
+        var locker = await LockAssetsAsync();
         var inFlight = TimedAsync(http.GetAsync("/api/nearby?lon=116.65&lat=39.9"));
         await Task.Delay(700);
         Assert.False(inFlight.IsCompleted);
@@ -125,6 +125,7 @@ public sealed class FaultSuiteTests(PrivateCluster pg) : IClassFixture<PrivateCl
         {
             pg.Signal("CONT");
         }
+        await locker.DisposeAsync(); // the test's own lock, held through the freeze
         await WaitReadyAsync(http);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/nearby?lon=116.65&lat=39.9")).StatusCode);
     }
