@@ -1,5 +1,6 @@
 using Geo.Api;
 using Geo.Api.Auth;
+using Geo.Api.Live;
 using Geo.Api.Ogc;
 using Geo.Api.Query;
 using Geo.Ingest.Accounts;
@@ -13,6 +14,7 @@ builder.Services.AddGeoUseCases(builder.Configuration);
 builder.Services.AddGeoApi();
 builder.Services.AddGeoAuth(builder.Configuration);
 builder.Services.AddGeoTiles(builder.Configuration);
+builder.Services.AddAlarmLinkage(builder.Configuration);
 builder.AddGeoJobs();
 builder.AddGeoMap();
 
