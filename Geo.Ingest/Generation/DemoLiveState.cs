@@ -28,7 +28,7 @@ internal static class DemoLiveState
             ON CONFLICT (asset_id) DO UPDATE SET last_seen = greatest(h.last_seen, excluded.last_seen)
             """))
         {
-            hb.Parameters.AddWithValue(AssetCatalog.GeneratedAt);
+            hb.Parameters.AddWithValue(AssetCatalog.GeneratedAt.ToUniversalTime());
             await hb.ExecuteNonQueryAsync(ct);
         }
         await using (var online = ds.CreateCommand("""
@@ -36,7 +36,7 @@ internal static class DemoLiveState
             WHERE kind = 'sensor' AND synthetic AND status = 'offline' AND $1 - (attributes->>'last_heartbeat')::timestamptz < interval '15 minutes'
             """))
         {
-            online.Parameters.AddWithValue(AssetCatalog.GeneratedAt);
+            online.Parameters.AddWithValue(AssetCatalog.GeneratedAt.ToUniversalTime());
             var n = await online.ExecuteNonQueryAsync(ct);
             log.WriteLine($"sensor heartbeats re-based to now{(n > 0 ? $" ({n} generated-online sensors back online)" : "")}");
         }
@@ -66,13 +66,13 @@ internal static class DemoLiveState
                        ('x' || substr(md5(i::text || 'out'), 1, 8))::bit(32)::bigint / 4294967296.0 AS ro,
                        ('x' || substr(md5(i::text || 'esc'), 1, 8))::bit(32)::bigint / 4294967296.0 AS re,
                        ('x' || substr(md5(i::text || 'src'), 1, 8))::bit(32)::bigint / 4294967296.0 AS rs
-                FROM n, generate_series(1, (n.c * $1)::int) AS i),
+                FROM n, generate_series(1, (n.c * $1::float8)::int) AS i),
             cases AS (
                 SELECT d.*, c.id AS cell, c.parent_id AS community, c.grid_manager, ST_GeometryN(ST_GeneratePoints(c.geom, 1, d.i::int), 1) AS geom,
                        CASE WHEN rk < 0.30 THEN 'sanitation' WHEN rk < 0.50 THEN 'illegal_parking' WHEN rk < 0.62 THEN 'road_damage'
                             WHEN rk < 0.74 THEN 'public_facility' WHEN rk < 0.86 THEN 'noise' WHEN rk < 0.90 THEN 'fire_hazard' ELSE 'other' END AS category,
                        CASE WHEN rs < 0.6 THEN 'resident' WHEN rs < 0.9 THEN 'staff' ELSE 'open311' END AS source,
-                       now() - make_interval(secs => ra * $2 * 86400) AS reported_at
+                       now() - make_interval(secs => ra * $2::float8 * 86400) AS reported_at
                 FROM draws d JOIN n ON true JOIN cells c ON c.rn = 1 + floor(d.rc * n.c)::int),
             timed AS (
                 SELECT cs.*, k.name_zh, k.time_limit_hours,
@@ -94,7 +94,7 @@ internal static class DemoLiveState
             WITH ins AS (
                 INSERT INTO incidents (category_code, status, description, geom, community_id, grid_cell_id, assignee, source, reporter_contact,
                                        reported_at, updated_at, deadline_at, overdue_at, escalated_at, closed_at)
-                SELECT category, status, $3 || name_zh || ' #' || i, geom, community, cell, grid_manager, source, 'synthetic history',
+                SELECT category, status, $1::text || name_zh || ' #' || i, geom, community, cell, grid_manager, source, 'synthetic history',
                        reported_at, least(done_at, now()), deadline_at, overdue_at,
                        CASE WHEN overdue_at IS NOT NULL AND re < 0.4 AND overdue_at + interval '4 hours' < now() THEN overdue_at + interval '4 hours' END,
                        CASE WHEN status = 'closed' THEN done_at END

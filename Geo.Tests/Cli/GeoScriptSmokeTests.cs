@@ -293,6 +293,15 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
         Assert.Equal(0, await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM api_keys WHERE name LIKE 'simulator-%' AND revoked_at IS NULL"));
         Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM api_key_sensors s JOIN api_keys k ON k.id = s.api_key_id WHERE k.name LIKE 'simulator-%'") >= 3);
 
+        // load-base (the fixture ran it) left the demo alive: generated-online sensors heard within their generated age
+        // (≤ 15 min before load-base; the fixture may be minutes old by now), a labelled case history
+        Assert.Equal(0, await GridFixtures.CountAsync(fixture.Db.DataSource, """
+            SELECT count(*) FROM assets a LEFT JOIN sensor_heartbeats h ON h.asset_id = a.id
+            WHERE a.kind = 'sensor' AND a.synthetic AND a.status = 'online' AND (h.last_seen IS NULL OR h.last_seen < now() - interval '1 hour')
+            """));
+        Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM incidents WHERE reporter_contact = 'synthetic history' AND description LIKE '【合成 synthetic】%' AND status = 'closed'") > 0);
+        Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM incidents WHERE reporter_contact = 'synthetic history' AND overdue_at IS NOT NULL") > 0);
+
         var bad = await Script.RunAsync(Timeout, "simulate", "--minutes", "-1");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--minutes", bad.Stderr);
