@@ -41,10 +41,12 @@ usage: ./geo COMMAND [ARGS]
   users seed-demo [--password P] [--all-grid-managers]
                       demo accounts demo-admin, demo-planner, demo-resident, demo-grid-1..5 (idempotent);
                       --all-grid-managers: one account per grid manager in the data (minutes)
-  users apikey --name N [--role device] [--user-id ID]
-                      create a device API key, printed once
+  users apikey --name N [--role device] [--user-id ID] [--sensors ID,ID,...]
+                      create a device API key (bound to those sensors), printed once
+  simulate [--sensors N] [--minutes M] [--interval S] [--url U]
+                      device fleet on the public device API beside ./geo run: heartbeats, alarms, meters, dropouts
   bench NAME          run a side-by-side benchmark on a durable cluster:
-                      ingest | api | tiles | isochrone | coverage | dispatch
+                      ingest | api | tiles | isochrone | coverage | dispatch | readings
   migrate             apply EF Core migrations
 
 environment:
@@ -258,11 +260,11 @@ PY
   return $rc
 }
 
-BENCHES="ingest | api | tiles | isochrone | coverage | dispatch"
+BENCHES="ingest | api | tiles | isochrone | coverage | dispatch | readings"
 cmd_bench() {
   [ $# -ge 1 ] || die "usage: ./geo bench NAME   (NAME: $BENCHES)"
   case "$1" in
-    ingest|ingest-parse|api|tiles|isochrone|coverage|dispatch) ;;
+    ingest|ingest-parse|api|tiles|isochrone|coverage|dispatch|readings) ;;
     *) die "unknown benchmark '$1' (NAME: $BENCHES)" ;;
   esac
   local external="${GEO_DB:-}"
@@ -309,7 +311,7 @@ cmd_psql() {
   exec "$PG_BIN/psql" "$@"
 }
 
-cmd_cli() {  # ingest | generate | migrate | load-base
+cmd_cli() {  # ingest | generate | migrate | load-base | network | tiles | users | simulate
   bootstrap_run_db
   build
   [ "$1" = migrate ] || ingest_cli migrate >/dev/null
@@ -322,7 +324,7 @@ case "${1:-}" in
   stop) shift; cmd_stop ;;
   psql) shift; cmd_psql "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  ingest|generate|migrate|load-base|network|tiles|users) cmd_cli "$@" ;;
+  ingest|generate|migrate|load-base|network|tiles|users|simulate) cmd_cli "$@" ;;
   -h|--help|help) usage ;;
   "") usage; exit 2 ;;
   *) usage; die "unknown command '$1'" ;;

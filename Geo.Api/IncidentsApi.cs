@@ -54,6 +54,17 @@ public static class IncidentsApi
                 .OrderByDescending(i => i.Id).Take(200).Select(IncidentDto.Projection).ToListAsync(ct));
         }).RequireAuthorization(GeoPolicies.SignedIn).WithSummary("The signed-in resident's own reports");
 
+        // before /{id}: "stats" is not a case id
+        group.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? days, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+            TypedResults.Ok(await DispatchStats.ComputeAsync(ds, level ?? "community", Days(days), ct)))
+            .RequireAuthorization(GeoPolicies.Dispatch)
+            .WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90)");
+        group.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? days, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await DispatchStats.ComputeAsync(ds, level ?? "community", Days(days), ct))),
+                "text/csv; charset=utf-8", $"dispatch-stats-{level ?? "community"}.csv"))
+            .RequireAuthorization(GeoPolicies.Dispatch).Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .WithSummary("The dispatch statistics as CSV");
+
         staff.MapGet("/{id}", DetailAsync).WithSummary("One case with its audit trail and the actions the caller may take next");
 
         staff.MapGet("/{id}/photo", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (string id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
@@ -114,6 +125,11 @@ public static class IncidentsApi
 
     /// <summary>Case ids in paths are parsed here, not by a route constraint, so "/api/incidents/abc" is a 400 naming
     /// <c>id</c> rather than an anonymous 404.</summary>
+    private static int Days(string? days) =>
+        days is null ? 90
+        : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
+        : throw GeoException.BadInput("days", $"a whole number of days (1–{DispatchStats.MaxDays}), got '{days}'");
+
     private static long Id(string id) =>
         long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0
             ? v : throw GeoException.BadInput("id", $"a case id is a positive integer, got '{id}'");

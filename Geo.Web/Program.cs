@@ -1,6 +1,7 @@
 using Geo.Api;
 using Geo.Api.Auth;
 using Geo.Api.Hardening;
+using Geo.Api.Live;
 using Geo.Api.Ogc;
 using Geo.Api.Query;
 using Geo.Ingest.Accounts;
@@ -15,6 +16,7 @@ builder.Services.AddGeoApi();
 builder.Services.AddGeoAuth(builder.Configuration);
 builder.Services.AddGeoHardening(builder.Configuration);
 builder.Services.AddGeoTiles(builder.Configuration);
+builder.Services.AddAlarmLinkage(builder.Configuration);
 builder.AddGeoJobs();
 builder.AddGeoMap();
 

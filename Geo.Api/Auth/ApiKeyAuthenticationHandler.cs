@@ -30,6 +30,7 @@ public sealed class ApiKeyAuthenticationHandler(
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (row is null || row.Disabled) return AuthenticateResult.Fail("invalid API key");
         var principal = GeoClaims.Principal(Scheme.Name, row.UserId, "key:" + row.Name, row.Role, row.Name, row.GridManager);
+        ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaim(new(GeoClaims.ApiKeyId, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 }

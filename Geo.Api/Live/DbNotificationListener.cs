@@ -1,3 +1,5 @@
+using Geo.Core.Live;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,60 +7,92 @@ using Npgsql;
 
 namespace Geo.Api.Live;
 
-/// <summary>Something that follows a PostgreSQL NOTIFY channel through <see cref="DbNotificationListener"/>.</summary>
+/// <summary>Something that follows a topic of the change feed through <see cref="DbNotificationListener"/>.</summary>
 public interface IDbNotificationSubscriber
 {
-    /// <summary>The channel the database triggers notify (a constant of Geo.Core.Data.Sql).</summary>
+    /// <summary>The topic the database triggers publish (a constant of Geo.Core.Data.Sql).</summary>
     string Channel { get; }
 
-    /// <summary>One notification; called on the listener's thread, so keep it quick.</summary>
+    /// <summary>One change; called on the listener's thread, in feed order, so keep it quick.</summary>
     void OnNotification(string payload);
 
-    /// <summary>The listener is (again) LISTENing (<paramref name="listening"/> true) or lost its connection (false).
-    /// <paramref name="afterGap"/> is true when LISTEN was re-established after a loss: whatever changed in the gap
-    /// was not heard, so subscribers re-read (boards re-query, caches drop what they hold).</summary>
+    /// <summary>The listener is (again) following the feed (<paramref name="listening"/> true) or lost its connection (false).
+    /// <paramref name="afterGap"/> is true when changes may have been missed (the reader was away longer than the feed keeps
+    /// rows): subscribers re-read then (boards re-query, caches drop what they hold). A short disconnection is no gap: the
+    /// listener resumes after the last row it delivered, and reports listening again only once it has caught up.</summary>
     void OnListening(bool listening, bool afterGap);
 }
 
-/// <summary>The one LISTEN connection of an app instance, shared by every subscriber (tile invalidation, dispatch
-/// boards): reconnects with back-off when the database goes away, and tells subscribers about the gap only once
-/// LISTEN is in place again, so a re-query after the gap cannot itself fall into it.</summary>
+/// <summary>The one change-feed reader of an app instance, shared by every subscriber (tile invalidation, dispatch
+/// boards). It polls the outbox (<see cref="ChangeFeed"/>) after the last position it delivered, so subscribers see every
+/// change in order, across reconnects, without any NOTIFY in the writers' transactions (NOTIFY serialises commits).</summary>
 public sealed class DbNotificationListener(NpgsqlDataSource dataSource, IEnumerable<IDbNotificationSubscriber> subscribers,
-    ILogger<DbNotificationListener> log) : BackgroundService
+    IConfiguration configuration, ILogger<DbNotificationListener> log) : BackgroundService
 {
     private readonly IDbNotificationSubscriber[] _subscribers = subscribers.ToArray();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes once the first LISTEN is in place (tests wait for it before changing data).</summary>
+    /// <summary>Completes once the reader follows the feed (tests wait for it before changing data).</summary>
     public Task Listening => _listening.Task;
 
-    /// <summary>How many times LISTEN was re-established after a lost connection.</summary>
+    /// <summary>How many times the reader reconnected after a lost connection.</summary>
     public int Reconnects { get; private set; }
+
+    /// <summary>The last position delivered.</summary>
+    public FeedPosition Position { get; private set; }
 
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often the feed is polled (Geo:Live:PollInterval, default 200 ms): the latency of a board update.</summary>
+    public TimeSpan PollInterval => configuration.GetValue("Geo:Live:PollInterval", TimeSpan.FromMilliseconds(200));
+
+    /// <summary>How long rows stay in the feed (Geo:Live:Retention, default 1 hour).</summary>
+    public TimeSpan Retention => configuration.GetValue("Geo:Live:Retention", TimeSpan.FromHours(1));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var channels = _subscribers.Select(s => s.Channel).Distinct(StringComparer.Ordinal).ToArray();
-        if (channels.Length == 0) return;
+        if (_subscribers.Length == 0) return;
+        var topics = _subscribers.Select(s => s.Channel).ToHashSet(StringComparer.Ordinal);
+        var (poll, retention) = (PollInterval, Retention);
         var lost = false;
+        FeedPosition? position = null;
+        var lastRead = DateTimeOffset.UtcNow;
+        var lastPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
-                conn.Notification += (_, e) => Dispatch(e.Channel, e.Payload);
-                foreach (var channel in channels)
+                var gap = lost && DateTimeOffset.UtcNow - lastRead > retention / 2;
+                if (position is null || gap) position = await ChangeFeed.HeadAsync(conn, stoppingToken);
+                await using (var tag = new NpgsqlCommand("SET application_name = 'geo change feed'", conn)) await tag.ExecuteNonQueryAsync(stoppingToken);
+                var caughtUp = false;
+                while (true)
                 {
-                    // channel names are compile-time constants, never input: identifiers cannot be parameters
-                    await using var cmd = new NpgsqlCommand($"LISTEN {channel}", conn);
-                    await cmd.ExecuteNonQueryAsync(stoppingToken);
+                    var rows = await ChangeFeed.ReadAsync(conn, position.Value, ChangeFeed.BatchSize, stoppingToken);
+                    lastRead = DateTimeOffset.UtcNow;
+                    foreach (var row in rows)
+                    {
+                        if (topics.Contains(row.Topic)) Dispatch(row.Topic, row.Payload);
+                        position = Position = row.Position;
+                    }
+                    if (rows.Count == ChangeFeed.BatchSize) continue;
+                    if (!caughtUp)
+                    {
+                        caughtUp = true;
+                        if (lost) Reconnects++;
+                        Each(s => s.OnListening(true, gap));
+                        lost = gap = false;
+                        _listening.TrySetResult();
+                    }
+                    if (lastRead - lastPrune > TimeSpan.FromMinutes(1))
+                    {
+                        lastPrune = lastRead;
+                        var pruned = await ChangeFeed.PruneAsync(conn, retention, stoppingToken);
+                        if (pruned > 0) log.LogDebug("{Count} change feed rows older than {Retention} pruned", pruned, retention);
+                    }
+                    await Task.Delay(poll, stoppingToken);
                 }
-                if (lost) Reconnects++;
-                Each(s => s.OnListening(true, lost));
-                lost = false;
-                _listening.TrySetResult();
-                while (true) await conn.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -68,7 +102,7 @@ public sealed class DbNotificationListener(NpgsqlDataSource dataSource, IEnumera
             {
                 if (!lost) Each(s => s.OnListening(false, false));
                 lost = true;
-                log.LogWarning("database notifications lost their connection ({Message}); retrying in {Delay}", ex.Message, RetryDelay);
+                log.LogWarning("the change feed reader lost its connection ({Message}); retrying in {Delay}", ex.Message, RetryDelay);
                 try { await Task.Delay(RetryDelay, stoppingToken); }
                 catch (OperationCanceledException) { break; }
             }
@@ -76,7 +110,7 @@ public sealed class DbNotificationListener(NpgsqlDataSource dataSource, IEnumera
         Each(s => s.OnListening(false, false));
     }
 
-    /// <summary>Hands a notification to the channel's subscribers (the listener's path; tests call it directly).</summary>
+    /// <summary>Hands a change to the topic's subscribers (the reader's path; tests call it directly).</summary>
     public void Dispatch(string channel, string payload)
     {
         foreach (var s in _subscribers)
@@ -99,7 +133,7 @@ public sealed class DbNotificationListener(NpgsqlDataSource dataSource, IEnumera
 
 public static class DbNotificationSetup
 {
-    /// <summary>Adds a subscriber and, once per container, the listener that serves them all.</summary>
+    /// <summary>Adds a subscriber and, once per container, the reader that serves them all.</summary>
     public static IServiceCollection AddDbNotificationSubscriber<T>(this IServiceCollection services) where T : class, IDbNotificationSubscriber
     {
         services.AddSingleton<T>();

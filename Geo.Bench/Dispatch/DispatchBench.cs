@@ -18,7 +18,8 @@ namespace Geo.Bench.Dispatch;
 /// <summary>./geo bench dispatch [--seconds 60] [--reporters 200] [--existing 100000]: concurrent
 /// resident reports over real HTTP (Kestrel on 127.0.0.1) against a database already holding
 /// --existing cases; then counts in the database that no acknowledged case was lost or duplicated.
-/// Peer: the same intake called in-process without HTTP, for the cost of the HTTP layer.</summary>
+/// Peer: the same intake called in-process without HTTP, for the cost of the HTTP layer. Then staff transitions (single
+/// and bulk) on the reported cases, and the cluster's commit floor (pgbench) measured in the same run.</summary>
 public static class DispatchBench
 {
     private const double West = 116.50, South = 39.70, Size = 0.04; // 10 × 10 grid cells of 0.04°
@@ -82,12 +83,50 @@ public static class DispatchBench
             return inc.Id > 0;
         });
 
+        // staff transitions on the cases just reported: single (one register per call, as POST …/transitions and the
+        // board's single action do) and bulk (a manager's selection of 50 moved in one go, as the board's bulk action does)
+        var admin = Geo.Core.Access.GeoClaims.Principal("bench", null, "bench-admin", GeoRoles.Admin, null, null);
+        var cases = await CasesAsync(ds, run);
+        var next = -1;
+        var (sok, sfail, slat, selapsed) = await LoadAsync(reporters, Math.Min(seconds, 15), async (w, n) =>
+        {
+            var i = Interlocked.Increment(ref next);
+            if (i >= cases.Count) { await Task.Delay(1); return false; }
+            await using var db = GeoDb.CreateContext(ds);
+            await IncidentTransitions.ApplyAsync(db, cases[i].Id, new TransitionRequest("register", cases[i].Version), admin);
+            return true;
+        }, stopWhen: () => Volatile.Read(ref next) >= cases.Count);
+        var bulkCases = await CasesAsync(ds, run, status: "registered");
+        var bnext = -1;
+        const int BulkSize = 50;
+        var (bok, _, blat, belapsed) = await LoadAsync(Math.Min(reporters, 20), Math.Min(seconds, 15), async (w, n) =>
+        {
+            var from = Interlocked.Add(ref bnext, BulkSize) - BulkSize + 1;
+            if (from >= bulkCases.Count) { await Task.Delay(1); return false; }
+            await using var db = GeoDb.CreateContext(ds);
+            foreach (var c in bulkCases.Skip(from).Take(BulkSize))
+                await IncidentTransitions.ApplyAsync(db, c.Id, new TransitionRequest("dispatch", c.Version), admin);
+            return true;
+        }, stopWhen: () => Volatile.Read(ref bnext) + 1 >= bulkCases.Count);
+        var bulkMoved = Math.Min(bulkCases.Count, bok * BulkSize);
+
+        var floorSeconds = Math.Min(seconds, 10);
+        var floor = await CommitFloor.MeasureAsync(cs, floorSeconds);
+
         var rate = ok / elapsed.TotalSeconds;
         var peerRate = pok / pelapsed.TotalSeconds;
         Console.WriteLine($"  HTTP     : {ok:N0} cases in {elapsed.TotalSeconds:F1} s = {rate:F0} cases/s, p50 {P(lat, 0.50):F1} ms, p99 {P(lat, 0.99):F1} ms, {failed} failed requests");
         Console.WriteLine($"  database : {stored:N0} stored for {ok:N0} acknowledged → lost {lost}, duplicated {duplicated}");
         Console.WriteLine($"  peer (in-process IncidentIntake, {peerSeconds} s): {peerRate:F0} cases/s, p99 {P(plat, 0.99):F1} ms");
         Console.WriteLine($"  ratio HTTP / in-process: {rate / Math.Max(peerRate, 1):F2}");
+        Console.WriteLine($"  transitions, single (register, {reporters} callers): {sok / selapsed.TotalSeconds:F0}/s, p50 {P(slat, 0.50):F1} ms, p99 {P(slat, 0.99):F1} ms, {sok:N0} moved of {cases.Count:N0}");
+        Console.WriteLine($"  transitions, bulk ({BulkSize} per call, {Math.Min(reporters, 20)} callers): {bulkMoved / belapsed.TotalSeconds:F0} cases/s, p99 per call {P(blat, 0.99):F1} ms");
+        if (floor is double f)
+        {
+            Console.WriteLine($"  floor    : pgbench, one-row INSERT per transaction, {CommitFloor.Clients} clients, {floorSeconds} s: {f:F0} commits/s");
+            Console.WriteLine($"  ratio intake / floor: {rate / f:F3}   single transitions / floor: {sok / selapsed.TotalSeconds / f:F3}");
+        }
+        Console.WriteLine($"  target: ≥ 1,000 cases/s with p99 < 250 ms → {(rate >= 1000 && P(lat, 0.99) < 250 ? "met" : "not met")} in this run");
         return lost == 0 && duplicated == 0 && failed == 0 ? 0 : 1;
     }
 
@@ -97,8 +136,19 @@ public static class DispatchBench
     private static object Body(string run, int w, long n) =>
         new { category = "sanitation", lon = Lon(w, n), lat = Lat(w, n), description = $"{run}-{w}-{n}" };
 
+    private static async Task<List<(long Id, uint Version)>> CasesAsync(NpgsqlDataSource ds, string run, string status = "reported")
+    {
+        await using var cmd = ds.CreateCommand("SELECT id, xmin FROM incidents WHERE description LIKE $1 AND status = $2 ORDER BY id");
+        cmd.Parameters.AddWithValue(run + "-%");
+        cmd.Parameters.AddWithValue(status);
+        var list = new List<(long, uint)>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) list.Add((r.GetInt64(0), r.GetFieldValue<uint>(1)));
+        return list;
+    }
+
     private static async Task<(long Ok, long Failed, List<double> LatencyMs, TimeSpan Elapsed)> LoadAsync(
-        int workers, int seconds, Func<int, long, Task<bool>> report)
+        int workers, int seconds, Func<int, long, Task<bool>> report, Func<bool>? stopWhen = null)
     {
         var until = Stopwatch.StartNew();
         var perWorker = new List<double>[workers];
@@ -106,12 +156,13 @@ public static class DispatchBench
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var mine = perWorker[w] = [];
-            for (long n = 0; until.Elapsed.TotalSeconds < seconds; n++)
+            for (long n = 0; until.Elapsed.TotalSeconds < seconds && stopWhen?.Invoke() != true; n++)
             {
                 var t = Stopwatch.GetTimestamp();
                 bool success;
                 try { success = await report(w, n); }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or NpgsqlException or InvalidOperationException) { success = false; }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or NpgsqlException or InvalidOperationException or Geo.Core.Common.GeoException) { success = false; }
+                if (!success && stopWhen?.Invoke() == true) break; // ran out of work: not a failure
                 mine.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                 if (success) Interlocked.Increment(ref ok); else Interlocked.Increment(ref failed);
             }

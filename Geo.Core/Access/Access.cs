@@ -11,6 +11,12 @@ public static class GeoClaims
     public const string GridManager = "geo:grid_manager";
     public const string DisplayName = "geo:display_name";
 
+    /// <summary>For principals signed in with an API key: the key's id (device keys are bound to their sensors by it).</summary>
+    public const string ApiKeyId = "geo:api_key_id";
+
+    public static long? KeyId(ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirst(ApiKeyId)?.Value, out var id) ? id : null;
+
     public static bool IsStaff(ClaimsPrincipal? user) => user is not null && GeoRoles.Staff.Any(user.IsInRole);
 
     /// <summary>The one role a principal acts in (users and keys carry exactly one); null when anonymous.</summary>

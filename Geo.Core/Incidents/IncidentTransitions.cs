@@ -5,6 +5,8 @@ using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Geo.Core.Incidents;
 
@@ -38,8 +40,11 @@ public static class IncidentTransitions
             // only the command centre re-routes a case, and only when dispatching it
             throw GeoException.BadInput("assignee", "a non-empty assignee (≤ 100 characters) is accepted with the dispatch action only");
 
-        var incident = await IncidentScope.Visible(db.Incidents, user).FirstOrDefaultAsync(i => i.Id == id, ct)
+        var seen = await IncidentScope.Visible(db.Incidents.AsNoTracking(), user).Where(i => i.Id == id)
+            .Select(i => new { Incident = i, HasPhoto = db.IncidentPhotos.Any(p => p.IncidentId == i.Id) })
+            .FirstOrDefaultAsync(ct)
             ?? throw GeoException.NotFound("id", $"no case {id} among the cases you may act on");
+        var incident = seen.Incident;
         var role = GeoClaims.Role(user) ?? "";
         if (incident.Version != version) throw Stale(incident.Version, incident.Status);
 
@@ -60,23 +65,48 @@ public static class IncidentTransitions
         incident.Status = to;
         incident.UpdatedAt = now;
         incident.ClosedAt = to == IncidentStatus.Closed ? now : to is IncidentStatus.Registered or IncidentStatus.Reported ? null : incident.ClosedAt;
-        db.IncidentEvents.Add(new IncidentEvent
-        {
-            IncidentId = incident.Id, Action = action.Code(), FromStatus = from, ToStatus = to,
-            Actor = user.Identity?.Name ?? "unknown", ActorRole = role, At = now, Geom = where, Note = body.Note,
-        });
+
+        // one statement, one commit: the step applies only if xmin is still the version the caller saw, and its audit
+        // event is written by the same statement (no EF change tracking, no explicit transaction round trips)
+        var opened = db.Database.GetDbConnection().State != System.Data.ConnectionState.Open;
+        if (opened) await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await using var cmd = new NpgsqlCommand("""
+                WITH up AS (
+                    UPDATE incidents SET status = $3, updated_at = $4, closed_at = $5, assignee = $6
+                    WHERE id = $1 AND xmin = $2
+                    RETURNING id, xmin),
+                ev AS (
+                    INSERT INTO incident_events (incident_id, action, from_status, to_status, actor, actor_role, at, geom, note)
+                    SELECT id, $7, $8, $3, $9, $10, $4, $11, $12 FROM up)
+                SELECT xmin FROM up
+                """, (NpgsqlConnection)db.Database.GetDbConnection());
+            cmd.Parameters.AddWithValue(id);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = version, NpgsqlDbType = NpgsqlDbType.Xid });
+            cmd.Parameters.AddWithValue(to.Code());
+            cmd.Parameters.AddWithValue(now);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)incident.ClosedAt ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)incident.Assignee ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(action.Code());
+            cmd.Parameters.AddWithValue(from.Code());
+            cmd.Parameters.AddWithValue(user.Identity?.Name ?? "unknown");
+            cmd.Parameters.AddWithValue(role);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)where ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geometry });
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)body.Note ?? DBNull.Value);
+            if (await cmd.ExecuteScalarAsync(ct) is not uint newVersion)
+            {
+                // another manager acted between our read and our write: their step stands, ours is not applied
+                var current = await db.Incidents.AsNoTracking().Where(i => i.Id == id).Select(i => new { i.Version, i.Status }).FirstOrDefaultAsync(ct);
+                throw Stale(current?.Version ?? 0, current?.Status ?? from);
+            }
+            incident.Version = newVersion;
         }
-        catch (DbUpdateConcurrencyException)
+        finally
         {
-            // another manager acted between our read and our write: their step stands, ours is not applied
-            var current = await db.Incidents.AsNoTracking().Where(i => i.Id == id).Select(i => new { i.Version, i.Status }).FirstOrDefaultAsync(ct);
-            throw Stale(current?.Version ?? 0, current?.Status ?? incident.Status);
+            if (opened) await db.Database.CloseConnectionAsync();
         }
-        // the photo is never loaded for a transition; ask whether it exists
-        return IncidentDto.From(incident) with { HasPhoto = await db.IncidentPhotos.AnyAsync(p => p.IncidentId == id, ct) };
+        return IncidentDto.From(incident) with { HasPhoto = seen.HasPhoto };
     }
 
     private static GeoException Stale(uint current, IncidentStatus status) =>

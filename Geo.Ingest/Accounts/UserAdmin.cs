@@ -53,15 +53,29 @@ public static class UserAdmin
     }
 
     /// <summary>Returns the key in clear exactly once; only its hash is stored.</summary>
-    public static async Task<string> AddApiKeyAsync(GeoDbContext db, string name, string role, long? userId = null, CancellationToken ct = default)
+    public static async Task<string> AddApiKeyAsync(GeoDbContext db, string name, string role, long? userId = null, CancellationToken ct = default,
+        IReadOnlyCollection<long>? sensors = null)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("the key name must not be blank", nameof(name));
         if (!GeoRoles.IsKnown(role)) throw new ArgumentException($"role must be one of {string.Join(", ", GeoRoles.All)}", nameof(role));
         if (userId is { } id && !await db.Users.AnyAsync(u => u.Id == id, ct)) throw new ArgumentException($"no user with id {id}", nameof(userId));
         var key = ApiKey.NewKey();
-        db.ApiKeys.Add(new ApiKey { Name = name, KeyHash = ApiKey.Hash(key), Role = role, UserId = userId });
+        var row = new ApiKey { Name = name, KeyHash = ApiKey.Hash(key), Role = role, UserId = userId };
+        db.ApiKeys.Add(row);
         await db.SaveChangesAsync(ct);
+        if (sensors is { Count: > 0 }) await BindSensorsAsync(db, row.Id, sensors, ct);
         return key;
+    }
+
+    /// <summary>Lets a device key report for these sensors (idempotent). Ids that are not sensors are refused, none bound.</summary>
+    public static async Task BindSensorsAsync(GeoDbContext db, long keyId, IReadOnlyCollection<long> sensors, CancellationToken ct = default)
+    {
+        var ids = sensors.Distinct().ToArray();
+        var known = await db.Assets.Where(a => ids.Contains(a.Id) && a.Kind == AssetKind.Sensor).Select(a => a.Id).ToListAsync(ct);
+        if (ids.Except(known).FirstOrDefault() is var bad && bad != 0) throw new ArgumentException($"asset {bad} is not a sensor", nameof(sensors));
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO api_key_sensors (api_key_id, asset_id) SELECT {keyId}, unnest({ids}) ON CONFLICT DO NOTHING
+            """, ct);
     }
 
     /// <summary>The demo accounts a tester signs in with: demo-admin, demo-planner, demo-resident and

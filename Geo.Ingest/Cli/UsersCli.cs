@@ -7,12 +7,12 @@ using Npgsql;
 namespace Geo.Ingest.Cli;
 
 /// <summary>users add --user NAME --password P --role admin|planner|grid_manager|resident [--display-name N] [--grid-manager N]
-/// | users seed-demo [--password P] [--all-grid-managers] | users apikey --name N [--role device|...] [--user-id ID].
+/// | users seed-demo [--password P] [--all-grid-managers] | users apikey --name N [--role device|...] [--user-id ID] [--sensors ID,ID,...].
 /// User errors (bad option, taken name) are one line on stderr and a non-zero exit, never a stack trace.</summary>
 internal static class UsersCli
 {
     public const string Usage = "users add --user NAME --password P --role admin|planner|grid_manager|resident [--display-name N] [--grid-manager N]"
-        + " | users seed-demo [--password P] [--all-grid-managers] | users apikey --name N [--role device] [--user-id ID]";
+        + " | users seed-demo [--password P] [--all-grid-managers] | users apikey --name N [--role device] [--user-id ID] [--sensors ID,ID,...]";
 
     public static async Task<int> RunAsync(NpgsqlDataSource dataSource, string[] args)
     {
@@ -43,12 +43,15 @@ internal static class UsersCli
                 }
                 case "apikey":
                 {
-                    var o = Options.Parse(args[1..], ["--name", "--role", "--user-id"], []);
+                    var o = Options.Parse(args[1..], ["--name", "--role", "--user-id", "--sensors"], []);
                     long? userId = o.Value("--user-id") is { } s
                         ? long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : throw new ArgumentException($"--user-id must be a number, not '{s}'")
                         : null;
                     await using var db = GeoDb.CreateContext(dataSource);
-                    Console.WriteLine(await UserAdmin.AddApiKeyAsync(db, o.Required("--name"), o.Value("--role") ?? GeoRoles.Device, userId));
+                    var sensors = (o.Value("--sensors") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--sensors takes asset ids, not '{v}'"))
+                        .ToArray();
+                    Console.WriteLine(await UserAdmin.AddApiKeyAsync(db, o.Required("--name"), o.Value("--role") ?? GeoRoles.Device, userId, default, sensors));
                     return 0;
                 }
                 default:

@@ -26,6 +26,7 @@ internal static class BaseLoader
         }
         var added = await LoadSheltersAsync(ds, real, ct);
         log.WriteLine(added == 0 ? $"shelters present ({real.Shelters.Count})" : $"shelters: {added} real shelters added");
+        await DemoLiveState.RefreshAsync(ds, log, ct);
     }
 
     private static async Task<bool> HierarchyLoadedAsync(NpgsqlDataSource ds, RealLayers real, CancellationToken ct)

@@ -43,7 +43,7 @@ internal static class BulkLoad
     /// region foreign keys are dropped, to be rebuilt and re-validated set-based afterwards (one sorted build
     /// and one anti-join instead of a million random inserts and two million RI probes); the per-row region
     /// trigger (its work is done in C#; rows left without ids are assigned by it afterwards) and the
-    /// per-statement tile trigger (the importer sends the same NOTIFY itself) are disabled for the COPY,
+    /// per-statement tile trigger (the importer publishes the same change itself) are disabled for the COPY,
     /// which lets COPY batch its heap inserts. Every CHECK still runs on every row.</summary>
     public static async Task<BulkState> BeginBulkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
@@ -67,13 +67,13 @@ internal static class BulkLoad
 
     /// <summary>Puts back what <see cref="BeginBulkAsync"/> took off: triggers, region ids for rows the
     /// importer left without (through the region trigger, as a plain insert would have), indexes, and the
-    /// foreign keys (ADD CONSTRAINT checks every row in one query); then the tile NOTIFY for the extent.</summary>
+    /// foreign keys (ADD CONSTRAINT checks every row in one query); then the tile change (change feed) for the extent.</summary>
     public static async Task EndBulkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkState state, string source, long unassigned, NetTopologySuite.Geometries.Envelope extent, CancellationToken ct)
     {
         await ExecAsync(conn, tx, $"ALTER TABLE assets ENABLE TRIGGER {RegionTrigger}, ENABLE TRIGGER {TileTrigger}", ct);
         if (unassigned > 0)
         {
-            // the update trigger assigns NULL region ids (and its own NOTIFY covers these rows)
+            // the update trigger assigns NULL region ids (and its own change-feed row covers these rows)
             await using var fill = new NpgsqlCommand("UPDATE assets SET grid_cell_id = NULL, community_id = NULL WHERE source = $1 AND (grid_cell_id IS NULL OR community_id IS NULL)", conn, tx) { CommandTimeout = 0 };
             fill.Parameters.AddWithValue(source);
             await fill.ExecuteNonQueryAsync(ct);
@@ -82,7 +82,7 @@ internal static class BulkLoad
         foreach (var (name, def) in state.ForeignKeys) await ExecAsync(conn, tx, $"ALTER TABLE assets ADD CONSTRAINT {Quote(name)} {def}", ct);
         if (!extent.IsNull)
         {
-            await using var notify = new NpgsqlCommand("SELECT pg_notify($1, format('%s %s %s %s %s', 'assets', $2, $3, $4, $5))", conn, tx);
+            await using var notify = new NpgsqlCommand("SELECT geo_publish($1, format('%s %s %s %s %s', 'assets', $2, $3, $4, $5))", conn, tx);
             notify.Parameters.AddWithValue(Geo.Core.Data.Sql.TileTriggers.Channel);
             foreach (var v in (double[])[extent.MinX, extent.MinY, extent.MaxX, extent.MaxY]) notify.Parameters.AddWithValue(v);
             await notify.ExecuteNonQueryAsync(ct);

@@ -17,13 +17,15 @@ public sealed class SensorHeartbeatJob(NpgsqlDataSource db, IConfiguration confi
         if (n > 0) log.LogInformation("{Count} silent sensors marked offline", n);
     }
 
-    /// <summary>A sensor that never sent a heartbeat counts from its creation.</summary>
+    /// <summary>The last heartbeat is in sensor_heartbeats (written by every reading); a sensor never heard of there counts
+    /// from the heartbeat in its attributes (imported data), else from its creation.</summary>
     public static async Task<int> MarkSilentOfflineAsync(NpgsqlDataSource db, DateTimeOffset silentSince, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
-            UPDATE assets SET status = 'offline'
-            WHERE kind = 'sensor' AND status = 'online'
-              AND coalesce((attributes->>'last_heartbeat')::timestamptz, created_at) < $1
+            UPDATE assets a SET status = 'offline'
+            WHERE a.kind = 'sensor' AND a.status = 'online'
+              AND coalesce((SELECT h.last_seen FROM sensor_heartbeats h WHERE h.asset_id = a.id),
+                           (a.attributes->>'last_heartbeat')::timestamptz, a.created_at) < $1
             """);
         cmd.Parameters.AddWithValue(silentSince);
         return await cmd.ExecuteNonQueryAsync(ct);

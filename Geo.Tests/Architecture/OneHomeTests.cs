@@ -40,7 +40,7 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
     }
 
     [Fact]
-    public async Task One_listener_serves_tiles_and_boards_and_tells_them_about_a_gap_only_once_listening_again()
+    public async Task One_change_feed_reader_serves_tiles_and_boards_and_misses_nothing_across_a_lost_connection()
     {
         await using var app = new GeoWebFactory(db.ConnectionString);
         var listener = app.Services.GetRequiredService<DbNotificationListener>();
@@ -49,29 +49,36 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
         await listener.Listening.WaitAsync(TimeSpan.FromSeconds(20));
         var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
         feed.Changed += heard.Enqueue;
-
-        // exactly one LISTEN connection for both channels
         var ds = db.DataSource;
-        Assert.Equal(1, await GridFixtures.CountAsync(ds, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"));
+        await GridFixtures.CellAsync(ds, "NL", 116.60, 39.90, 0.01, "刘网格");
 
-        // the database drops the listener's connection
-        await using (var kill = ds.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"))
+        // exactly one reader connection for both topics, and no LISTEN/NOTIFY at all
+        Assert.Equal(1, await GridFixtures.CountAsync(ds, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'geo change feed'"));
+        Assert.Equal(0, await GridFixtures.CountAsync(ds, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"));
+
+        // the database drops the reader's connection; a case is written while it is away
+        await using (var kill = ds.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'geo change feed'"))
             await kill.ExecuteNonQueryAsync();
+        await using var ctx = db.CreateContext();
+        var during = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.605, 39.905, "夜间施工",
+            Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (listener.Reconnects == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Equal(1, listener.Reconnects);
-        Assert.Contains("*", heard); // boards re-query everything, and only now that LISTEN is back
         Assert.True(cache.Listening);
 
-        // and changes are heard again: a case written by someone else reaches the feed with its id
-        await GridFixtures.CellAsync(ds, "NL", 116.60, 39.90, 0.01, "刘网格");
-        await using var ctx = db.CreateContext();
-        var incident = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.605, 39.905, "夜间施工",
+        // the reader resumed after its last position: the case written in the gap arrives (no "re-query everything"), and
+        // so does one written afterwards, in order
+        var after = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.606, 39.906, "夜间施工 2",
             Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
+        string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!heard.Any(h => h.Split(',').Contains(incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))) && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
-        Assert.Contains(heard, h => h.Split(',').Contains(incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        while (!heard.Any(h => h.Split(',').Contains(Id(after.Id))) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var order = heard.ToList();
+        var i1 = order.FindIndex(h => h.Split(',').Contains(Id(during.Id)));
+        var i2 = order.FindIndex(h => h.Split(',').Contains(Id(after.Id)));
+        Assert.True(i1 >= 0 && i2 > i1, $"heard: {string.Join(" | ", order)}");
+        Assert.DoesNotContain("*", order);
     }
 
     [Theory]

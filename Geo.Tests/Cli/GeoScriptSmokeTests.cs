@@ -298,4 +298,34 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
             await bench.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Simulate_posts_device_batches_with_bound_keys_and_revokes_them()
+    {
+        await using var app = KestrelGeoApp.Start(fixture.Db.ConnectionString);
+        var before = await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM sensor_readings");
+        var r = await Script.RunAsync(Timeout, "simulate", "--sensors", "30", "--minutes", "0.05", "--interval", "1", "--devices", "3", "--url", app.BaseUrl);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Matches(@"simulate: \d+ sensors on 3 devices", r.Stdout);
+        Assert.Matches(@"readings accepted [1-9]\d*", r.Stdout);
+        Assert.Contains("server errors 0", r.Stdout);
+        Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM sensor_readings") > before);
+        // its keys were bound to its sensors, and are revoked now that it stopped
+        Assert.Equal(0, await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM api_keys WHERE name LIKE 'simulator-%' AND revoked_at IS NULL"));
+        Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM api_key_sensors s JOIN api_keys k ON k.id = s.api_key_id WHERE k.name LIKE 'simulator-%'") >= 3);
+
+        // load-base (the fixture ran it) left the demo alive: generated-online sensors heard within their generated age
+        // (≤ 15 min before load-base; the fixture may be minutes old by now), a labelled case history
+        Assert.Equal(0, await GridFixtures.CountAsync(fixture.Db.DataSource, """
+            SELECT count(*) FROM assets a LEFT JOIN sensor_heartbeats h ON h.asset_id = a.id
+            WHERE a.kind = 'sensor' AND a.synthetic AND a.status = 'online' AND (h.last_seen IS NULL OR h.last_seen < now() - interval '1 hour')
+            """));
+        Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM incidents WHERE reporter_contact = 'synthetic history' AND description LIKE '【合成 synthetic】%' AND status = 'closed'") > 0);
+        Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM incidents WHERE reporter_contact = 'synthetic history' AND overdue_at IS NOT NULL") > 0);
+
+        var bad = await Script.RunAsync(Timeout, "simulate", "--minutes", "-1");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--minutes", bad.Stderr);
+        Assert.DoesNotContain("   at ", bad.Stderr);
+    }
 }

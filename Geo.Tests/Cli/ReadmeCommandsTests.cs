@@ -23,6 +23,7 @@ public sealed class ReadmeCommandsTests
         ["users seed-demo"] = [nameof(UsersScriptTests.Users_seed_demo_creates_named_accounts_in_seconds_and_is_idempotent), nameof(UsersScriptTests.Users_seed_demo_all_grid_managers_reports_progress_and_skips_existing)],
         ["users apikey"] = [nameof(UsersScriptTests.Users_apikey_prints_a_key_stored_only_as_its_hash)],
         ["bench"] = [nameof(GeoScriptSmokeTests.Bench_dispatch_runs_a_tiny_round_and_names_are_checked)],
+        ["simulate"] = [nameof(GeoScriptSmokeTests.Simulate_posts_device_batches_with_bound_keys_and_revokes_them)],
     };
 
     [Fact]

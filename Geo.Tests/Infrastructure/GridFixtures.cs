@@ -11,7 +11,7 @@ internal static class GridFixtures
 {
     /// <summary>A client acting in <paramref name="role"/> through an API key (no PBKDF2 cost per test).
     /// Grid managers get a user row whose grid_manager_name scopes them.</summary>
-    public static async Task<HttpClient> ClientAsync(GeoWebFactory app, PostgisFixture db, string role, string? gridManager = null)
+    public static async Task<HttpClient> ClientAsync(GeoWebFactory app, PostgisFixture db, string role, string? gridManager = null, params long[] sensors)
     {
         await using var ctx = db.CreateContext();
         long? userId = null;
@@ -27,7 +27,7 @@ internal static class GridFixtures
             await ctx.SaveChangesAsync();
             userId = user.Id;
         }
-        var key = await UserAdmin.AddApiKeyAsync(ctx, "test-" + Guid.NewGuid().ToString("N")[..8], role, userId);
+        var key = await UserAdmin.AddApiKeyAsync(ctx, "test-" + Guid.NewGuid().ToString("N")[..8], role, userId, default, sensors);
         var http = app.CreateClient();
         http.DefaultRequestHeaders.Add(GeoAuth.ApiKeyHeader, key);
         return http;

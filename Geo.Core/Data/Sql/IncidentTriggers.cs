@@ -1,5 +1,8 @@
 namespace Geo.Core.Data.Sql;
 
+// Since migration LiveLoop the trigger function writes to the change feed instead of NOTIFY (ChangeFeedSql); the
+// triggers, the payload and the topic name below are unchanged.
+
 /// <summary>Incident change notifications, on the database side: statement-level triggers (one NOTIFY per
 /// statement, so a bulk insert or the SLA job's sweep sends one message) publish the changed case ids on
 /// <see cref="Channel"/> as a comma-separated list, or "*" when a statement touched more than 200 cases.

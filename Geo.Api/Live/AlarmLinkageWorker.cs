@@ -1,0 +1,46 @@
+using Geo.Core.Common;
+using Geo.Core.Incidents;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Geo.Api.Live;
+
+/// <summary>Drains the alarm linkage outbox (<see cref="AlarmLinkage"/>) while the app runs; every instance may run
+/// one (claims never overlap). Off unless Geo:AlarmLinkage:Url is set.</summary>
+public sealed class AlarmLinkageWorker(NpgsqlDataSource ds, IHttpClientFactory http, AlarmLinkageOptions options, ILogger<AlarmLinkageWorker> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (string.IsNullOrEmpty(options.Url)) return;
+        var client = http.CreateClient(nameof(AlarmLinkageWorker));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var round = await AlarmLinkage.DeliverDueAsync(ds, client, options, DateTimeOffset.UtcNow, ct: stoppingToken);
+                if (round.Failed > 0) log.LogWarning("alarm linkage: {Failed} of {Claimed} deliveries failed; retrying with back-off", round.Failed, round.Claimed);
+                if (round.Claimed == 100) continue; // more waiting
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (NpgsqlException ex) { log.LogWarning("alarm linkage: database unavailable ({Message})", ex.Message); }
+            try { await Task.Delay(options.PollInterval, stoppingToken); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+}
+
+public static class AlarmLinkageSetup
+{
+    public static IServiceCollection AddAlarmLinkage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var o = configuration.GetSection(AlarmLinkageOptions.Section).Get<AlarmLinkageOptions>() ?? new AlarmLinkageOptions();
+        GeoOptions.ThrowIfInvalid(AlarmLinkageOptions.Section, o.Problems());
+        services.AddSingleton(o);
+        services.AddHttpClient(nameof(AlarmLinkageWorker));
+        services.AddHostedService<AlarmLinkageWorker>();
+        return services;
+    }
+}
