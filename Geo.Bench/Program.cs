@@ -8,6 +8,7 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>
     ["isochrone"] = Geo.Bench.IsochroneBench.RunAsync,
     ["coverage"] = _ => Geo.Bench.CoverageBench.RunAsync(),
     ["dispatch"] = Geo.Bench.Dispatch.DispatchBench.RunAsync,
+    ["scale"] = Geo.Bench.ScaleBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
