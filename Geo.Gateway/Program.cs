@@ -9,5 +9,5 @@ builder.Services.AddHttpClient("nodes", c => c.Timeout = TimeSpan.FromSeconds(1)
 
 var app = builder.Build();
 app.MapGatewayHealth();
-app.MapReverseProxy(proxy => proxy.UsePassiveHealthChecks());
+app.MapReverseProxy(); // the default pipeline: session affinity, load balancing, passive health checks
 app.Run();

@@ -48,12 +48,24 @@ public sealed class GeoReads : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(replicaConnectionString)) return;
         var cs = new NpgsqlConnectionStringBuilder(replicaConnectionString) { NoResetOnClose = true };
         if (string.IsNullOrEmpty(cs.ApplicationName)) cs.ApplicationName = ApplicationName;
+        // a standby back from a restart takes reads again within seconds (Npgsql's default is to skip it for 10 s)
+        if (!replicaConnectionString.Contains("Recheck", StringComparison.OrdinalIgnoreCase)) cs.HostRecheckSeconds = 2;
         var builder = new NpgsqlDataSourceBuilder(cs.ConnectionString);
         builder.UseNetTopologySuite();
         _hosts = builder.BuildMultiHost();
         Replica = _hosts.WithTargetSession(TargetSessionAttributes.PreferStandby);
-        Standby = _hosts.WithTargetSession(TargetSessionAttributes.Standby);
+        // the monitor has its own small pool (and name), so pg_stat_activity tells its polls from the reads
+        var monitor = new NpgsqlConnectionStringBuilder(cs.ConnectionString)
+        {
+            ApplicationName = MonitorApplicationName, MaxPoolSize = 1, MinPoolSize = 0, Timeout = 2,
+        };
+        _monitorHosts = new NpgsqlDataSourceBuilder(monitor.ConnectionString).BuildMultiHost();
+        Standby = _monitorHosts.WithTargetSession(TargetSessionAttributes.Standby);
     }
+
+    private readonly NpgsqlMultiHostDataSource? _monitorHosts;
+
+    public const string MonitorApplicationName = "geo-replica-monitor";
 
     /// <summary>application_name of the replica's connections (pg_stat_activity shows where reads ran).</summary>
     public const string ApplicationName = "geo-read";
@@ -132,6 +144,7 @@ public sealed class GeoReads : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_hosts is not null) await _hosts.DisposeAsync();
+        if (_monitorHosts is not null) await _monitorHosts.DisposeAsync();
     }
 }
 

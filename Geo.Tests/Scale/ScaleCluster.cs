@@ -41,7 +41,7 @@ public sealed class ScaleCluster : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var ct = timeout.Token;
-        File.SetUnixFileMode(_dir, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_dir, (UnixFileMode)0b111_101_101);
         if (Environment.UserName == "root")
         {
             using var chown = Process.Start("chown", ["postgres:postgres", _dir]);
