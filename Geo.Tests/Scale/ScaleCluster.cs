@@ -72,6 +72,7 @@ public sealed class ScaleCluster : IAsyncLifetime
             ["Gateway__HealthTimeout"] = "00:00:01",
             ["ConnectionStrings__Primary"] = PrimaryConnectionString,
             ["ConnectionStrings__Standby"] = StandbyConnectionString,
+            ["Logging__LogLevel__Default"] = "Warning",
         }, _gatewayLog);
         await WaitHealthyAsync(GatewayUrl, () => _gateway, _gatewayLog, ct);
     }
