@@ -21,12 +21,16 @@ Geo: smart-community spatial data platform for Tongzhou District.
 
 usage: ./geo COMMAND [ARGS]
 
-  run                 install PostgreSQL 15 + PostGIS 3 + pgRouting if missing (as root), start the
+  run [--nodes N] [--replica]
+                      install PostgreSQL 15 + PostGIS 3 + pgRouting if missing (as root), start the
                       private cluster (127.0.0.1:\$GEO_PG_PORT, default 55432), migrate, load the base
                       layers (generating the demo data set if absent), serve http://127.0.0.1:\$GEO_PORT
+                      --nodes N: N web nodes (ports GEO_PORT+1..N) behind the YARP gateway on GEO_PORT;
+                      --replica: a streaming hot standby (pg_basebackup, slot geo_standby, port GEO_PG_PORT+1)
+                      taking the lag-tolerant reads
   test                the same bootstrap on a throwaway cluster, build (warnings are errors), run every
                       test, print 'N passed, N failed' last; stops what it started
-  stop                stop the web host and the private cluster
+  stop                stop the web host (or the gateway and every node), the standby and the private cluster
   psql [ARGS]         psql on the Geo database
   ingest FILE --kind K [--crs C] [--source S] [--repair]
                       import GeoJSON, CSV (UTF-8/GBK), Shapefile (.shp/.zip) or GeoPackage
@@ -47,6 +51,7 @@ usage: ./geo COMMAND [ARGS]
                       device fleet on the public device API beside ./geo run: heartbeats, alarms, meters, dropouts
   bench NAME          run a side-by-side benchmark on a durable cluster:
                       ingest | api | tiles | isochrone | coverage | dispatch | readings
+                      | scale [--seconds S] [--concurrency C] (1 node vs 2 nodes + standby, through the gateway)
   migrate             apply EF Core migrations
 
 environment:
@@ -178,6 +183,7 @@ bootstrap_run_db() {
 
 # ---------------------------------------------------------------- commands
 cmd_run() {
+  [ $# -eq 0 ] || { cmd_run_scaled "$@"; return; }
   mkdir -p "$STATE"
   if [ -f "$STATE/web.pid" ] && kill -0 "$(cat "$STATE/web.pid")" 2>/dev/null; then
     say "Geo is already running (pid $(cat "$STATE/web.pid")) at $(cat "$STATE/web.url" 2>/dev/null || echo "http://127.0.0.1:$GEO_PORT")"
@@ -207,6 +213,7 @@ cmd_run() {
 }
 
 cmd_stop() {
+  stop_scaled
   if [ -f "$STATE/web.pid" ]; then
     kill "$(cat "$STATE/web.pid")" 2>/dev/null && say "web host stopped" || true
     rm -f "$STATE/web.pid"
@@ -260,11 +267,12 @@ PY
   return $rc
 }
 
-BENCHES="ingest | api | tiles | isochrone | coverage | dispatch | readings"
+BENCHES="ingest | api | tiles | isochrone | coverage | dispatch | readings | scale"
 cmd_bench() {
   [ $# -ge 1 ] || die "usage: ./geo bench NAME   (NAME: $BENCHES)"
   case "$1" in
     ingest|ingest-parse|api|tiles|isochrone|coverage|dispatch|readings) ;;
+    scale) shift; bench_scale "$@"; return ;;
     *) die "unknown benchmark '$1' (NAME: $BENCHES)" ;;
   esac
   local external="${GEO_DB:-}"
@@ -316,6 +324,158 @@ cmd_cli() {  # ingest | generate | migrate | load-base | network | tiles | users
   build
   [ "$1" = migrate ] || ingest_cli migrate >/dev/null
   ingest_cli "$@"
+}
+
+# ---------------------------------------------------------------- scale-out: gateway, nodes, standby
+STANDBY_SLOT=geo_standby
+standby_dir() { echo "$1-standby"; }
+
+# ensure_standby PRIMARY_DIR PRIMARY_PORT STANDBY_PORT: a hot standby streaming from the primary through a
+# physical replication slot (made once with pg_basebackup; remade when the slot is gone)
+ensure_standby() {
+  local pdir="$1" pport="$2" sport="$3" sdir
+  sdir="$(standby_dir "$pdir")"
+  local has_slot
+  has_slot="$(psql_admin "$pport" -tAc "SELECT 1 FROM pg_replication_slots WHERE slot_name='$STANDBY_SLOT'")"
+  if [ ! -f "$sdir/data/PG_VERSION" ] || [ "$has_slot" != 1 ]; then
+    stop_cluster "$sdir"
+    rm -rf "$sdir"; mkdir -p "$sdir"
+    is_root && chown postgres:postgres "$sdir"
+    [ "$has_slot" = 1 ] && psql_admin "$pport" -qc "SELECT pg_drop_replication_slot('$STANDBY_SLOT')" >/dev/null
+    say "making the standby with pg_basebackup (slot $STANDBY_SLOT)"
+    as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$pport" -U postgres -D "$sdir/data" -R -C -S "$STANDBY_SLOT" \
+      -X stream -c fast >"$sdir/basebackup.log" 2>&1 || { cat "$sdir/basebackup.log" >&2; die "pg_basebackup failed"; }
+  fi
+  start_cluster "$sdir" "$sport" -c hot_standby=on -c hot_standby_feedback=on
+}
+
+# start_node NAME PORT [ENV=VALUE...]: a web node in the background, pid and log in $STATE
+start_node() {
+  local name="$1" port="$2"; shift 2
+  (cd "$ROOT/Geo.Web" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" \
+     ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" "$@" dotnet "$(dll Geo.Web)") >"$STATE/$name.log" 2>&1 &
+  echo $! >"$STATE/$name.pid"
+}
+
+wait_health() {  # URL PID SECONDS
+  local i
+  for i in $(seq 1 $(( $3 * 2 ))); do
+    curl -fsS "$1/health" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+# ./geo run --nodes N --replica: primary (+ standby), N nodes on GEO_PORT+1.., the gateway on GEO_PORT
+cmd_run_scaled() {
+  local nodes=1 replica=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --nodes) [[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || die "--nodes takes a number of web nodes from 1 to 99"; nodes="$2"; shift 2 ;;
+      --replica) replica=1; shift ;;
+      *) die "unknown option '$1' for run (--nodes N, --replica)" ;;
+    esac
+  done
+  mkdir -p "$STATE"
+  if [ -f "$STATE/gateway.pid" ] && kill -0 "$(cat "$STATE/gateway.pid")" 2>/dev/null || { [ -f "$STATE/web.pid" ] && kill -0 "$(cat "$STATE/web.pid")" 2>/dev/null; }; then
+    die "Geo is already running; stop it with ./geo stop"
+  fi
+  [ "$replica" = 1 ] && [ -n "${GEO_DB:-}" ] && die "--replica makes a standby of the private cluster; with GEO_DB set, run without --replica"
+  bootstrap_run_db
+  build
+  ingest_cli migrate
+  ingest_cli load-base
+  ingest_cli network ensure
+  local pool=$(( 64 / nodes )); [ "$pool" -lt 16 ] && pool=16
+  local primary="$GEO_DB;Maximum Pool Size=$pool" read="" standby=""
+  if [ "$replica" = 1 ]; then
+    local pdir sport=$(( GEO_PG_PORT + 1 ))
+    pdir="$(cat "$STATE/pgdir")"
+    ensure_standby "$pdir" "$GEO_PG_PORT" "$sport"
+    read="Host=127.0.0.1:$sport,127.0.0.1:$GEO_PG_PORT;Username=postgres;Database=geo;Maximum Pool Size=$pool"
+    standby="Host=127.0.0.1;Port=$sport;Username=postgres;Database=geo"
+    say "standby streaming on 127.0.0.1:$sport"
+  fi
+  local i port urls="" pids=()
+  for i in $(seq 1 "$nodes"); do
+    port=$(( GEO_PORT + i ))
+    start_node "node$i" "$port" ConnectionStrings__Geo="$primary" ${read:+ConnectionStrings__GeoRead="$read"}
+    pids+=("$(cat "$STATE/node$i.pid")")
+    urls="${urls:+$urls,}http://127.0.0.1:$port"
+  done
+  trap 'stop_scaled; exit 130' INT TERM
+  for i in $(seq 1 "$nodes"); do
+    wait_health "http://127.0.0.1:$(( GEO_PORT + i ))" "${pids[$((i-1))]}" 120 \
+      || { tail -n 30 "$STATE/node$i.log" >&2; stop_scaled; die "node$i did not become healthy (log: $STATE/node$i.log)"; }
+  done
+  local url="http://127.0.0.1:$GEO_PORT"
+  (exec env ASPNETCORE_URLS="$url" Gateway__Nodes="$urls" ConnectionStrings__Primary="$GEO_DB" \
+     ${standby:+ConnectionStrings__Standby="$standby"} dotnet "$(dll Geo.Gateway)") >"$STATE/gateway.log" 2>&1 &
+  local gw=$!
+  echo "$gw" >"$STATE/gateway.pid"
+  echo "$url" >"$STATE/web.url"
+  wait_health "$url" "$gw" 60 || { tail -n 30 "$STATE/gateway.log" >&2; stop_scaled; die "the gateway did not start (log: $STATE/gateway.log)"; }
+  say "ready: $url  ($nodes node(s): $urls$([ "$replica" = 1 ] && echo ", standby on :$(( GEO_PG_PORT + 1 ))"); health: $url/health; stop: ./geo stop or Ctrl-C)"
+  wait "$gw" || true
+  stop_scaled
+}
+
+# ./geo bench scale: the read mix through the gateway with 1 node and no replica, then 2 nodes + the standby
+bench_scale() {
+  local seconds=20 conc=32
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --seconds) [[ "${2:-}" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 600 ] || die "--seconds takes 1..600"; seconds="$2"; shift 2 ;;
+      --concurrency) [[ "${2:-}" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 256 ] || die "--concurrency takes 1..256"; conc="$2"; shift 2 ;;
+      *) die "unknown option '$1' for bench scale (--seconds S, --concurrency C)" ;;
+    esac
+  done
+  [ -z "${GEO_DB:-}" ] || die "bench scale runs the private cluster and its standby: unset GEO_DB"
+  mkdir -p "$STATE"
+  build
+  local out label topo run_pid url="http://127.0.0.1:$GEO_PORT"
+  out="$(mktemp -d /tmp/geo-bench-scale-XXXXXX)"
+  for topo in "1" "2 --replica"; do
+    label="$(echo "$topo" | sed 's/^1$/1 node, no replica/; s/^2 --replica$/2 nodes + standby/')"
+    say "bench scale: starting $label"
+    # shellcheck disable=SC2086
+    GEO_NO_BUILD=1 "$ROOT/geo" run --nodes $topo >"$out/run.log" 2>&1 &
+    run_pid=$!
+    for _ in $(seq 1 600); do
+      [ -f "$STATE/gateway.pid" ] && curl -fsS "$url/health" >/dev/null 2>&1 && break
+      kill -0 "$run_pid" 2>/dev/null || { cat "$out/run.log" >&2; die "./geo run --nodes $topo failed"; }
+      sleep 0.5
+    done
+    dotnet "$(dll Geo.Bench)" scale load "$url" "$label" "$seconds" "$conc" "$out/${topo%% *}.json" || true
+    stop_scaled
+    wait "$run_pid" 2>/dev/null || true
+  done
+  dotnet "$(dll Geo.Bench)" scale report "$out/1.json" "$out/2.json"
+  rm -rf "$out"
+}
+
+# stops the gateway, every node and the standby this state directory started (the primary is cmd_stop's)
+stop_scaled() {
+  local f pid stopped=0
+  for f in "$STATE"/gateway.pid "$STATE"/node*.pid; do
+    [ -f "$f" ] || continue
+    pid="$(cat "$f")"
+    if kill "$pid" 2>/dev/null; then
+      stopped=$((stopped + 1))
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    fi
+    rm -f "$f"
+  done
+  [ "$stopped" -gt 0 ] && say "gateway and nodes stopped ($stopped processes)"
+  if [ -z "${GEO_DB:-}" ] || [ -f "$STATE/pgdir" ]; then
+    local pdir
+    pdir="${GEO_PGDIR:-$(cat "$STATE/pgdir" 2>/dev/null || pg_dir_default)}"
+    if [ -f "$(standby_dir "$pdir")/data/postmaster.pid" ]; then
+      stop_cluster "$(standby_dir "$pdir")" && say "standby stopped"
+    fi
+  fi
+  return 0
 }
 
 case "${1:-}" in

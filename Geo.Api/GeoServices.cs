@@ -1,3 +1,4 @@
+using Geo.Api.Scale;
 using Geo.Core.Access;
 using Geo.Core.Common;
 using Geo.Core.Data;
@@ -38,6 +39,7 @@ public static class GeoServices
         services.AddSingleton(_ => GeoDb.CreateDataSource(cs));
         services.AddPooledDbContextFactory<GeoDbContext>((sp, o) => GeoDb.Configure(o, sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<GeoDbContext>>().CreateDbContext());
+        services.AddGeoReplica(configuration); // lag-tolerant reads on a standby when ConnectionStrings:GeoRead is set
         return services;
     }
 

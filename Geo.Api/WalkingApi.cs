@@ -46,7 +46,7 @@ public static class WalkingApi
 
         var group = app.MapGroup("/api").WithTags("Walking");
 
-        group.MapGet("/isochrone", async (string? lon, string? lat, string? minutes, string? profile, CancellationToken ct) =>
+        group.MapGet("/isochrone", async (string? lon, string? lat, string? minutes, string? profile, HttpContext http, CancellationToken ct) =>
         {
             var point = ParsePoint(lon, lat);
             var bands = ParseMinutes(minutes ?? "5,10,15");
@@ -58,7 +58,7 @@ public static class WalkingApi
             var features = isochrones.BuildBands(reach, origin, [.. bands.Select(m => (m, m * walker.MetresPerMinute))]).Reverse()
                 .Select(b => new BandFeature("Feature", JsonSerializer.SerializeToElement(b.Polygon, GeoJson),
                     new BandProperties(b.Minutes, Math.Round(b.CutoffM, 1), b.ReachedNodes, walker.Name))).ToList();
-            var services = await ServiceReach.FindAsync(sp.GetRequiredService<NpgsqlDataSource>(), reach, origin, maxCutoff, walker.MetresPerMinute, null, ct);
+            var services = await ServiceReach.FindAsync(sp.GetRequiredService<Scale.GeoReads>().For(http), reach, origin, maxCutoff, walker.MetresPerMinute, null, ct);
             IReadOnlyDictionary<string, IReadOnlyList<ServiceDto>> grouped = ServiceReach.Elements.ToDictionary(e => e,
                 e => (IReadOnlyList<ServiceDto>)services.Where(s => s.Element == e).Select(ToJson).ToList());
             return Results.Json(new IsochroneResponse("FeatureCollection", features, OriginJson(origin), new ProfileDto(walker.Name, walker.SpeedKmh), grouped),

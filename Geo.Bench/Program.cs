@@ -9,6 +9,7 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>
     ["coverage"] = _ => Geo.Bench.CoverageBench.RunAsync(),
     ["dispatch"] = Geo.Bench.Dispatch.DispatchBench.RunAsync,
     ["readings"] = Geo.Bench.Readings.ReadingsBench.RunAsync,
+    ["scale"] = Geo.Bench.ScaleBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Geo.Api.Http;
+using Geo.Api.Scale;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,8 +55,9 @@ public static class OgcFeaturesApi
             : UnknownCollection(collectionId);
 
     private static async Task<IResult> Items(
-        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
     {
+        var ds = reads.For(http); // lag-tolerant: the standby when it is current enough
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);
         var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User),
             fallback: OgcHtml.Wanted(http.Request) ? OutputFormat.Html : OutputFormat.GeoJson);
@@ -69,8 +71,9 @@ public static class OgcFeaturesApi
     }
 
     private static async Task<Results<RawJsonResult, ProblemHttpResult>> Item(
-        string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+        string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
     {
+        var ds = reads.For(http);
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);
         if (!long.TryParse(featureId, out var id)) return Problems.NotFound("featureId", $"no feature '{featureId}' in '{c.Id}' (ids are integers)");
         var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Geo.Api.Auth;
 using Geo.Api.Http;
 using Geo.Api.Ogc;
+using Geo.Api.Scale;
 using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
@@ -49,7 +50,7 @@ public static partial class QueryApi
     /// <summary>Parses the query string into a <see cref="NearbyRequest"/> and renders Core's ranking as GeoJSON
     /// with every property of the OGC items plus distance_m (the ranking itself lives in <see cref="NearbySearch"/>).</summary>
     private static async Task<RawJsonResult> Nearby(
-        [AsParameters] NearbyParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+        [AsParameters] NearbyParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
     {
         var crs = InputCrs.Parse(p.Crs);
         var (lon, lat) = InputCrs.Point(p.Lon, p.Lat, crs);
@@ -75,7 +76,7 @@ public static partial class QueryApi
             SELECT '{"type":"FeatureCollection","features":[' || COALESCE(string_agg({{feature}}, ',' ORDER BY t.distance_m, t.id), '')
                 || '],"numberReturned":' || count(*) || '}' FROM hits t
             """;
-        var json = await NearbySearch.RunAsync(ds, new NearbyRequest(lon, lat, kinds, category, radius, limit), render, ct);
+        var json = await NearbySearch.RunAsync(reads.For(http), new NearbyRequest(lon, lat, kinds, category, radius, limit), render, ct);
         return new RawJsonResult(json, Links.GeoJson);
     }
 
@@ -107,8 +108,9 @@ public static partial class QueryApi
     }
 
     private static async Task<IResult> Export(
-        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
     {
+        var ds = reads.For(http); // lag-tolerant: the standby when it is current enough
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return OgcFeaturesApi.UnknownCollection(collectionId);
         var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User), ExportMaxRows, ExportMaxRows, formats: FeatureQuery.ExportFormats);
         if (plan.Format == OutputFormat.Shapefile) return await ShapefileAsync(plan, http, ds, c.Id, ct);

@@ -25,6 +25,13 @@ public sealed class TileCache(TileOptions options)
 
     public long Generation => Interlocked.Read(ref _generation);
 
+    private long _lastInvalidationTicks;
+
+    /// <summary>When the cache last dropped tiles for a change (a tile read from a standby must reflect it).</summary>
+    public DateTimeOffset LastInvalidation => new(Interlocked.Read(ref _lastInvalidationTicks), TimeSpan.Zero);
+
+    private void Invalidated() => Interlocked.Exchange(ref _lastInvalidationTicks, DateTimeOffset.UtcNow.UtcTicks);
+
     public int Count => _tiles.Count;
 
     public bool TryGet(string layer, TileAddress tile, out CachedTile cached)
@@ -49,6 +56,7 @@ public sealed class TileCache(TileOptions options)
     public int Invalidate(TileSource source, Envelope changed)
     {
         Interlocked.Increment(ref _generation);
+        Invalidated();
         var n = 0;
         foreach (var (key, value) in _tiles)
         {
@@ -64,6 +72,7 @@ public sealed class TileCache(TileOptions options)
     public void Clear()
     {
         Interlocked.Increment(ref _generation);
+        Invalidated();
         _tiles.Clear();
         Interlocked.Exchange(ref _bytes, 0);
     }

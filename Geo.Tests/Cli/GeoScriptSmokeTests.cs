@@ -71,6 +71,54 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Run_with_nodes_serves_two_nodes_behind_the_gateway_until_stop_stops_them()
+    {
+        // a standby is made from the private cluster only: with GEO_DB it is a one-line refusal
+        var replica = await Script.RunAsync(Timeout, "run", "--nodes", "2", "--replica");
+        Assert.Equal(1, replica.ExitCode);
+        Assert.Contains("--replica makes a standby of the private cluster", Assert.Single(replica.ErrorLines));
+        Assert.Contains("--nodes takes", Assert.Single((await Script.RunAsync(Timeout, "run", "--nodes", "zero")).ErrorLines));
+
+        using var run = Script.StartBackground(out var stdout, out var stderr, "run", "--nodes", "2");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var url = $"http://127.0.0.1:{Script.WebPort}/health";
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            JsonElement? health = null;
+            while (sw.Elapsed < Timeout && !run.HasExited)
+            {
+                try
+                {
+                    var h = JsonSerializer.Deserialize<JsonElement>(await http.GetStringAsync(url));
+                    if (h.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("health").GetString() == "healthy") == 2) { health = h; break; }
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) { }
+                await Task.Delay(500);
+            }
+            Assert.True(health is not null, $"no gateway /health with two healthy nodes in {sw.Elapsed.TotalSeconds:F0} s\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
+            Assert.Equal("ok", health.Value.GetProperty("status").GetString());
+            Assert.Equal([$"http://127.0.0.1:{Script.WebPort + 1}/", $"http://127.0.0.1:{Script.WebPort + 2}/"],
+                health.Value.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("address").GetString()));
+            Assert.False(health.Value.TryGetProperty("replica", out _)); // no standby asked for
+
+            var stop = await Script.RunAsync(Timeout, "stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            Assert.Contains("gateway and nodes stopped", stop.Stderr);
+            Assert.Contains("not ours to stop", stop.Stderr);
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await run.WaitForExitAsync(exited.Token);
+            await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(url));
+            await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync($"http://127.0.0.1:{Script.WebPort + 1}/health"));
+        }
+        finally
+        {
+            if (!run.HasExited) run.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
     public async Task Stop_with_nothing_running_succeeds_and_leaves_GEO_DB_alone()
     {
         var stop = await Script.RunAsync(Timeout, "stop");

@@ -10,7 +10,7 @@ public sealed class ReadmeCommandsTests
     /// <summary>Documented command → the smoke tests that run it through the real script.</summary>
     private static readonly Dictionary<string, string[]> SmokeTests = new()
     {
-        ["run"] = [nameof(GeoScriptSmokeTests.Run_serves_health_until_stop_stops_it)],
+        ["run"] = [nameof(GeoScriptSmokeTests.Run_serves_health_until_stop_stops_it), nameof(GeoScriptSmokeTests.Run_with_nodes_serves_two_nodes_behind_the_gateway_until_stop_stops_them)],
         ["test"] = [nameof(GeoScriptSmokeTests.Test_runs_a_filtered_suite_on_its_own_throwaway_cluster)],
         ["stop"] = [nameof(GeoScriptSmokeTests.Run_serves_health_until_stop_stops_it), nameof(GeoScriptSmokeTests.Stop_with_nothing_running_succeeds_and_leaves_GEO_DB_alone)],
         ["psql"] = [nameof(GeoScriptSmokeTests.Psql_queries_the_GEO_DB_database)],
