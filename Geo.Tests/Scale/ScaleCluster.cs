@@ -91,6 +91,9 @@ public sealed class ScaleCluster : IAsyncLifetime
             ["Geo__Jobs__HeartbeatInterval"] = "01:00:00",
             ["Geo__Jobs__ClusterCheckinInterval"] = "00:00:01",
             ["Geo__Scorecard__WarmOnStart"] = "false",
+            // the load generator is one client address: the per-address report quota (issue 12) would refuse it
+            ["Hardening__ReportsPerMinute"] = "1000000",
+            ["Hardening__SignInPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
         }, _nodeLogs[i]);
     }
