@@ -35,6 +35,7 @@ app.MapSensorsApi();
 app.MapWarningsApi();
 app.MapOpen311Api();
 app.MapLifeCircleApi();
+app.MapCareRegistryApi();
 app.MapGeoMap();
 await app.Services.BootstrapAdminAsync(builder.Configuration);
 app.Run();
