@@ -57,6 +57,7 @@ public static class GeoServices
         var care = configuration.GetSection(CareRegistryOptions.Section).Get<CareRegistryOptions>() ?? new CareRegistryOptions();
         services.AddSingleton(new CareCipher(care));
         services.AddSingleton<CareRegistry>();
+        services.AddSingleton<Geo.Core.Deliveries.Deliveries>();
         return services;
     }
 }

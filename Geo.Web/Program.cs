@@ -36,6 +36,7 @@ app.MapWarningsApi();
 app.MapOpen311Api();
 app.MapLifeCircleApi();
 app.MapCareRegistryApi();
+app.MapDeliveriesApi();
 app.MapGeoMap();
 await app.Services.BootstrapAdminAsync(builder.Configuration);
 app.Run();
