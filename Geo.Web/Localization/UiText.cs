@@ -12,6 +12,8 @@ public enum Text
     StatusOnline, StatusOffline, StatusMaintenance, StatusPlanned, Clear, Code, Kind, ClickHint, SensitiveHidden,
     // views (planner, dispatch board, resident life circle)
     RoleAdmin, Scorecard, Loading, Dimensions, DimCoordination, DimConvenience, DimSafety, DimPerception, BindingPassed, ExportCsv, PrintReport, Name, Pilot, WifiCoverage, OnlineOnly, ShowGaps, AreaShare, ResidentShare, Hotspots, Gaps, Lacking, SiteSuggestions, RadiusM, Suggest, CoveredBefore, CoveredAfter, Residents, NoRegion, TooLargeForGaps, Passed, Failed, NotEvaluated, SignIn, SignOut, UserName, Password, SignInFailed, SignedInAs, StaffOnly, DispatchBoard, AllStatuses, AllCategories, OverdueOnly, Overdue, NoCases, Deadline, Selected, BulkRegister, BulkDispatch, BulkResult, Conflict, NotAllowed, NearestStaff, OpenCases, DispatchTo, LiveUpdates, IncReported, IncRegistered, IncDispatched, IncInProgress, IncResolved, IncVerified, IncClosed, IncRejected, ActRegister, ActDispatch, ActStart, ActResolve, ActVerify, ActClose, ActReject, ActReopen, IsochroneHint, Reachable, Minutes, NoServices, ElemEat, ElemLive, ElemTravel, ElemLeisure, ElemShop, ElemEntertainment, ElemHealth, ElemOther,
+    // public pages (community website embed, display screens)
+    PubLifeCircle, PubWithin, PubSearchServices, PubSearchPlaceholder, PubNearestShelter, PubWalkMin, PubStraightLine, PubServicesFound, PubNoNetwork, PubElderlyPace, PubAdultPace, PubSyntheticNote, PubOpenMap, ScrWarnings, ScrNoWarnings, ScrShelters, ScrCivilDefence, ScrOffline, ScrUpdated, ScrValidUntil, ScrWarningArea, SevBlue, SevYellow, SevOrange, SevRed,
 }
 
 public static class UiText
@@ -147,6 +149,31 @@ public static class UiText
         [Text.ElemEntertainment] = "娱",
         [Text.ElemHealth] = "健",
         [Text.ElemOther] = "其他",
+        [Text.PubLifeCircle] = "15分钟生活圈",
+        [Text.PubWithin] = "步行{0}分钟内",
+        [Text.PubSearchServices] = "搜索生活服务",
+        [Text.PubSearchPlaceholder] = "名称或类别，如 菜、超市",
+        [Text.PubNearestShelter] = "最近的应急避难场所",
+        [Text.PubWalkMin] = "步行约{0}分钟",
+        [Text.PubStraightLine] = "直线{0}米",
+        [Text.PubServicesFound] = "共{0}处",
+        [Text.PubNoNetwork] = "暂无步行路网，无法计算步行时间",
+        [Text.PubElderlyPace] = "老年人步速（{0}公里/小时）",
+        [Text.PubAdultPace] = "成人步速（{0}公里/小时）",
+        [Text.PubSyntheticNote] = "含合成的演示数据，并非真实设施",
+        [Text.PubOpenMap] = "在完整地图中打开",
+        [Text.ScrWarnings] = "预警信息",
+        [Text.ScrNoWarnings] = "当前没有预警",
+        [Text.ScrShelters] = "最近的应急避难场所",
+        [Text.ScrCivilDefence] = "最近的人防设施",
+        [Text.ScrOffline] = "网络中断，显示{0}的内容",
+        [Text.ScrUpdated] = "更新于{0}",
+        [Text.ScrValidUntil] = "有效至{0}",
+        [Text.ScrWarningArea] = "预警区域",
+        [Text.SevBlue] = "蓝色预警",
+        [Text.SevYellow] = "黄色预警",
+        [Text.SevOrange] = "橙色预警",
+        [Text.SevRed] = "红色预警",
     };
 
     public static readonly IReadOnlyDictionary<Text, string> En = new Dictionary<Text, string>
@@ -280,6 +307,31 @@ public static class UiText
         [Text.ElemEntertainment] = "Entertainment",
         [Text.ElemHealth] = "Health",
         [Text.ElemOther] = "Other",
+        [Text.PubLifeCircle] = "15-minute life circle",
+        [Text.PubWithin] = "Within {0} min walk",
+        [Text.PubSearchServices] = "Search daily-life services",
+        [Text.PubSearchPlaceholder] = "Name or type, e.g. vegetables, shop",
+        [Text.PubNearestShelter] = "Nearest emergency shelter",
+        [Text.PubWalkMin] = "about {0} min walk",
+        [Text.PubStraightLine] = "{0} m straight line",
+        [Text.PubServicesFound] = "{0} places",
+        [Text.PubNoNetwork] = "No walking network yet: walking times are unavailable",
+        [Text.PubElderlyPace] = "Elderly pace ({0} km/h)",
+        [Text.PubAdultPace] = "Adult pace ({0} km/h)",
+        [Text.PubSyntheticNote] = "Contains synthetic demo data, not real facilities",
+        [Text.PubOpenMap] = "Open in the full map",
+        [Text.ScrWarnings] = "Warnings",
+        [Text.ScrNoWarnings] = "No warnings in force",
+        [Text.ScrShelters] = "Nearest emergency shelters",
+        [Text.ScrCivilDefence] = "Nearest civil-defence sites",
+        [Text.ScrOffline] = "Offline: showing content from {0}",
+        [Text.ScrUpdated] = "Updated {0}",
+        [Text.ScrValidUntil] = "Valid until {0}",
+        [Text.ScrWarningArea] = "Warning area",
+        [Text.SevBlue] = "Blue warning",
+        [Text.SevYellow] = "Yellow warning",
+        [Text.SevOrange] = "Orange warning",
+        [Text.SevRed] = "Red warning",
     };
 
     /// <summary>Labels of the kind-specific attribute fields (the snake_case JSON names).</summary>
