@@ -6,9 +6,9 @@ using NetTopologySuite.Geometries;
 namespace Geo.Web.Components.Public;
 
 /// <summary>What the public pages' script draws (one JSON block per page; the script swaps lat/lon for Leaflet).</summary>
-public sealed record MapPoint(double Lon, double Lat, string Label, string Kind);
-public sealed record MapShape(Geometry Geometry, string Label, string Style);
-public sealed record PublicMapData(double Lon, double Lat, IReadOnlyList<MapShape> Shapes, IReadOnlyList<MapPoint> Points, string Label);
+public sealed record PublicMapPoint(double Lon, double Lat, string Label, string Kind);
+public sealed record PublicMapShape(Geometry Geometry, string Label, string Style);
+public sealed record PublicMapData(double Lon, double Lat, IReadOnlyList<PublicMapShape> Shapes, IReadOnlyList<PublicMapPoint> Points, string Label);
 
 /// <summary>Text helpers shared by the embed and screen pages.</summary>
 public static class PublicText
