@@ -29,6 +29,7 @@ app.MapQueryApi();
 app.MapTilesApi();
 app.MapCoverageApi();
 app.MapScorecardApi();
+app.MapChoroplethApi();
 app.MapWalkingApi();
 app.MapIncidentsApi();
 app.MapSensorsApi();

@@ -14,6 +14,7 @@ public enum Text
     RoleAdmin, Scorecard, Loading, Dimensions, DimCoordination, DimConvenience, DimSafety, DimPerception, BindingPassed, ExportCsv, PrintReport, Name, Pilot, WifiCoverage, OnlineOnly, ShowGaps, AreaShare, ResidentShare, Hotspots, Gaps, Lacking, SiteSuggestions, RadiusM, Suggest, CoveredBefore, CoveredAfter, Residents, NoRegion, TooLargeForGaps, Passed, Failed, NotEvaluated, SignIn, SignOut, UserName, Password, SignInFailed, SignedInAs, StaffOnly, DispatchBoard, AllStatuses, AllCategories, OverdueOnly, Overdue, NoCases, Deadline, Selected, BulkRegister, BulkDispatch, BulkResult, Conflict, NotAllowed, NearestStaff, OpenCases, DispatchTo, LiveUpdates, IncReported, IncRegistered, IncDispatched, IncInProgress, IncResolved, IncVerified, IncClosed, IncRejected, ActRegister, ActDispatch, ActStart, ActResolve, ActVerify, ActClose, ActReject, ActReopen, IsochroneHint, Reachable, Minutes, NoServices, ElemEat, ElemLive, ElemTravel, ElemLeisure, ElemShop, ElemEntertainment, ElemHealth, ElemOther,
     // public pages (community website embed, display screens)
     PubLifeCircle, PubWithin, PubSearchServices, PubSearchPlaceholder, PubNearestShelter, PubWalkMin, PubStraightLine, PubServicesFound, PubNoNetwork, PubElderlyPace, PubAdultPace, PubSyntheticNote, PubOpenMap, ScrWarnings, ScrNoWarnings, ScrShelters, ScrCivilDefence, ScrOffline, ScrUpdated, ScrValidUntil, ScrWarningArea, SevBlue, SevYellow, SevOrange, SevRed,
+    ChoroTitle, ChoroIndicator, ChoroShow, ChoroNoData,
 }
 
 public static class UiText
@@ -174,6 +175,10 @@ public static class UiText
         [Text.SevYellow] = "黄色预警",
         [Text.SevOrange] = "橙色预警",
         [Text.SevRed] = "红色预警",
+        [Text.ChoroTitle] = "指标专题图",
+        [Text.ChoroIndicator] = "指标",
+        [Text.ChoroShow] = "在地图上显示",
+        [Text.ChoroNoData] = "无数据",
     };
 
     public static readonly IReadOnlyDictionary<Text, string> En = new Dictionary<Text, string>
@@ -332,6 +337,10 @@ public static class UiText
         [Text.SevYellow] = "Yellow warning",
         [Text.SevOrange] = "Orange warning",
         [Text.SevRed] = "Red warning",
+        [Text.ChoroTitle] = "Indicator map",
+        [Text.ChoroIndicator] = "Indicator",
+        [Text.ChoroShow] = "Show on the map",
+        [Text.ChoroNoData] = "No data",
     };
 
     /// <summary>Labels of the kind-specific attribute fields (the snake_case JSON names).</summary>
