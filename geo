@@ -197,6 +197,11 @@ cmd_run() {
   ingest_cli network ensure
   local url="http://127.0.0.1:$GEO_PORT"
   echo "$url" >"$STATE/web.url"
+  # the care registry's AES key: from the environment, else one made once for this checkout (never in git, never in the database)
+  if [ -z "${Geo__CareRegistry__Key:-}" ]; then
+    if [ ! -s "$STATE/care-registry.key" ]; then (umask 077; head -c 32 /dev/urandom | base64 >"$STATE/care-registry.key"); fi
+    export Geo__CareRegistry__Key="$(cat "$STATE/care-registry.key")"
+  fi
   say "Geo is starting at $url  (health: $url/health, stop: ./geo stop or Ctrl-C)"
   (cd "$ROOT/Geo.Web" && ASPNETCORE_URLS="$url" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
      exec dotnet "$(dll Geo.Web)") &

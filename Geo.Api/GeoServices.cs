@@ -1,5 +1,6 @@
 using Geo.Api.Scale;
 using Geo.Core.Access;
+using Geo.Core.Care;
 using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Scorecard;
@@ -65,6 +66,12 @@ public static class GeoServices
 
         // one walking graph per process, shared by the walking endpoints, coverage and the life-circle job
         services.AddSingleton(sp => new WalkingGraphProvider(sp.GetRequiredService<NpgsqlDataSource>()));
+
+        // the quick-help registry: its key is checked here (a malformed one stops the host); a missing one makes the registry answer 503
+        var care = configuration.GetSection(CareRegistryOptions.Section).Get<CareRegistryOptions>() ?? new CareRegistryOptions();
+        services.AddSingleton(new CareCipher(care));
+        services.AddSingleton<CareRegistry>();
+        services.AddSingleton<Geo.Core.Deliveries.Deliveries>();
         return services;
     }
 }

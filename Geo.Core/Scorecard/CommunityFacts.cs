@@ -30,6 +30,11 @@ public sealed class CommunityFacts
     public double? NearestDeliveringGardenM { get; set; }
     public double WifiAreaShare { get; set; }
     public double ShelterReachShare { get; set; }
+
+    /// <summary>Households in the quick-help registry (2.1.4) and how many have a service station within 15 minutes'
+    /// walk at the elderly pace (times stored by <see cref="Care.CareReach"/>).</summary>
+    public int CareHouseholds { get; set; }
+    public int CareStationWithin15 { get; set; }
     public long Count(string key) => Counts.GetValueOrDefault(key);
 
     public static async Task<List<CommunityFacts>> LoadAllAsync(NpgsqlDataSource db, CancellationToken ct)
@@ -56,6 +61,7 @@ public sealed class CommunityFacts
         await LoadGridAsync(db, byId, ct);
         await LoadProximityAsync(db, byId, ct);
         await LoadWalkingLifeElementsAsync(db, byId, ct);
+        await LoadCareReachAsync(db, byId, ct);
         return list;
     }
 
@@ -119,6 +125,20 @@ public sealed class CommunityFacts
             if (!byId.TryGetValue(r.GetInt64(0), out var c)) continue;
             c.LifeElementsNear = (int)r.GetInt64(2);
             c.LifeElementsWalkingBasis = $"walking network: elements reached within 15 minutes by at least half of the residents (life-circle run {r.GetInt64(1)})";
+        }
+    }
+
+    private static async Task LoadCareReachAsync(NpgsqlDataSource db, Dictionary<long, CommunityFacts> byId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT community_id, count(*)::int, count(*) FILTER (WHERE station_min <= 15)::int FROM care_registry GROUP BY community_id
+            """);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            if (!byId.TryGetValue(r.GetInt64(0), out var c)) continue;
+            c.CareHouseholds = r.GetInt32(1);
+            c.CareStationWithin15 = r.GetInt32(2);
         }
     }
 

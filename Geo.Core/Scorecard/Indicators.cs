@@ -42,7 +42,7 @@ public static class Indicators
         new("2.1.3", G2Zh, G2En, "社区信息服务", "Community information", "整合“社区小菜园”和“一刻钟社区服务圈”资源，探索建立社区生活服务配送体系，为老年人、残障人提供急需的日常生活服务。", "Delivery system from vegetable gardens and the 15-minute circle for elderly and disabled people.", B, C,
             "A vegetable garden that delivers within 3 km of the community's population centre (value: distance in metres to the nearest)."),
         new("2.1.4", G2Zh, G2En, "社区信息服务", "Community information", "依托社区服务站，为居家养老人员特别的独居老人、重度残疾人提供快捷便捷服务。", "Service stations give quick services to elderly people living alone and severely disabled people.", B, C,
-            "At least one community service station in the community (value: count)."),
+            "With households in the quick-help registry: at least 90% of them within 15 minutes' walk at the elderly pace (3 km/h) of a service station on the walking network (value: share). Without a registry: at least one service station in the community (value: count)."),
         new("2.2.1", G2Zh, G2En, "公共信息服务", "Public information", "整合现有政务门户网站，形成区、街道（有关乡镇）、社区三级政务服务网站群。", "Three-level (district, subdistrict/town, community) government service website group.", B, R, null),
         new("2.2.2", G2Zh, G2En, "公共信息服务", "Public information", "让居民在社区享受到“一站式、互动式、高效率”的在线办事服务。", "One-stop, interactive, efficient online services.", E, R, null),
         new("2.2.3", G2Zh, G2En, "公共信息服务", "Public information", "构建面向全体居民的学习网络和服务平台，大力发展远程教育和网上学习交流园地。", "Learning network and distance education for all residents.", B, R, null),

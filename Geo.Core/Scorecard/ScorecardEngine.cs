@@ -46,6 +46,9 @@ public sealed class ScorecardEngine(NpgsqlDataSource db)
         return new Scorecard(DateTimeOffset.UtcNow, sw.Elapsed.TotalMilliseconds, communities, subdistricts, district);
     }
 
+    /// <summary>2.1.4 passes when at least this share of registered households reaches a station within 15 minutes.</summary>
+    public const double CareReachPass = 0.9;
+
     internal static IndicatorResult Compute(string id, CommunityFacts f)
     {
         (double Value, bool Passed) r = id switch
@@ -54,7 +57,12 @@ public sealed class ScorecardEngine(NpgsqlDataSource db)
             "1.1.2" => (f.GridAreaShare, f.GridAreaShare >= 0.99 && f.Count("residential_building") > 0),
             "1.1.4" => (f.Count("sensor+online"), f.Count("sensor+online") >= 1),
             "1.2.1" => (f.Count("display_screen"), f.Count("display_screen") >= 1),
-            "1.2.3" or "2.1.4" => (f.Count("service_station"), f.Count("service_station") >= 1),
+            "1.2.3" => (f.Count("service_station"), f.Count("service_station") >= 1),
+            // with a registry: the share of registered households a service station reaches within 15 minutes at the
+            // elderly pace (pass at 90%); without one, the station count as before
+            "2.1.4" => f.CareHouseholds > 0
+                ? ((double)f.CareStationWithin15 / f.CareHouseholds, (double)f.CareStationWithin15 / f.CareHouseholds >= CareReachPass)
+                : (f.Count("service_station"), f.Count("service_station") >= 1),
             "2.1.1" => (f.LifeElementsNear / 7.0, f.LifeElementsNear >= 7),
             "2.1.3" => (f.NearestDeliveringGardenM ?? double.NaN, f.NearestDeliveringGardenM <= 3000),
             "2.3.1" => Ratio(f.Count("payment_terminal"), Math.Max(1, (int)Math.Ceiling(f.Population / 3000.0))),
@@ -69,7 +77,9 @@ public sealed class ScorecardEngine(NpgsqlDataSource db)
             _ => throw new ArgumentOutOfRangeException(nameof(id), $"indicator {id} is not computed"),
         };
         return new IndicatorResult(id, double.IsNaN(r.Value) ? null : Math.Round(r.Value, 4), r.Passed, "computed",
-            id == "2.1.1" ? f.LifeElementsWalkingBasis : null);
+            id == "2.1.1" ? f.LifeElementsWalkingBasis
+            : id == "2.1.4" && f.CareHouseholds > 0 ? $"care registry: {f.CareStationWithin15} of {f.CareHouseholds} registered households within 15 minutes' walk (elderly pace) of a service station"
+            : null);
 
         static (double, bool) Ratio(long have, int need) => ((double)have / need, have >= need);
         static (double, bool) CameraTypes(CommunityFacts f)

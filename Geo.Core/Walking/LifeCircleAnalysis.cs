@@ -37,37 +37,53 @@ public static class LifeCircleAnalysis
 
         Parallel.For(0, ElementCount, parallel, el =>
         {
-            var seeds = new List<(int, double)>();
-            // services sharing a building's edge are reached along the edge without passing a node
-            var onEdge = new Dictionary<int, List<Snap>>();
+            var targets = new List<Snap>();
             for (var s = 0; s < services.Count; s++)
             {
-                if (services[s].Element != el || sSnaps[s] is not { } snap) continue;
-                seeds.AddRange(reversed.Seeds(snap));
-                if (!onEdge.TryGetValue(snap.Edge, out var list)) onEdge[snap.Edge] = list = [];
-                list.Add(snap);
+                if (services[s].Element == el && sSnaps[s] is { } snap) targets.Add(snap);
             }
-            if (seeds.Count == 0) return;
-            using var reach = reversed.Run(CollectionsMarshal.AsSpan(seeds), cutoffM);
-            for (var b = 0; b < buildings.Count; b++)
-            {
-                if (bSnaps[b] is not { } bs) continue;
-                var best = double.PositiveInfinity;
-                foreach (var (node, leg) in g.Seeds(bs))
-                {
-                    if (reach.TryGetCost(node, out var d)) best = Math.Min(best, leg + d);
-                }
-                if (onEdge.TryGetValue(bs.Edge, out var same))
-                {
-                    foreach (var ss in same)
-                    {
-                        var along = ss.Fraction >= bs.Fraction ? g.EdgeCost(bs.Edge) : g.EdgeReverseCost(bs.Edge);
-                        if (along >= 0) best = Math.Min(best, bs.AccessM + Math.Abs(ss.Fraction - bs.Fraction) * along + ss.AccessM);
-                    }
-                }
-                result[b * ElementCount + el] = best <= cutoffM ? best : double.PositiveInfinity;
-            }
+            var nearest = NearestTarget(g, reversed, bSnaps, targets, cutoffM);
+            for (var b = 0; b < buildings.Count; b++) result[b * ElementCount + el] = nearest[b];
         });
+        return result;
+    }
+
+    /// <summary>Walking metres from each origin to the nearest target (access legs included), +∞ beyond
+    /// <paramref name="cutoffM"/> or off the network: one search backwards from all targets at once. The life
+    /// circle runs it per element; the care registry per household for stations and kiosks.</summary>
+    public static double[] NearestTarget(WalkingGraph g, WalkingGraph reversed, IReadOnlyList<Snap?> origins, IReadOnlyList<Snap> targets, double cutoffM)
+    {
+        var result = new double[origins.Count];
+        Array.Fill(result, double.PositiveInfinity);
+        var seeds = new List<(int, double)>();
+        // targets sharing an origin's edge are reached along the edge without passing a node
+        var onEdge = new Dictionary<int, List<Snap>>();
+        foreach (var snap in targets)
+        {
+            seeds.AddRange(reversed.Seeds(snap));
+            if (!onEdge.TryGetValue(snap.Edge, out var list)) onEdge[snap.Edge] = list = [];
+            list.Add(snap);
+        }
+        if (seeds.Count == 0) return result;
+        using var reach = reversed.Run(CollectionsMarshal.AsSpan(seeds), cutoffM);
+        for (var b = 0; b < origins.Count; b++)
+        {
+            if (origins[b] is not { } bs) continue;
+            var best = double.PositiveInfinity;
+            foreach (var (node, leg) in g.Seeds(bs))
+            {
+                if (reach.TryGetCost(node, out var d)) best = Math.Min(best, leg + d);
+            }
+            if (onEdge.TryGetValue(bs.Edge, out var same))
+            {
+                foreach (var ss in same)
+                {
+                    var along = ss.Fraction >= bs.Fraction ? g.EdgeCost(bs.Edge) : g.EdgeReverseCost(bs.Edge);
+                    if (along >= 0) best = Math.Min(best, bs.AccessM + Math.Abs(ss.Fraction - bs.Fraction) * along + ss.AccessM);
+                }
+            }
+            result[b] = best <= cutoffM ? best : double.PositiveInfinity;
+        }
         return result;
     }
 }

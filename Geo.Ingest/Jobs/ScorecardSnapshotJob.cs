@@ -1,3 +1,5 @@
+using Geo.Core.Care;
+using Geo.Core.Walking;
 using Geo.Core.Scorecard;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -9,7 +11,8 @@ namespace Geo.Ingest.Jobs;
 /// stores one snapshot row per region, the source of the trend charts and of the card served after a restart.
 /// DisallowConcurrentExecution: a slow run is never overlapped by the next.</summary>
 [DisallowConcurrentExecution]
-public sealed class ScorecardSnapshotJob(NpgsqlDataSource db, ScorecardProvider cards, ILogger<ScorecardSnapshotJob> log) : IJob
+public sealed class ScorecardSnapshotJob(NpgsqlDataSource db, ScorecardProvider cards, WalkingGraphProvider graphs, WalkingOptions walking,
+    ILogger<ScorecardSnapshotJob> log) : IJob
 {
     public static readonly JobKey Key = new("scorecard-snapshot", "scorecard");
 
@@ -18,9 +21,11 @@ public sealed class ScorecardSnapshotJob(NpgsqlDataSource db, ScorecardProvider 
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        // 2.1.4 reads the registry's stored walking times: bring them up to date with stations moved since
+        var households = await CareReach.RefreshAsync(db, await graphs.GetAsync(cancellationToken), walking.Elderly, null, cancellationToken);
         var card = await cards.RefreshAsync(cancellationToken);
         var rows = await ScorecardStore.SaveSnapshotAsync(db, card, cancellationToken);
-        log.LogInformation("scorecard snapshot: {Rows} regions in {Ms:F0} ms", rows, card.ElapsedMs);
+        log.LogInformation("scorecard snapshot: {Rows} regions in {Ms:F0} ms ({Households} registry households re-timed)", rows, card.ElapsedMs, households);
     }
 
     public static void Register(IQuartzBuilder q)

@@ -62,8 +62,8 @@ public sealed class ScorecardTests(PostgisFixture db) : IClassFixture<PostgisFix
         var town = card.Subdistricts.Single(s => s.Code == "S1-S");
         Assert.Equal(1.0, town.Indicators.Single(i => i.Id == "1.2.1").Value);
 
-        await new ScorecardSnapshotJob(db.DataSource, new ScorecardProvider(db.DataSource, new ScorecardOptions()), NullLogger<ScorecardSnapshotJob>.Instance).Execute(null!, default);
-        await new ScorecardSnapshotJob(db.DataSource, new ScorecardProvider(db.DataSource, new ScorecardOptions()), NullLogger<ScorecardSnapshotJob>.Instance).Execute(null!, default);
+        await new ScorecardSnapshotJob(db.DataSource, new ScorecardProvider(db.DataSource, new ScorecardOptions()), new Geo.Core.Walking.WalkingGraphProvider(db.DataSource), new Geo.Core.Walking.WalkingOptions(), NullLogger<ScorecardSnapshotJob>.Instance).Execute(null!, default);
+        await new ScorecardSnapshotJob(db.DataSource, new ScorecardProvider(db.DataSource, new ScorecardOptions()), new Geo.Core.Walking.WalkingGraphProvider(db.DataSource), new Geo.Core.Walking.WalkingOptions(), NullLogger<ScorecardSnapshotJob>.Instance).Execute(null!, default);
         var history = await ScorecardStore.HistoryAsync(db.DataSource, communityId, 10, default);
         Assert.Equal(2, history.Count);
         Assert.Equal(s1.BindingPassed, history[^1].BindingPassed);

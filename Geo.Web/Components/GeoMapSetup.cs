@@ -1,6 +1,7 @@
 using Geo.Api.Live;
 using Geo.Web.Incidents;
 using Geo.Web.Localization;
+using Geo.Web.Public;
 
 namespace Geo.Web.Components;
 
@@ -15,6 +16,7 @@ public static class GeoMapSetup
         builder.Services.AddScoped<UiLanguage>();
         // the dispatch board's live updates: the process's one LISTEN connection, fanned out to circuits
         builder.Services.AddDbNotificationSubscriber<IncidentFeed>();
+        builder.AddPublicPages();
         return builder;
     }
 
@@ -23,6 +25,7 @@ public static class GeoMapSetup
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapPublicPages();
         return app;
     }
 }

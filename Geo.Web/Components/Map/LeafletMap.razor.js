@@ -274,10 +274,10 @@ export function flyTo(element, lon, lat, zoom) {
 
 /// Fetches /api/isochrone for the point, draws the bands (outermost first) and resolves to the response
 /// (or {error}) so the panel can list the services.
-export async function showIsochrone(element, lon, lat, minutes, colours) {
+export async function showIsochrone(element, lon, lat, minutes, colours, profile) {
     const s = maps.get(element);
     if (!s) return { error: 'no map' };
-    const url = `${s.options.baseUrl}/api/isochrone?lon=${lon}&lat=${lat}&minutes=${minutes}`;
+    const url = `${s.options.baseUrl}/api/isochrone?lon=${lon}&lat=${lat}&minutes=${minutes}&profile=${encodeURIComponent(profile || 'adult')}`;
     const r = await fetch(url, { headers: { accept: 'application/geo+json' } });
     if (!r.ok) {
         let detail = `${r.status}`;

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Geo.Core.Scorecard;
+using Geo.Core.Spatial;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using NetTopologySuite.IO.Converters;
+using Npgsql;
+
+namespace Geo.Api;
+
+/// <summary>The planner's choropleth over HTTP: classes, colours and outlines from <see cref="Choropleth"/>, the same the map draws.</summary>
+public static class ChoroplethApi
+{
+    public sealed record ChoroplethFeature(string Type, JsonElement Geometry, ChoroplethProperties Properties);
+    public sealed record ChoroplethProperties(long RegionId, string Code, string Name, double? Value, int? Class, string Colour);
+    public sealed record ChoroplethResponse(string Type, string Indicator, string Level, string? Parent, IReadOnlyList<ChoroplethClass> Legend,
+        string NoDataColour, int NoData, IReadOnlyList<ChoroplethFeature> Features);
+
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) } };
+
+    public static RouteGroupBuilder MapChoroplethApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/scorecard").WithTags("Scorecard");
+        group.MapGet("/choropleth", async Task<Ok<ChoroplethResponse>> ([FromQuery(Name = "indicator")] string? indicator, [FromQuery(Name = "level")] string? level,
+            [FromQuery(Name = "parent")] string? parent, ScorecardProvider cards, NpgsqlDataSource ds, CancellationToken ct) =>
+        {
+            var map = await Choropleth.BuildAsync(ds, await cards.GetAsync(ct), indicator, level, parent, ct);
+            return TypedResults.Ok(new ChoroplethResponse("FeatureCollection", map.Indicator, map.Level, map.Parent, map.Legend, map.NoDataColour, map.NoData,
+                [.. map.Regions.Select(r => new ChoroplethFeature("Feature", JsonSerializer.SerializeToElement(r.Outline, GeoJson),
+                    new ChoroplethProperties(r.RegionId, r.Code, r.Name, r.Value, r.Class, r.Colour)))]));
+        }).WithSummary("An indicator or dimension per community or town as a GeoJSON choropleth with its legend (equal-interval classes)");
+        return group;
+    }
+}
