@@ -198,6 +198,22 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
     }
 
     [Fact]
+    public async Task The_cache_reports_its_hit_rate()
+    {
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        await ListeningAsync(app.Services);
+        var http = app.CreateClient();
+        var t = Column(6);
+        for (var i = 0; i < 3; i++) await http.GetByteArrayAsync($"/tiles/assets/{t}.pbf");
+        using var doc = JsonDocument.Parse(await http.GetStringAsync("/tiles/cache"));
+        var r = doc.RootElement;
+        Assert.True(r.GetProperty("enabled").GetBoolean());
+        Assert.True(r.GetProperty("hits").GetInt64() >= 2, r.ToString());
+        Assert.True(r.GetProperty("misses").GetInt64() >= 1, r.ToString());
+        Assert.InRange(r.GetProperty("hit_rate").GetDouble(), 0.01, 1.0);
+    }
+
+    [Fact]
     public async Task TileJson_3_0_0_describes_the_layer()
     {
         await using var app = new GeoWebFactory(db.ConnectionString);
