@@ -328,7 +328,9 @@ cmd_cli() {  # ingest | generate | migrate | load-base | network | tiles | users
   bootstrap_run_db
   build
   [ "$1" = migrate ] || ingest_cli migrate >/dev/null
-  ingest_cli "$@"
+  # exec: the importer takes this script's pid, so kill -9 of `./geo ingest` kills the importer itself
+  # (its database backend then stops too: see client_connection_check_interval in BulkLoad)
+  exec dotnet "$(dll Geo.Ingest)" "$@"
 }
 
 # ---------------------------------------------------------------- scale-out: gateway, nodes, standby

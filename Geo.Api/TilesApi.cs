@@ -43,6 +43,8 @@ public static class TilesApi
             TypedResults.Ok(TileJson.For(Layer(tiles, layer, req.HttpContext.User), BaseUrl(req)))).WithSummary("TileJSON 3.0.0 of a layer");
         group.MapGet("/", Ok<List<TileLayerRef>> (HttpRequest req, TileService tiles) => TypedResults.Ok(tiles.Layers.VisibleTo(req.HttpContext.User)
             .Select(l => new TileLayerRef(l.Id, l.TitleZh, l.TitleEn, $"{BaseUrl(req)}/tiles/{l.Id}.json")).ToList())).WithSummary("The tile layers the caller may see");
+        group.MapGet("/cache", Ok<TileCacheStats> (TileCache cache) => TypedResults.Ok(cache.Stats))
+            .WithSummary("The in-memory tile cache: tiles, bytes, hits, misses, hit rate, LRU evictions, tiles dropped by changes");
         return group;
     }
 

@@ -20,7 +20,11 @@ public sealed record TileJson(
     public static TileJson For(TileLayer layer, string baseUrl)
     {
         var e = GeoFactory.DistrictExtent;
-        return new("3.0.0", layer.Id, $"{layer.TitleZh} / {layer.TitleEn}",
+        var description = layer.Source == TileSource.Assets
+            ? $"{layer.TitleZh} / {layer.TitleEn}. 第 {Geo.Core.Data.Sql.AssetBins.MaxAggregatedZoom} 级及以下按网格聚合：每个要素是一个格网内同一类型的全部资产，count 为数量 / "
+              + $"At zoom {Geo.Core.Data.Sql.AssetBins.MaxAggregatedZoom} and below, assets are aggregated: each feature is every asset of one kind in a 1/16-tile bin, with their number in 'count' (nothing is dropped); above it, one feature per asset."
+            : $"{layer.TitleZh} / {layer.TitleEn}";
+        return new("3.0.0", layer.Id, description,
             [$"{baseUrl}/tiles/{layer.Id}/{{z}}/{{x}}/{{y}}.pbf"], layer.MinZoom, layer.MaxZoom,
             [e.MinX, e.MinY, e.MaxX, e.MaxY], [116.6564, 39.9097, 12],
             "Geo, Tongzhou District. Features with synthetic=true are generated demo data, not real assets.",

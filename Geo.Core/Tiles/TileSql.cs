@@ -4,9 +4,8 @@ using Geo.Core.Domain;
 namespace Geo.Core.Tiles;
 
 /// <summary>The ST_AsMVT SQL of every layer. Only constants chosen by zoom (thinning modulus, which
-/// sub-layers exist) are spliced into the text; z/x/y, the kind and the tolerance are parameters
-/// ($1 z, $2 x, $3 y, then $4). The thinning clauses are literal on purpose: a partial index is only
-/// used when the planner can prove its predicate from constants in the query.</summary>
+/// sub-layers exist, bin ranges) are spliced into the text; z/x/y, the kind and the tolerance are parameters
+/// ($1 z, $2 x, $3 y, then $4).</summary>
 public static class TileSql
 {
     public const int Extent = 4096;
@@ -23,39 +22,50 @@ public static class TileSql
     /// <summary>Names are dropped below this zoom: thousands of unique strings would dominate the tile.</summary>
     public const int AssetNameMinZoom = 15;
 
-    /// <summary>Keep one asset in N (by id) at zoom z: a tile covers 4x the area per zoom step down, so
-    /// 4x thinning per step keeps the points per tile about constant (the z16 density) at every zoom.
-    /// 1 = every asset. Ids are assigned in load order, not by place, so "id % N" is a spatially even sample.</summary>
-    public static int ThinningModulus(int z) => z switch
-    {
-        >= 16 => 1,
-        15 => 4,
-        14 => 16,
-        13 => 64,
-        12 => 256,
-        11 => 1024,
-        _ => 4096,
-    };
-
     private const string Envelope = "ST_TileEnvelope($1, $2, $3)";
     private static readonly string Query = $"ST_Transform(ST_TileEnvelope($1, $2, $3, margin => {BufferFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}), 4326)";
 
     /// <summary>Assets: one MVT layer. <paramref name="kind"/> null = the composite of every kind not in
-    /// <paramref name="hidden"/>; else $4 is the kind code.</summary>
+    /// <paramref name="hidden"/>; else $4 is the kind code. Up to <see cref="AssetBins.MaxAggregatedZoom"/>
+    /// one point per bin and kind with its <c>count</c> (see <see cref="Binned"/>); above it every asset.</summary>
     public static string Assets(int z, AssetKind? kind, IReadOnlyCollection<AssetKind> hidden)
     {
-        var m = ThinningModulus(z);
-        var thin = m > 1 ? $"AND {TileTriggers.ThinningPredicate(m, "a.")}" : "";
-        var filter = kind is not null ? "AND a.kind = $4"
-            : hidden.Count > 0 ? $"AND a.kind NOT IN ({string.Join(", ", hidden.Select(k => $"'{k.Code()}'"))})" : "";
-        var name = z >= AssetNameMinZoom ? "a.name, " : "";
+        var filter = KindFilter(kind, hidden, "a.");
         var layer = kind?.Code() ?? TileLayers.AllAssets;
+        if (z <= AssetBins.MaxAggregatedZoom) return Binned(z, layer, KindFilter(kind, hidden, "b."));
+        var name = z >= AssetNameMinZoom ? "a.name, " : "";
         return $"""
             SELECT COALESCE((SELECT ST_AsMVT(t, '{layer}', {Extent}, 'geom', 'fid') FROM (
                 SELECT a.id AS fid, a.id, a.kind, {name}a.status, a.synthetic,
                        ST_AsMVTGeom(ST_Transform(a.geom, 3857), {Envelope}, {Extent}, {Buffer}, true) AS geom
                 FROM assets a
-                WHERE a.geom && {Query} {thin} {filter}
+                WHERE a.geom && {Query} {filter}
+            ) t WHERE t.geom IS NOT NULL), ''::bytea)
+            """;
+    }
+
+    private static string KindFilter(AssetKind? kind, IReadOnlyCollection<AssetKind> hidden, string alias) =>
+        kind is not null ? $"AND {alias}kind = $4"
+            : hidden.Count > 0 ? $"AND {alias}kind NOT IN ({string.Join(", ", hidden.Select(k => $"'{k.Code()}'"))})" : "";
+
+    /// <summary>A low-zoom asset tile from <c>asset_bins</c>: the tile's 16 × 16 bins are the cells at zoom
+    /// z + 4 whose indices fall in the tile's range (a primary-key range scan); below z10, the zoom-14 cells
+    /// grouped up. Each feature is one kind in one bin, at its assets' mean position, with <c>count</c>:
+    /// every asset is counted, none is dropped.</summary>
+    public static string Binned(int z, string layer, string filter)
+    {
+        var cz = Math.Max(z + AssetBins.BinShift, AssetBins.MinCellZoom);
+        var span = 1 << (cz - z);
+        var up = cz - (z + AssetBins.BinShift);
+        return $"""
+            SELECT COALESCE((SELECT ST_AsMVT(t, '{layer}', {Extent}, 'geom') FROM (
+                SELECT b.kind, sum(b.n)::integer AS count,
+                       ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(sum(b.sx) / sum(b.n), sum(b.sy) / sum(b.n)), 4326), 3857),
+                                    {Envelope}, {Extent}, {Buffer}, true) AS geom
+                FROM asset_bins b
+                WHERE b.z = {cz} AND b.x BETWEEN $2 * {span} AND $2 * {span} + {span - 1}
+                  AND b.y BETWEEN $3 * {span} AND $3 * {span} + {span - 1} AND b.n > 0 {filter}
+                GROUP BY b.kind, b.x >> {up}, b.y >> {up}
             ) t WHERE t.geom IS NOT NULL), ''::bytea)
             """;
     }

@@ -8,9 +8,11 @@ namespace Geo.Ingest.Importers;
 
 /// <summary>Imports one file as assets in one transaction: all rows or none. The file streams through
 /// reader → <see cref="GeometryGate"/> → <see cref="FeatureMapper"/> → region lookup on one thread while
-/// binary COPY runs on another: straight into assets for a new source (in bulk mode when it is big), else into
-/// a temporary stage and then one set-based upsert by (source, external_id) that touches only rows that
-/// really differ, so a re-import changes nothing (same updated_at, same xmin) (see <see cref="BulkLoad"/>).</summary>
+/// binary COPY runs on another: straight into assets for a small new source, else into a temporary stage and
+/// then either one spatially sorted insert (a big new source) or one set-based upsert by (source, external_id)
+/// that touches only rows that really differ, so a re-import changes nothing (same updated_at, same xmin)
+/// (see <see cref="BulkLoad"/>). Every index, CHECK, foreign key and trigger stays in place throughout: an
+/// import never takes more than ROW EXCLUSIVE on assets, so readers never wait for it.</summary>
 public static partial class AssetImporter
 {
     private const string Stage = "ingest_stage";
@@ -43,25 +45,23 @@ public static partial class AssetImporter
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        // a killed importer must not leave its backend inserting for minutes (see BulkLoad.ClientCheckInterval)
+        await using (var set = new NpgsqlCommand($"SET LOCAL client_connection_check_interval = '{BulkLoad.ClientCheckInterval}'", conn, tx))
+            await set.ExecuteNonQueryAsync(ct);
         var regions = await RegionIndex.LoadAsync(conn, ct);
         var source = o.EffectiveSource;
-        // a new source is COPYed straight into assets (file order = id order); an existing one goes through a
-        // stage and the merge that leaves unchanged rows untouched
-        var direct = !await BulkLoad.SourceExistsAsync(conn, tx, source, ct);
-        if (!direct)
-        {
-            await using var cmd = new NpgsqlCommand(AssetBulkWriter.CreateStageSql(Stage), conn, tx);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        // a new source is COPYed straight into assets (file order = id order) or, when big, through a stage and
+        // a spatially sorted insert; an existing one goes through a stage and the merge that leaves unchanged rows untouched
+        var isNew = !await BulkLoad.SourceExistsAsync(conn, tx, source, ct);
 
         var run = new Run(reader, new GeometryGate(transform, regions, o.Repair), new FeatureMapper(kind, source), regions, warnings, progress);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var batches = new BlockingCollection<Asset[]>(boundedCapacity: 8);
         var producer = Task.Run(() => run.Produce(batches, cancel.Token), cancel.Token);
-        BulkLoad.BulkState? bulk = null;
+        var staged = !isNew;
         try
         {
-            // the first block of the file tells its size in rows, which decides bulk mode before the COPY starts
+            // the first block of the file tells its size in rows, which decides the path before the COPY starts
             var head = new List<Asset[]>();
             foreach (var b in batches.GetConsumingEnumerable(cancel.Token))
             {
@@ -69,12 +69,16 @@ public static partial class AssetImporter
                 if (reader.Progress > 0) break;
             }
             var estimate = batches.IsCompleted || reader.Progress <= 0 ? run.Read : (long)(run.Read / Math.Min(1, reader.Progress));
-            if (direct && run.Errors.Count == 0 && await BulkLoad.WorthBulkAsync(conn, tx, estimate, o.BulkFromRows, ct))
-                bulk = await BulkLoad.BeginBulkAsync(conn, tx, ct);
+            if (isNew && run.Errors.Count == 0 && BulkLoad.WorthSorting(estimate, o.BulkFromRows)) staged = true;
+            if (staged)
+            {
+                await using var cmd = new NpgsqlCommand(AssetBulkWriter.CreateStageSql(Stage), conn, tx);
+                await cmd.ExecuteNonQueryAsync(cancel.Token);
+            }
             var rows = head.Concat(batches.GetConsumingEnumerable(cancel.Token)).SelectMany(b => b);
-            await AssetBulkWriter.CopyAsync(conn, direct ? "assets" : Stage, rows, withRowNumbers: !direct, ct);
+            await AssetBulkWriter.CopyAsync(conn, staged ? Stage : "assets", rows, withRowNumbers: staged, ct);
         }
-        catch (PostgresException e) when (direct && e.Where is { } where && CopyLine().Match(where) is { Success: true } m)
+        catch (PostgresException e) when (!staged && e.Where is { } where && CopyLine().Match(where) is { Success: true } m)
         {
             await cancel.CancelAsync();
             try { await producer; } catch (ImportException) { throw; } catch (OperationCanceledException) { }
@@ -91,16 +95,14 @@ public static partial class AssetImporter
         if (run.Errors.Count > 0) throw new ImportException(run.Errors);
 
         Mark("read+validate+copy");
-        progress?.Report(new ImportProgress("upsert", run.Read, 1));
+        progress?.Report(new ImportProgress(isNew ? "insert" : "upsert", run.Read, 1));
         long inserted, updated;
-        if (direct)
-        {
+        if (!staged)
             (inserted, updated) = (run.Accepted, 0);
-            if (bulk is not null)
-            {
-                await BulkLoad.EndBulkAsync(conn, tx, bulk, source, run.Unassigned, run.Extent, ct);
-                Mark("indexes+constraints");
-            }
+        else if (isNew)
+        {
+            (inserted, updated) = (await BulkLoad.SortedInsertAsync(conn, tx, Stage, ct), 0);
+            Mark("sorted insert");
         }
         else
         {
@@ -127,8 +129,6 @@ public static partial class AssetImporter
         public long Read { get; private set; }
         public long WarningCount { get; private set; }
         public long Accepted { get; private set; }
-        public long Unassigned { get; private set; }
-        public NetTopologySuite.Geometries.Envelope Extent { get; } = new();
 
         public void Produce(BlockingCollection<Asset[]> output, CancellationToken ct)
         {
@@ -175,9 +175,7 @@ public static partial class AssetImporter
                 return Fail($"{at}: duplicate external id '{asset.ExternalId}' (also on {reader.Unit} {firstRow[asset.ExternalId]})");
             if (warning is not null) Warn($"{at}: {warning}");
             if (regions.Locate(asset.Geom) is { } loc) (asset.CommunityId, asset.GridCellId) = loc;
-            else Unassigned++;
             Accepted++;
-            Extent.ExpandToInclude(asset.Geom.EnvelopeInternal);
             return asset;
         }
 

@@ -7,16 +7,23 @@ namespace Geo.Ingest.Importers;
 /// <list type="bullet">
 /// <item>the source already has rows: COPY into a temp stage, then INSERT … ON CONFLICT (source, external_id)
 /// DO UPDATE … WHERE the row differs, so unchanged rows are not rewritten (same updated_at, same xmin);</item>
-/// <item>the source is new: COPY straight into assets (no stage, no second copy of the data);</item>
-/// <item>and when that new load is big and at least as large as the table, bulk mode around that COPY
-/// (<see cref="BeginBulkAsync"/> / <see cref="EndBulkAsync"/>): indexes and region foreign keys rebuilt and
-/// re-validated set-based, row triggers off for the COPY, all inside the import's one transaction.</item>
-/// </list></summary>
+/// <item>the source is new and small: COPY straight into assets (no stage, no second copy of the data);</item>
+/// <item>the source is new and big (<see cref="SortedInsertAsync"/>): COPY into a temp stage, then one
+/// INSERT … SELECT … ORDER BY geom into the live table, every index, CHECK, foreign key and trigger in place.</item>
+/// </list>
+/// No shape takes more than the ROW EXCLUSIVE lock an INSERT takes: readers of <c>assets</c> are never blocked
+/// by an import (the earlier bulk mode dropped and rebuilt the indexes under ACCESS EXCLUSIVE, which stalled
+/// <c>/api/nearby</c> for the whole load; issue 12 finding 2, issue 15).</summary>
 internal static class BulkLoad
 {
     // compared with an estimate from the first block of the file, which runs low by up to one read-ahead
-    // buffer (a 100,000-row CSV came out under 100,000): half the size that made bulk mode pay
-    public const int RebuildIndexesFrom = 50_000;
+    // buffer (a 100,000-row CSV came out under 100,000): half the size where sorting starts to pay
+    public const int SortFromRows = 50_000;
+
+    /// <summary>The backend checks its client socket this often while a statement runs, so a killed importer
+    /// (kill -9, lost terminal) stops its server-side work within about this long instead of running the
+    /// insert to the end and only then noticing (PostgreSQL 14+).</summary>
+    public const string ClientCheckInterval = "1s";
 
     /// <summary>stage → assets for a source that already has rows (a new source is COPYed straight into assets).</summary>
     public static Task<(long Inserted, long Updated)> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string stage, CancellationToken ct) =>
@@ -30,63 +37,41 @@ internal static class BulkLoad
         return (bool)(await exists.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>A new source big enough (and at least as large as the table) to load in bulk mode.</summary>
-    public static async Task<bool> WorthBulkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long estimatedRows, long threshold, CancellationToken ct) =>
-        threshold <= 0 || (estimatedRows >= threshold && estimatedRows >= await TableRowsEstimateAsync(conn, tx, ct));
+    /// <summary>A new source big enough to go through the stage and the spatially sorted insert.</summary>
+    public static bool WorthSorting(long estimatedRows, long threshold) => threshold <= 0 || estimatedRows >= threshold;
 
-    /// <summary>What <see cref="BeginBulkAsync"/> took off <c>assets</c>, to put back in <see cref="EndBulkAsync"/>.</summary>
-    public sealed record BulkState(List<string> Indexes, List<(string Name, string Def)> ForeignKeys);
-
-    /// <summary>Bulk mode for a big new source, all inside the import's transaction (DDL is transactional:
-    /// no other session ever sees <c>assets</c> without an index, a foreign key or a trigger; they wait on
-    /// the ACCESS EXCLUSIVE lock until commit, the price of a bulk load). The secondary indexes and the two
-    /// region foreign keys are dropped, to be rebuilt and re-validated set-based afterwards (one sorted build
-    /// and one anti-join instead of a million random inserts and two million RI probes); the per-row region
-    /// trigger (its work is done in C#; rows left without ids are assigned by it afterwards) and the
-    /// per-statement tile trigger (the importer publishes the same change itself) are disabled for the COPY,
-    /// which lets COPY batch its heap inserts. Every CHECK still runs on every row.</summary>
-    public static async Task<BulkState> BeginBulkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    /// <summary>stage → assets for a big new source, in PostGIS's geometry order (a Hilbert curve since 3.1):
+    /// consecutive rows land on the same GiST leaf pages and heap pages, so maintaining the indexes row by row
+    /// touches a few hot pages instead of the whole index, and the heap is clustered for the tile and bbox
+    /// queries that read it afterwards. Ids follow that order. A rule the database enforces (a CHECK or a
+    /// CHECK) that a row breaks is reported with the row's number, as the direct COPY reports it, found again in the stage.</summary>
+    public static async Task<long> SortedInsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string stage, CancellationToken ct)
     {
-        await ExecAsync(conn, tx, "LOCK TABLE assets IN ACCESS EXCLUSIVE MODE; SET LOCAL maintenance_work_mem = '256MB'", ct);
-        var fks = new List<(string, string)>();
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-            WHERE conrelid = 'assets'::regclass AND contype = 'f' AND confrelid = 'regions'::regclass
-            """, conn, tx))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        await ExecAsync(conn, tx, "SAVEPOINT sorted_insert", ct);
+        try
         {
-            while (await r.ReadAsync(ct)) fks.Add((r.GetString(0), r.GetString(1)));
+            await using var cmd = new NpgsqlCommand($"INSERT INTO assets ({AssetBulkWriter.Columns}) SELECT {AssetBulkWriter.Columns} FROM {stage} ORDER BY geom, row_no", conn, tx) { CommandTimeout = 0 };
+            return await cmd.ExecuteNonQueryAsync(ct);
         }
-        foreach (var (name, _) in fks) await ExecAsync(conn, tx, $"ALTER TABLE assets DROP CONSTRAINT {Quote(name)}", ct);
-        var indexes = await DropSecondaryIndexesAsync(conn, tx, ct);
-        await ExecAsync(conn, tx, $"ALTER TABLE assets DISABLE TRIGGER {RegionTrigger}, DISABLE TRIGGER {TileTrigger}", ct);
-        return new BulkState(indexes, fks);
+        catch (PostgresException e) when (e.ConstraintName is { } constraint && e.SqlState is PostgresErrorCodes.CheckViolation)
+        {
+            await ExecAsync(conn, tx, "ROLLBACK TO SAVEPOINT sorted_insert", ct);
+            var row = await FirstRowBreakingAsync(conn, tx, stage, constraint, ct);
+            throw new ImportException(row is null
+                ? $"{e.MessageText} ({constraint})"
+                : $"data row {row} (in file order): {e.MessageText} ({constraint})");
+        }
     }
 
-    private const string RegionTrigger = "trg_assets_assign_regions", TileTrigger = "trg_assets_tiles_ins";
-
-    /// <summary>Puts back what <see cref="BeginBulkAsync"/> took off: triggers, region ids for rows the
-    /// importer left without (through the region trigger, as a plain insert would have), indexes, and the
-    /// foreign keys (ADD CONSTRAINT checks every row in one query); then the tile change (change feed) for the extent.</summary>
-    public static async Task EndBulkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkState state, string source, long unassigned, NetTopologySuite.Geometries.Envelope extent, CancellationToken ct)
+    /// <summary>The stage's first row (in file order) that fails the CHECK named <paramref name="constraint"/>
+    /// of assets. The expression comes from the catalog, never from input; the stage has the same column names.</summary>
+    private static async Task<long?> FirstRowBreakingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string stage, string constraint, CancellationToken ct)
     {
-        await ExecAsync(conn, tx, $"ALTER TABLE assets ENABLE TRIGGER {RegionTrigger}, ENABLE TRIGGER {TileTrigger}", ct);
-        if (unassigned > 0)
-        {
-            // the update trigger assigns NULL region ids (and its own change-feed row covers these rows)
-            await using var fill = new NpgsqlCommand("UPDATE assets SET grid_cell_id = NULL, community_id = NULL WHERE source = $1 AND (grid_cell_id IS NULL OR community_id IS NULL)", conn, tx) { CommandTimeout = 0 };
-            fill.Parameters.AddWithValue(source);
-            await fill.ExecuteNonQueryAsync(ct);
-        }
-        foreach (var create in state.Indexes) await ExecAsync(conn, tx, create, ct);
-        foreach (var (name, def) in state.ForeignKeys) await ExecAsync(conn, tx, $"ALTER TABLE assets ADD CONSTRAINT {Quote(name)} {def}", ct);
-        if (!extent.IsNull)
-        {
-            await using var notify = new NpgsqlCommand("SELECT geo_publish($1, format('%s %s %s %s %s', 'assets', $2, $3, $4, $5))", conn, tx);
-            notify.Parameters.AddWithValue(Geo.Core.Data.Sql.TileTriggers.Channel);
-            foreach (var v in (double[])[extent.MinX, extent.MinY, extent.MaxX, extent.MaxY]) notify.Parameters.AddWithValue(v);
-            await notify.ExecuteNonQueryAsync(ct);
-        }
+        await using var def = new NpgsqlCommand("SELECT pg_get_expr(conbin, conrelid) FROM pg_constraint WHERE conrelid = 'assets'::regclass AND conname = $1 AND contype = 'c'", conn, tx);
+        def.Parameters.AddWithValue(constraint);
+        if (await def.ExecuteScalarAsync(ct) is not string expr) return null;
+        await using var find = new NpgsqlCommand($"SELECT min(row_no) FROM {stage} WHERE NOT ({expr})", conn, tx) { CommandTimeout = 0 };
+        return await find.ExecuteScalarAsync(ct) is long n ? n : null;
     }
 
     private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)
@@ -94,8 +79,6 @@ internal static class BulkLoad
         await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync(ct);
     }
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 
     private static async Task<(long, long)> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string stage, CancellationToken ct)
     {
@@ -123,33 +106,5 @@ internal static class BulkLoad
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.GetInt64(0), r.GetInt64(1));
-    }
-
-    private static async Task<long> TableRowsEstimateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'assets'::regclass", conn, tx);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>Drops the indexes that no constraint or ON CONFLICT needs and returns their exact
-    /// definitions (as the migrations made them) to recreate after the load.</summary>
-    private static async Task<List<string>> DropSecondaryIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        var defs = new List<(string Name, string Def)>();
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid = 'assets'::regclass AND NOT i.indisprimary
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-            """, conn, tx))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await r.ReadAsync(ct)) defs.Add((r.GetString(0), r.GetString(1)));
-        }
-        foreach (var (name, _) in defs)
-        {
-            await using var drop = new NpgsqlCommand($"DROP INDEX \"{name.Replace("\"", "\"\"")}\"", conn, tx);
-            await drop.ExecuteNonQueryAsync(ct);
-        }
-        return defs.Select(d => d.Def).ToList();
     }
 }

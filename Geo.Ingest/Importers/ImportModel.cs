@@ -26,10 +26,10 @@ public sealed record ImportOptions
     /// <summary>GeoPackage table to read when the file has several feature tables.</summary>
     public string? Layer { get; init; }
 
-    /// <summary>A new source of at least this many rows (estimated from the first block of the file) that is
-    /// also at least as large as the table loads in bulk mode (see <see cref="BulkLoad.BeginBulkAsync"/>);
-    /// 0 forces bulk mode for every new source (tests).</summary>
-    public long BulkFromRows { get; init; } = BulkLoad.RebuildIndexesFrom;
+    /// <summary>A new source of at least this many rows (estimated from the first block of the file) goes
+    /// through the stage and the spatially sorted insert (see <see cref="BulkLoad.SortedInsertAsync"/>);
+    /// 0 sends every new source that way (tests).</summary>
+    public long BulkFromRows { get; init; } = BulkLoad.SortFromRows;
 
     public string EffectiveSource => string.IsNullOrWhiteSpace(Source) ? System.IO.Path.GetFileName(Path.TrimEnd('/', '\\')) : Source.Trim();
 }

@@ -3,31 +3,43 @@ using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Api;
 
-/// <summary>The low-zoom asset tiles read the partial GiST indexes: their predicates only match when the
-/// tile SQL repeats them exactly, and a silent mismatch would make z10 tiles read every row.</summary>
+/// <summary>One mechanism serves the low-zoom asset tiles: the <c>asset_bins</c> summary, read by its primary
+/// key range, never the assets table (which used to need six partial per-zoom GiST indexes); from z14 the
+/// tiles read a full spatial index of assets.</summary>
 public sealed class TileThinningIndexTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {
     [Theory]
-    [InlineData(10, "ix_assets_geom_thin4096")]
-    [InlineData(12, "ix_assets_geom_thin256")]
-    [InlineData(15, "ix_assets_geom_thin4")]
-    public async Task Tile_query_uses_the_thinning_index_of_its_zoom(int z, string index)
+    [InlineData(6)]
+    [InlineData(10)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public async Task Low_zoom_tiles_read_the_bins_by_primary_key_and_never_assets(int z)
     {
         var text = await PlanAsync(z);
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b({index})\b"), $"z{z} should use {index}:\n{text}");
+        Assert.Matches(@"Index (Only )?Scan using asset_bins_pkey", text);
+        Assert.DoesNotContain(" on assets", text);
     }
 
-    /// <summary>From z16 on nothing is thinned: the tile reads a full (non-partial) GiST index over the geometry.
-    /// Which of the two full ones (geom, or kind + geom) the planner takes is its business; that it is a full
-    /// spatial index, and never a thinning one or a sequential scan, is ours.</summary>
     [Fact]
-    public async Task Unthinned_tiles_read_a_full_spatial_index()
+    public async Task No_partial_thinning_index_is_left_on_assets()
     {
-        var text = await PlanAsync(16);
+        await using var cmd = db.DataSource.CreateCommand("SELECT count(*) FROM pg_indexes WHERE tablename = 'assets' AND indexdef ILIKE '% WHERE %'");
+        Assert.Equal(0L, await cmd.ExecuteScalarAsync());
+    }
+
+    /// <summary>From z14 on every asset is drawn: the tile reads a full (non-partial) GiST index over the geometry.
+    /// Which of the two full ones (geom, or kind + geom) the planner takes is its business; that it is a full
+    /// spatial index, and never a sequential scan, is ours.</summary>
+    [Theory]
+    [InlineData(14)]
+    [InlineData(16)]
+    public async Task Unaggregated_tiles_read_a_full_spatial_index(int z)
+    {
+        var text = await PlanAsync(z);
         await using var conn = await db.DataSource.OpenConnectionAsync();
         var used = System.Text.RegularExpressions.Regex.Matches(text, @"(?:Index Scan|Index Only Scan|Bitmap Index Scan) (?:Backward )?(?:using|on) (\w+)")
             .Select(m => m.Groups[1].Value).Distinct().ToList();
-        Assert.True(used.Count > 0, $"z16 reads no index:\n{text}");
+        Assert.True(used.Count > 0, $"z{z} reads no index:\n{text}");
         foreach (var name in used)
         {
             await using var def = conn.CreateCommand();

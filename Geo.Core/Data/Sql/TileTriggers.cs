@@ -4,8 +4,9 @@ namespace Geo.Core.Data.Sql;
 /// (one NOTIFY per statement, not per row: a 1M-row COPY sends one message) publish the extent of the
 /// rows a statement changed on channel <see cref="Channel"/> as "table xmin ymin xmax ymax"; the web
 /// host's listener evicts the cached and seeded tiles that extent touches.
-/// The partial GiST indexes serve the thinned low-zoom asset tiles: their predicates must match
-/// <see cref="Tiles.TileSql"/>'s thinning clauses character for character, else the planner ignores them.</summary>
+/// The thinning members below are history: migration TileInvalidation created six partial per-zoom GiST
+/// indexes from them, and migration AssetBins drops them (low zooms now count every asset from
+/// <see cref="AssetBins"/>). Migrations replay this text, so it stays as it was.</summary>
 public static class TileTriggers
 {
     public const string Channel = "geo_tiles";

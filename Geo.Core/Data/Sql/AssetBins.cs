@@ -1,0 +1,108 @@
+namespace Geo.Core.Data.Sql;
+
+/// <summary>The low-zoom summary of <c>assets</c>: how many assets of each kind lie in each Web Mercator
+/// cell, with the sum of their coordinates (so a bin's point is its assets' mean position, not the cell's
+/// corner), at the cell zooms <see cref="MinCellZoom"/>..<see cref="MaxCellZoom"/>. A tile at zoom z is
+/// drawn from the cells at z + <see cref="BinShift"/>: 16 × 16 bins per tile, one point per bin and kind
+/// carrying the count, read by primary-key range (no spatial index, no thinning, nothing dropped).
+/// Statement-level triggers with transition tables keep it current for every writer (importer, API, EF):
+/// one aggregate per statement, so a 1M-row load adds its bins in one INSERT … ON CONFLICT. Deleted assets
+/// leave bins at n = 0 (readers skip them) rather than a DELETE per statement; n has no CHECK (n >= 0)
+/// because PostgreSQL checks the proposed row of INSERT … ON CONFLICT, a negative delta, before it merges. Replaces the six partial
+/// per-zoom thinning GiST indexes (issue 15).</summary>
+public static class AssetBins
+{
+    /// <summary>Tiles at this zoom and below are aggregated; above it every asset is drawn.</summary>
+    public const int MaxAggregatedZoom = 13;
+
+    public const int MinTileZoom = 0;
+
+    /// <summary>log2 of bins per tile side: 16 bins, 256 tile pixels each.</summary>
+    public const int BinShift = 4;
+
+    public const int MinCellZoom = 10 + BinShift, MaxCellZoom = MaxAggregatedZoom + BinShift;
+
+    /// <summary>Below this tile zoom the bins of zoom-10 tiles are re-aggregated (a whole-district tile is cheap either way).</summary>
+    public const int MinBinnedTileZoom = 10;
+
+    // the representative point of a geometry: its bounding box centre (a point's own position)
+    private const string Rep = "(ST_XMin(geom) + ST_XMax(geom)) / 2 AS lon, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS lat";
+
+    /// <summary>Adds the rows of <paramref name="rows"/> (a SELECT of kind, lon, lat, sign) to their bins, one
+    /// net delta per bin (an update that leaves kind and place alone nets to nothing and is skipped).</summary>
+    private static string Apply(string rows) => $"""
+        INSERT INTO asset_bins AS b (z, x, y, kind, n, sx, sy)
+        SELECT l.z, geo_cell_x(p.lon, l.z), geo_cell_y(p.lat, l.z), p.kind, sum(p.sign), sum(p.sign * p.lon), sum(p.sign * p.lat)
+        FROM ({rows}) p CROSS JOIN generate_series({MinCellZoom}, {MaxCellZoom}) AS l(z)
+        GROUP BY 1, 2, 3, 4
+        HAVING sum(p.sign) <> 0 OR sum(p.sign * p.lon) <> 0 OR sum(p.sign * p.lat) <> 0
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (z, x, y, kind) DO UPDATE SET n = b.n + EXCLUDED.n, sx = b.sx + EXCLUDED.sx, sy = b.sy + EXCLUDED.sy;
+        """;
+
+    private static string Rows(string table, int sign) => $"SELECT kind, {Rep}, {sign} AS sign FROM {table}";
+
+    public static string Create => $"""
+        CREATE OR REPLACE FUNCTION geo_cell_x(lon double precision, z integer) RETURNS integer
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            RETURN least(floor((lon + 180.0) / 360.0 * (1 << z)), (1 << z) - 1)::integer;
+        CREATE OR REPLACE FUNCTION geo_cell_y(lat double precision, z integer) RETURNS integer
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            RETURN least(floor((1.0 - ln(tan(radians(lat)) + 1.0 / cos(radians(lat))) / pi()) / 2.0 * (1 << z)), (1 << z) - 1)::integer;
+
+        CREATE TABLE asset_bins (
+            z smallint NOT NULL, x integer NOT NULL, y integer NOT NULL, kind text NOT NULL,
+            n integer NOT NULL, sx double precision NOT NULL, sy double precision NOT NULL,
+            PRIMARY KEY (z, x, y, kind)
+        );
+
+        CREATE OR REPLACE FUNCTION geo_asset_bins() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            -- plpgsql plans each statement on first use: a branch's transition table only has to exist when it runs
+            IF TG_OP = 'INSERT' THEN
+                {Apply(Rows("new_rows", 1))}
+            ELSIF TG_OP = 'DELETE' THEN
+                {Apply(Rows("old_rows", -1))}
+            ELSE
+                {Apply(Rows("old_rows", -1) + " UNION ALL " + Rows("new_rows", 1))}
+            END IF;
+            RETURN NULL;
+        END
+        $fn$;
+
+        CREATE TRIGGER trg_assets_bins_ins AFTER INSERT ON assets REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION geo_asset_bins();
+        CREATE TRIGGER trg_assets_bins_upd AFTER UPDATE ON assets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION geo_asset_bins();
+        CREATE TRIGGER trg_assets_bins_del AFTER DELETE ON assets REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION geo_asset_bins();
+
+        -- TRUNCATE fires no DELETE trigger (the benchmarks truncate assets)
+        CREATE OR REPLACE FUNCTION geo_asset_bins_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            TRUNCATE asset_bins;
+            RETURN NULL;
+        END
+        $fn$;
+        CREATE TRIGGER trg_assets_bins_truncate AFTER TRUNCATE ON assets
+            FOR EACH STATEMENT EXECUTE FUNCTION geo_asset_bins_truncate();
+
+        -- what is already there (the trigger's INSERT branch over the whole table)
+        {Apply(Rows("assets", 1))}
+        """;
+
+    /// <summary>Recounts every bin from assets: for writers that bypass triggers (session_replication_role = replica).</summary>
+    public static string Rebuild => "TRUNCATE asset_bins;\n" + Apply(Rows("assets", 1));
+
+    public const string Drop = """
+        DROP TRIGGER IF EXISTS trg_assets_bins_ins ON assets;
+        DROP TRIGGER IF EXISTS trg_assets_bins_upd ON assets;
+        DROP TRIGGER IF EXISTS trg_assets_bins_del ON assets;
+        DROP TRIGGER IF EXISTS trg_assets_bins_truncate ON assets;
+        DROP FUNCTION IF EXISTS geo_asset_bins_truncate();
+        DROP FUNCTION IF EXISTS geo_asset_bins();
+        DROP TABLE IF EXISTS asset_bins;
+        DROP FUNCTION IF EXISTS geo_cell_x(double precision, integer);
+        DROP FUNCTION IF EXISTS geo_cell_y(double precision, integer);
+        """;
+}
