@@ -25,7 +25,8 @@ public sealed class MigrationTests(PostgisFixture db) : IClassFixture<PostgisFix
             WHERE tablename IN ('assets', 'regions') AND indexdef ILIKE '%USING gist%'
             """);
         // ix_assets_kind_geom: (kind, geom) through btree_gist, for one-kind bbox pages (KindGeomIndex migration)
-        Assert.Equal("ix_assets_geom,ix_assets_kind_geom,ix_regions_geom", await cmd.ExecuteScalarAsync());
+        // ix_regions_grid_cell_geom: grid cells only, for case intake (LiveLoop migration)
+        Assert.Equal("ix_assets_geom,ix_assets_kind_geom,ix_regions_geom,ix_regions_grid_cell_geom", await cmd.ExecuteScalarAsync());
     }
 
     [Fact]
