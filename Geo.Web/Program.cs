@@ -24,7 +24,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapAuthApi();
-app.MapOgcFeaturesApi(openApiPath: "/openapi/v1.json", docsPath: "/scalar");
+app.MapOgcFeaturesApi(openApiPath: "/openapi/ogc.json", docsPath: "/scalar");
 app.MapQueryApi();
 app.MapTilesApi();
 app.MapCoverageApi();

@@ -62,14 +62,16 @@ public sealed class GeoJsonPageResult(FeatureReader rows, FeaturePlan plan, bool
         var w = http.Response.BodyWriter;
         w.Write(Head);
 
-        long? counted = null;
+        long? counted = rows.Count <= FeatureSql.CountCap ? rows.Count : null;
         if (rows.HasRow && !rows.Reader.IsDBNull(0))
         {
             counted = rows.Reader.GetInt64(0);
             if (counted > FeatureSql.CountCap)
             {
-                // more matches than the cap: the counted page came from an arbitrary subset, so page again without it
-                counted = null;
+                // more matches than the cap: the counted page came from an arbitrary subset, so page again without it;
+                // the first page counts exactly (a second query, capped), later pages leave numberMatched out
+                counted = plan.Offset == 0 ? await rows.ScalarAsync(FeatureSql.Count(plan), plan.Params, ct) : null;
+                if (counted > FeatureSql.ExactCountCap) counted = null;
                 await rows.ReopenAsync(FeatureSql.Page(plan), plan.Params, ct);
             }
         }

@@ -28,9 +28,9 @@ public static class OgcFeaturesApi
             .Produces<OgcConformance>(StatusCodes.Status200OK, Links.Json);
         g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition")
             .Produces(StatusCodes.Status302Found);
-        g.MapGet("/collections", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
+        g.MapGet("/collections", async (HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) => OgcHtml.Wanted(r)
                 ? OgcHtml.Collections(r, OgcCollections.Listed(config, r.HttpContext.User))
-                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User)), Links.Options)).WithSummary("Feature collections")
+                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User), await extents.AllAsync(ct)), Links.Options)).WithSummary("Feature collections")
             .Produces<OgcCollectionList>(StatusCodes.Status200OK, Links.Json, "text/html");
         g.MapGet("/collections/{collectionId}", Collection).WithSummary("One collection's metadata")
             .Produces<OgcCollectionInfo>(StatusCodes.Status200OK, Links.Json, "text/html");
@@ -43,10 +43,10 @@ public static class OgcFeaturesApi
         return g;
     }
 
-    private static IResult Collection(string collectionId, HttpRequest r, IConfiguration config) =>
+    private static async Task<IResult> Collection(string collectionId, HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is not { } c ? UnknownCollection(collectionId)
         : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config)
-        : TypedResults.Json(OgcDocuments.Collection(r, c), Links.Options);
+        : TypedResults.Json(OgcDocuments.Collection(r, c, await extents.GetAsync(c, ct)), Links.Options);
 
     private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, IConfiguration config) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is { } c
@@ -95,7 +95,9 @@ public static class OgcFeaturesApi
             http.Response.RegisterForDisposeAsync(csv);
             return new CsvResult(csv, FeatureSql.CsvColumns(plan).Select(q => q.Name).ToArray(), name + ".csv");
         }
-        var rows = await FeatureReader.OpenAsync(ds, paged ? FeatureSql.CountedPage(plan) : FeatureSql.Page(plan), plan.Params, ct);
+        var counted = paged && FeatureSql.UseCountedPage(plan);
+        var rows = await FeatureReader.OpenAsync(ds, counted ? FeatureSql.CountedPage(plan) : FeatureSql.Page(plan), plan.Params, ct,
+            countSql: paged && !counted ? FeatureSql.Count(plan, FeatureSql.CountCap) : null);
         http.Response.RegisterForDisposeAsync(rows);
         return new GeoJsonPageResult(rows, plan, paged);
     }
