@@ -79,4 +79,14 @@ public static class FeatureSql
     public static string Shapefile(FeaturePlan p) =>
         "SELECT t.geom, t.id" + string.Concat(CsvColumns(p).Select(q => $", ({q.Sql})::text")) +
         $" FROM {p.Collection.Table} t WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {p.Limit} OFFSET {p.Offset}";
+
+    /// <summary>One row: the widest value of each Shapefile column (id first) as the DBF will hold it: characters for
+    /// numbers, UTF-8 bytes for text. Runs the export's own query, so the widths fit exactly the rows written.</summary>
+    public static string ShapefileWidths(FeaturePlan p)
+    {
+        var cols = CsvColumns(p);
+        return "SELECT COALESCE(max(length(s.id::text)), 1)" + string.Concat(cols.Select((q, i) => $", COALESCE(max(octet_length(s.c{i})), 1)")) +
+            " FROM (SELECT t.id" + string.Concat(cols.Select((q, i) => $", ({q.Sql})::text AS c{i}")) +
+            $" FROM {p.Collection.Table} t WHERE {p.Where} ORDER BY {p.OrderBy} LIMIT {p.Limit} OFFSET {p.Offset}) s";
+    }
 }

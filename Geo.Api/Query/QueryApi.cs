@@ -120,9 +120,17 @@ public static partial class QueryApi
     internal static async Task<IResult> ShapefileAsync(FeaturePlan plan, HttpContext http, NpgsqlDataSource ds, string name, CancellationToken ct)
     {
         if (plan.Crs != OutputCrs.Crs84) throw GeoException.BadInput("crs", "Shapefile exports are WGS84 (lon, lat) only: leave out 'crs'");
+        var widths = new List<int>();
+        await using (var conn = await ds.OpenConnectionAsync(ct))
+        await using (var cmd = plan.Params.CreateCommand(conn, FeatureSql.ShapefileWidths(plan)))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            for (var i = 0; i < r.FieldCount; i++) widths.Add(r.GetInt32(i));
+        }
         var rows = await FeatureReader.OpenAsync(ds, FeatureSql.Shapefile(plan), plan.Params, ct);
         http.Response.RegisterForDisposeAsync(rows);
-        return new ShapefileResult(rows, FeatureSql.CsvColumns(plan), name);
+        return new ShapefileResult(rows, FeatureSql.CsvColumns(plan), name, widths);
     }
 
     /// <summary>Exports stream, so the cap only guards against runaway requests, not memory.</summary>

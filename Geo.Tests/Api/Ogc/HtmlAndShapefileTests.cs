@@ -126,6 +126,58 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
     }
 
     [Fact]
+    public async Task Shapefile_prj_has_no_bom_and_fields_have_types_and_widths_from_the_data()
+    {
+        var dir = await UnzipAsync(await f.Http.GetAsync("/api/export/wifi_hotspot?f=shp"), "wifi_hotspot.zip");
+        try
+        {
+            var prj = await File.ReadAllBytesAsync(Path.Combine(dir, "wifi_hotspot.prj"));
+            Assert.NotEqual(0xEF, prj[0]);
+            Assert.All(prj, b => Assert.InRange(b, (byte)0x20, (byte)0x7E));
+            // pyproj (PROJ) is the independent reader: it must recognise the .prj as WGS 84 (EPSG:4326)
+            var epsg = await RunAsync("/usr/bin/python3", "-c", // Debian's python, where python3-pyproj lives
+                "import sys, pyproj; c = pyproj.CRS.from_wkt(open(sys.argv[1]).read()); print(c.to_epsg(min_confidence=70))", Path.Combine(dir, "wifi_hotspot.prj"));
+            Assert.Equal("4326", epsg.Trim());
+
+            var summary = await OgrinfoAsync("-ro", "-so", "-al", Path.Combine(dir, "wifi_hotspot.shp"));
+            var types = FieldType().Matches(summary).ToDictionary(m => m.Groups[1].Value, m => (Type: m.Groups[2].Value, Width: int.Parse(m.Groups[3].Value)));
+            Assert.Equal("Integer", types["id"].Type);        // ids < 10^9: 9 digits or fewer
+            Assert.Equal((await f.IdsAsync("kind = 'wifi_hotspot'")).Max().ToString(System.Globalization.CultureInfo.InvariantCulture).Length, types["id"].Width);
+            Assert.Equal("Integer", types["comm_id"].Type);
+            Assert.Equal(f.Regions.CommunityId.ToString(System.Globalization.CultureInfo.InvariantCulture).Length, types["comm_id"].Width);
+            Assert.Equal("Real", types["coverage_r"].Type); // declared a double: stays Real
+            // text as wide as its longest value in UTF-8 bytes, not 254
+            await using var cmd = f.Db.DataSource.CreateCommand("SELECT max(octet_length(name)) FROM assets WHERE kind = 'wifi_hotspot'");
+            Assert.Equal((int)(await cmd.ExecuteScalarAsync())!, types["name"].Width);
+            Assert.All(types.Values, t => Assert.InRange(t.Width, 1, 254));
+
+            // the same data gives the same bytes (what range requests and ETags rely on)
+            var a = await f.Http.GetByteArrayAsync("/api/export/wifi_hotspot?f=shp");
+            var b = await f.Http.GetByteArrayAsync("/api/export/wifi_hotspot?f=shp");
+            Assert.Equal(a, b);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{file}: {await stderr}");
+        return await stdout;
+    }
+
+    [GeneratedRegex(@"^(\w+): (\w+) \((\d+)\.\d+\)", RegexOptions.Multiline)]
+    private static partial Regex FieldType();
+
+    [Fact]
     public async Task Mixed_geometries_become_one_shapefile_per_type()
     {
         const string area = """{"geometry":{"type":"Polygon","coordinates":[[[116.59,39.84],[116.71,39.84],[116.71,39.96],[116.59,39.96],[116.59,39.84]]]}}""";
