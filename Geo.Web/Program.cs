@@ -1,5 +1,6 @@
 using Geo.Api;
 using Geo.Api.Auth;
+using Geo.Api.Http;
 using Geo.Api.Ogc;
 using Geo.Api.Query;
 using Geo.Ingest.Accounts;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGeoData(builder.Configuration);
 builder.Services.AddGeoUseCases(builder.Configuration);
 builder.Services.AddGeoApi();
+builder.Services.AddGeoHttpBasics(builder.Configuration);
 builder.Services.AddGeoAuth(builder.Configuration);
 builder.Services.AddGeoTiles(builder.Configuration);
 builder.AddGeoJobs();
@@ -18,6 +20,7 @@ builder.AddGeoMap();
 
 var app = builder.Build();
 app.UseGeoProblems();
+app.UseGeoHttpBasics();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();

@@ -98,7 +98,9 @@ public sealed class GeoJsonPageResult(FeatureReader rows, FeaturePlan plan, bool
         var tail = new StringBuilder(512);
         tail.Append(CultureInfo.InvariantCulture, $"],\"numberReturned\":{returned}");
         if (matched is { } m) tail.Append(CultureInfo.InvariantCulture, $",\"numberMatched\":{m}");
-        tail.Append(CultureInfo.InvariantCulture, $",\"timeStamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"links\":");
+        // a page says when it was taken; an export leaves it out, so the same data gives the same bytes (ETag, ranges)
+        if (paged) tail.Append(CultureInfo.InvariantCulture, $",\"timeStamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\"");
+        tail.Append(",\"links\":");
         var links = new List<Link>
         {
             new(Links.Self(req), "self", Links.GeoJson, "this page"),

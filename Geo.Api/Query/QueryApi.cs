@@ -111,9 +111,11 @@ public static partial class QueryApi
     {
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return OgcFeaturesApi.UnknownCollection(collectionId);
         var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User), ExportMaxRows, ExportMaxRows, formats: FeatureQuery.ExportFormats);
-        if (plan.Format == OutputFormat.Shapefile) return await ShapefileAsync(plan, http, ds, c.Id, ct);
+        // rendered to a file first: a length, an ETag and range requests (/vsicurl/, resumed downloads)
+        if (plan.Format == OutputFormat.Shapefile) return new RangeableFileResult(await ShapefileAsync(plan, http, ds, c.Id, ct));
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{c.Id}.{(plan.Format == OutputFormat.Csv ? "csv" : "geojson")}\"";
-        return await OgcFeaturesApi.RespondAsync(plan, http, ds, paged: false, c.Id, ct);
+        var result = await OgcFeaturesApi.RespondAsync(plan, http, ds, paged: false, c.Id, ct);
+        return result.Result is ProblemHttpResult problem ? problem : new RangeableFileResult(result);
     }
 
     /// <summary>A zipped Shapefile of every row of the plan; WGS84 only (the .prj says so).</summary>
