@@ -10,7 +10,8 @@ namespace Geo.Core.Incidents;
 
 public sealed record IncidentReport(
     string Category, double Lon, double Lat, string Description, IncidentSource Source,
-    string Actor, string ActorRole, long? ReporterUserId = null, string? ReporterContact = null, IncidentPhoto? Photo = null);
+    string Actor, string ActorRole, long? ReporterUserId = null, string? ReporterContact = null, IncidentPhoto? Photo = null,
+    string? AddressString = null, string? MediaUrl = null);
 
 /// <summary>How a case enters the system, shared by the incidents API, Open311 and staff reports:
 /// validate, locate to community and grid cell, assign the cell's grid manager, set the deadline on
@@ -18,6 +19,16 @@ public sealed record IncidentReport(
 public static class IncidentIntake
 {
     public const int MaxDescription = 2000;
+    public const int MaxAddress = 500;
+    public const int MaxMediaUrl = 2000;
+
+    /// <summary>Raised by sensors only (<see cref="SensorIntake"/>): never filed by a person or a client, so a
+    /// report cannot fake an alarm or learn that the category exists.</summary>
+    public const string SensorAlarmCategory = "sensor_alarm";
+
+    /// <summary>The categories a report may name: every category but sensor alarms (Open311 services.json lists these).</summary>
+    public static IQueryable<IncidentCategory> ReportableCategories(GeoDbContext db) =>
+        db.IncidentCategories.AsNoTracking().Where(c => c.Code != SensorAlarmCategory);
 
     /// <summary>Writes the case or throws <see cref="GeoException"/> (bad input, naming the field) before anything is written.</summary>
     public static async Task<Incident> ReportAsync(
@@ -29,10 +40,16 @@ public static class IncidentIntake
         if (!double.IsFinite(r.Lon) || !double.IsFinite(r.Lat))
             throw GeoException.BadInput("location", "lon and lat must be numbers");
 
-        var category = await db.IncidentCategories.AsNoTracking().FirstOrDefaultAsync(c => c.Code == r.Category, ct);
+        var address = string.IsNullOrWhiteSpace(r.AddressString) ? null : r.AddressString.Trim();
+        if (address?.Length > MaxAddress) throw GeoException.BadInput("address_string", $"must be at most {MaxAddress} characters");
+        var media = string.IsNullOrWhiteSpace(r.MediaUrl) ? null : r.MediaUrl.Trim();
+        if (media is not null && (media.Length > MaxMediaUrl || !Uri.TryCreate(media, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
+            throw GeoException.BadInput("media_url", $"must be an absolute http(s) URL of at most {MaxMediaUrl} characters");
+
+        var category = await ReportableCategories(db).FirstOrDefaultAsync(c => c.Code == r.Category, ct);
         if (category is null)
         {
-            var known = await db.IncidentCategories.AsNoTracking().OrderBy(c => c.Code).Select(c => c.Code).ToListAsync(ct);
+            var known = await ReportableCategories(db).OrderBy(c => c.Code).Select(c => c.Code).ToListAsync(ct);
             throw GeoException.BadInput("category", $"unknown category '{r.Category}'; expected one of {string.Join(", ", known)}");
         }
 
@@ -53,6 +70,8 @@ public static class IncidentIntake
             Source = r.Source,
             ReporterUserId = r.ReporterUserId,
             ReporterContact = r.ReporterContact,
+            AddressString = address,
+            MediaUrl = media,
             ReportedAt = now,
             UpdatedAt = now,
             DeadlineAt = calendar.AddWorkingHours(now, category.TimeLimitHours),
