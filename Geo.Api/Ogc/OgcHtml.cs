@@ -29,7 +29,7 @@ public static class OgcHtml
 
     public static string E(string? s) => s is null ? "" : Enc.Encode(s);
 
-    public static string MapUrl(IConfiguration config) => config[MapUrlKey] ?? "/map";
+    public static string MapUrl(IConfiguration config) => config[MapUrlKey] ?? "/";
 
     public static IResult Landing(HttpRequest r, IEnumerable<OgcCollection> collections, string? docsUrl)
     {
