@@ -38,6 +38,16 @@ public static class Links
         return QueryHelpers.AddQueryString($"{Root(r)}{r.Path}", q.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v))));
     }
 
+    /// <summary>The whole result of the current query (every filter kept, paging dropped) from /api/export/{id}:
+    /// an items page's "CSV export" link must not stop at the page's limit.</summary>
+    public static string Export(HttpRequest r, string collectionId, string format)
+    {
+        var q = r.Query.Where(kv => kv.Key is not ("offset" or "limit" or "f"))
+            .SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v)))
+            .Append(new KeyValuePair<string, string?>("f", format));
+        return QueryHelpers.AddQueryString($"{Root(r)}/api/export/{Uri.EscapeDataString(collectionId)}", q);
+    }
+
     internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -104,7 +114,7 @@ public sealed class GeoJsonPageResult(FeatureReader rows, FeaturePlan plan, bool
         var links = new List<Link>
         {
             new(Links.Self(req), "self", Links.GeoJson, "this page"),
-            new(Links.With(req, ("f", "csv"), ("offset", null), ("limit", null)), "alternate", "text/csv", "CSV export"),
+            new(Links.Export(req, plan.Collection.Id, "csv"), "alternate", "text/csv", "CSV export (every match)"),
         };
         if (paged)
         {

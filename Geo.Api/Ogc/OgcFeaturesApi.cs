@@ -39,13 +39,13 @@ public static class OgcFeaturesApi
         g.MapGet("/collections/{collectionId}/items", Items).WithSummary("Features, paged and filtered")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson, "text/csv", "text/html");
         g.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithSummary("One feature")
-            .Produces<GeoJsonFeature>(StatusCodes.Status200OK, Links.GeoJson);
+            .Produces<GeoJsonFeature>(StatusCodes.Status200OK, Links.GeoJson, "text/html");
         return g;
     }
 
     private static async Task<IResult> Collection(string collectionId, HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is not { } c ? UnknownCollection(collectionId)
-        : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config)
+        : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config, await extents.GetAsync(c, ct))
         : TypedResults.Json(OgcDocuments.Collection(r, c, await extents.GetAsync(c, ct)), Links.Options);
 
     private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, IConfiguration config) =>
@@ -68,14 +68,16 @@ public static class OgcFeaturesApi
         return await RespondAsync(plan, http, ds, paged: true, c.Id, ct);
     }
 
-    private static async Task<Results<RawJsonResult, ProblemHttpResult>> Item(
+    private static async Task<IResult> Item(
         string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
     {
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);
         if (!long.TryParse(featureId, out var id)) return Problems.NotFound("featureId", $"no feature '{featureId}' in '{c.Id}' (ids are integers)");
-        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User));
+        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User),
+            formats: [OutputFormat.GeoJson, OutputFormat.Html], fallback: OgcHtml.Wanted(http.Request) ? OutputFormat.Html : OutputFormat.GeoJson);
         var json = await RawJsonResult.QueryAsync(ds, FeatureSql.Single(plan, plan.Params.Add(id, NpgsqlDbType.Bigint)), plan.Params, ct);
         if (json is null) return Problems.NotFound("featureId", $"no feature {id} in '{c.Id}'");
+        if (plan.Format == OutputFormat.Html) return OgcHtml.Feature(http.Request, c, json, config);
         var self = $"{Links.Root(http.Request)}/ogc/collections/{c.Id}";
         var links = System.Text.Json.JsonSerializer.Serialize(new[]
         {

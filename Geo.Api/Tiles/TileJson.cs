@@ -20,7 +20,8 @@ public sealed record TileJson(
     public static TileJson For(TileLayer layer, string baseUrl)
     {
         var e = GeoFactory.DistrictExtent;
-        return new("3.0.0", layer.Id, $"{layer.TitleZh} / {layer.TitleEn}",
+        var description = $"{layer.TitleZh} / {layer.TitleEn}" + (layer.Source == TileSource.Assets ? ". " + TileSql.ThinningRule : "");
+        return new("3.0.0", layer.Id, description,
             [$"{baseUrl}/tiles/{layer.Id}/{{z}}/{{x}}/{{y}}.pbf"], layer.MinZoom, layer.MaxZoom,
             [e.MinX, e.MinY, e.MaxX, e.MaxY], [116.6564, 39.9097, 12],
             "Geo, Tongzhou District. Features with synthetic=true are generated demo data, not real assets.",

@@ -23,6 +23,7 @@ public sealed class TileLayers
     private static readonly Dictionary<string, string> AssetFields = new()
     {
         ["id"] = "Number", ["kind"] = "String", ["name"] = "String (z15+)", ["status"] = "String", ["synthetic"] = "Boolean",
+        ["represents"] = "Number: about how many features of its kind this one stands for at this zoom (thinning; 1 from z16)",
     };
 
     private static readonly Dictionary<string, string> RegionFields = new()

@@ -37,6 +37,17 @@ public static class TileSql
         _ => 4096,
     };
 
+    /// <summary>About how many features of its kind one feature in a tile stands for at a zoom (the thinning
+    /// modulus; rare kinds keep 64 times more, so they stand for fewer): 1 at z16 and above.</summary>
+    public static string Represents(int modulus) => modulus <= 1 ? "1"
+        : $"CASE WHEN a.kind IN ({Geo.Core.Data.Sql.TileTriggers.RareKinds}) THEN {Math.Max(1, modulus / Geo.Core.Data.Sql.TileTriggers.RareKindAdvantage)} ELSE {modulus} END";
+
+    /// <summary>The thinning rule in words, for TileJSON.</summary>
+    public const string ThinningRule =
+        "Below z16 point layers are thinned: at zoom z a feature is kept when id % m = 0, with m = 4^(16-z) (4 at z15, 16 at z14, … capped at 4096 " +
+        "from z10 down); service stations, vegetable gardens, shelters and civil-defence sites keep m/64. From z16 every feature is in the tile. " +
+        "The field 'represents' says about how many features of its kind each kept feature stands for (m, or m/64 for those kinds; 1 from z16).";
+
     private const string Envelope = "ST_TileEnvelope($1, $2, $3)";
     private static readonly string Query = $"ST_Transform(ST_TileEnvelope($1, $2, $3, margin => {BufferFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}), 4326)";
 
@@ -52,7 +63,7 @@ public static class TileSql
         var layer = kind?.Code() ?? TileLayers.AllAssets;
         return $"""
             SELECT COALESCE((SELECT ST_AsMVT(t, '{layer}', {Extent}, 'geom', 'fid') FROM (
-                SELECT a.id AS fid, a.id, a.kind, {name}a.status, a.synthetic,
+                SELECT a.id AS fid, a.id, a.kind, {name}a.status, a.synthetic, {Represents(m)} AS represents,
                        ST_AsMVTGeom(ST_Transform(a.geom, 3857), {Envelope}, {Extent}, {Buffer}, true) AS geom
                 FROM assets a
                 WHERE a.geom && {Query} {thin} {filter}

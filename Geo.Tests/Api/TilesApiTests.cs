@@ -176,6 +176,44 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
     }
 
     [Fact]
+    public async Task TileJson_states_the_thinning_rule_and_tiles_say_what_each_feature_represents()
+    {
+        var t = TileTestSupport.Z16 with { X = TileTestSupport.Z16.X + 40 };
+        await using (var ctx = db.CreateContext())
+        {
+            ctx.AddRange(Enumerable.Range(0, 300).Select(i =>
+            {
+                var p = TileTestSupport.Inside(t, 0.05 + 0.003 * i, 0.5);
+                return AssetFixtures.Point(i % 10 == 0 ? AssetKind.Shelter : AssetKind.Shop, $"点{i}", p.Lon, p.Lat);
+            }));
+            await ctx.SaveChangesAsync();
+        }
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var http = app.CreateClient();
+        using var doc = JsonDocument.Parse(await http.GetStringAsync("/tiles/assets.json"));
+        var description = doc.RootElement.GetProperty("description").GetString()!;
+        Assert.Contains("z16", description);
+        Assert.Contains("id % m = 0", description);
+        var fields = doc.RootElement.GetProperty("vector_layers")[0].GetProperty("fields");
+        Assert.True(fields.TryGetProperty("represents", out _));
+
+        foreach (var z in new[] { 16, 14 })
+        {
+            var (lon, lat) = TileTestSupport.Inside(t, 0.5, 0.5);
+            var tz = TileTestSupport.Tile(lon, lat, z);
+            var features = TileTestSupport.Features(await http.GetByteArrayAsync($"/tiles/assets/{tz}.pbf"), tz, "assets");
+            Assert.NotEmpty(features);
+            foreach (var feature in features)
+            {
+                var represents = Convert.ToInt64(feature.Attributes["represents"], System.Globalization.CultureInfo.InvariantCulture);
+                var m = Geo.Core.Tiles.TileSql.ThinningModulus(z);
+                var expected = feature.Attributes["kind"] as string == "shelter" ? Math.Max(1, m / 64) : m;
+                Assert.Equal(expected, represents);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Bad_addresses_and_unknown_layers_are_rejected()
     {
         await using var app = new GeoWebFactory(db.ConnectionString);
