@@ -65,6 +65,8 @@ public static class OgcDocuments
                 new Link(self + "/items", "items", Links.GeoJson, "features"),
                 new Link(self + "/items?f=csv", "items", "text/csv", "features as CSV"),
                 new Link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
+                // the short rel GDAL's OAPIF driver looks for (it finds queryables, and so pushes filters down, only by this name)
+                new Link(self + "/queryables", "queryables", "application/schema+json", "queryables"),
             ]);
     }
 

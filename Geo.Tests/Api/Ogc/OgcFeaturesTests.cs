@@ -101,6 +101,9 @@ public sealed class OgcFeaturesTests(SeededApiFixture f) : IClassFixture<SeededA
         Assert.Contains("http://www.opengis.net/def/crs/EPSG/0/3857", crs);
         Assert.Contains("http://www.opengis.net/def/crs/EPSG/0/4490", crs);
         Assert.Equal("http://www.opengis.net/def/crs/OGC/1.3/CRS84", c.GetProperty("storageCrs").GetString());
+        var rels = c.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("rel").GetString()).ToList();
+        Assert.Contains("http://www.opengis.net/def/rel/ogc/1.0/queryables", rels);
+        Assert.Contains("queryables", rels);
     }
 
     [Fact]
