@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Geo.Api.Auth;
 using Geo.Api.Http;
+using Geo.Api.Ogc;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -53,6 +54,8 @@ public static class ApiSetup
                 return Task.CompletedTask;
             });
         });
+        services.AddOgcOpenApi();
+        services.AddSingleton<Ogc.OgcExtents>();
         return services;
     }
 

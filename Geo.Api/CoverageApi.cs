@@ -180,7 +180,7 @@ public static partial class CoverageApi
         r.Residents, r.ResidentsCovered, Math.Round(r.ResidentShare, 5), r.Residents60, r.Residents60Covered, Math.Round(r.Residents60Share, 5),
         r.Gaps is null ? null : JsonSerializer.SerializeToElement(r.Gaps, GeoJsonOptions), Math.Round(r.ElapsedMs, 1));
 
-    private static readonly JsonSerializerOptions GeoJsonOptions = new() { Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) } };
+    private static readonly JsonSerializerOptions GeoJsonOptions = new() { Converters = { GeoJsonRfc7946.Converter() } };
 
     /// <summary>Accepts a GeoJSON Polygon/MultiPolygon (or a Feature holding one) in WGS84, valid, inside Tongzhou,
     /// within <see cref="CoverageLimits.MaxPolygonVertices"/>; throws <see cref="GeoException"/> naming <c>polygon</c>.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Spatial;
 using Geo.Core.Walking;
@@ -145,7 +146,7 @@ public static class WalkingApi
     {
         var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         ApiSetup.Configure(o);
-        o.Converters.Add(new GeoJsonConverterFactory(GeoFactory.Wgs84));
+        o.Converters.Add(GeoJsonRfc7946.Converter());
         return o;
     }
 }

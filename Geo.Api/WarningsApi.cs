@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Geo.Api.Auth;
+using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
@@ -27,7 +28,7 @@ public static class WarningsApi
 
     public sealed record ScreenMessage(long ScreenId, IReadOnlyList<WarningDto> Warnings, IReadOnlyList<ShelterDto> Shelters);
 
-    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) } };
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { GeoJsonRfc7946.Converter() } };
 
     public static RouteGroupBuilder MapWarningsApi(this IEndpointRouteBuilder app)
     {

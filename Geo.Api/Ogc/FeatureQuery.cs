@@ -59,11 +59,14 @@ public sealed record OutputCrs(string Code, string Uri, int Srid, bool SwapAxes,
     public static OutputCrs For(string code) =>
         new(code, SupportedCrs.OgcUri(code)!, SupportedCrs.Srid(code), NorthFirst(code), Projected(code) ? 3 : 7);
 
+    /// <summary>RFC 7946 ring order (exterior counterclockwise in lon/lat, applied before any axis swap), and options 0:
+    /// no per-geometry "crs" member (GeoJSON has none since RFC 7946); the CRS travels in the Content-Crs header.</summary>
     public string GeoJsonSql(string column)
     {
-        var g = Srid == 4326 ? column : $"ST_Transform({column}, {Srid})";
+        var g = $"ST_ForcePolygonCCW({column})";
+        if (Srid != 4326) g = $"ST_Transform({g}, {Srid})";
         if (SwapAxes) g = $"ST_FlipCoordinates({g})";
-        return $"ST_AsGeoJSON({g}, {Decimals})";
+        return $"ST_AsGeoJSON({g}, {Decimals}, 0)";
     }
 }
 

@@ -38,6 +38,16 @@ public static class Links
         return QueryHelpers.AddQueryString($"{Root(r)}{r.Path}", q.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v))));
     }
 
+    /// <summary>The whole result of the current query (every filter kept, paging dropped) from /api/export/{id}:
+    /// an items page's "CSV export" link must not stop at the page's limit.</summary>
+    public static string Export(HttpRequest r, string collectionId, string format)
+    {
+        var q = r.Query.Where(kv => kv.Key is not ("offset" or "limit" or "f"))
+            .SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v)))
+            .Append(new KeyValuePair<string, string?>("f", format));
+        return QueryHelpers.AddQueryString($"{Root(r)}/api/export/{Uri.EscapeDataString(collectionId)}", q);
+    }
+
     internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -62,14 +72,16 @@ public sealed class GeoJsonPageResult(FeatureReader rows, FeaturePlan plan, bool
         var w = http.Response.BodyWriter;
         w.Write(Head);
 
-        long? counted = null;
+        long? counted = rows.Count <= FeatureSql.CountCap ? rows.Count : null;
         if (rows.HasRow && !rows.Reader.IsDBNull(0))
         {
             counted = rows.Reader.GetInt64(0);
             if (counted > FeatureSql.CountCap)
             {
-                // more matches than the cap: the counted page came from an arbitrary subset, so page again without it
-                counted = null;
+                // more matches than the cap: the counted page came from an arbitrary subset, so page again without it;
+                // the first page counts exactly (a second query, capped), later pages leave numberMatched out
+                counted = plan.Offset == 0 ? await rows.ScalarAsync(FeatureSql.Count(plan), plan.Params, ct) : null;
+                if (counted > FeatureSql.ExactCountCap) counted = null;
                 await rows.ReopenAsync(FeatureSql.Page(plan), plan.Params, ct);
             }
         }
@@ -96,11 +108,13 @@ public sealed class GeoJsonPageResult(FeatureReader rows, FeaturePlan plan, bool
         var tail = new StringBuilder(512);
         tail.Append(CultureInfo.InvariantCulture, $"],\"numberReturned\":{returned}");
         if (matched is { } m) tail.Append(CultureInfo.InvariantCulture, $",\"numberMatched\":{m}");
-        tail.Append(CultureInfo.InvariantCulture, $",\"timeStamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"links\":");
+        // a page says when it was taken; an export leaves it out, so the same data gives the same bytes (ETag, ranges)
+        if (paged) tail.Append(CultureInfo.InvariantCulture, $",\"timeStamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\"");
+        tail.Append(",\"links\":");
         var links = new List<Link>
         {
             new(Links.Self(req), "self", Links.GeoJson, "this page"),
-            new(Links.With(req, ("f", "csv"), ("offset", null), ("limit", null)), "alternate", "text/csv", "CSV export"),
+            new(Links.Export(req, plan.Collection.Id, "csv"), "alternate", "text/csv", "CSV export (every match)"),
         };
         if (paged)
         {

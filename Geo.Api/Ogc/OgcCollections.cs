@@ -72,6 +72,10 @@ public static class OgcCollections
             $"Administrative regions of level '{l.Code()}'", null, l, RegionCore)),
     ];
 
+    /// <summary>Every queryable of every collection, each name once (for the OpenAPI description).</summary>
+    public static IEnumerable<Queryable> AllQueryables() =>
+        AllCollections.Where(c => c.Kind is not { } k || !AssetKinds.IsSensitive(k)).SelectMany(c => c.Queryables).DistinctBy(q => q.Name, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Every exposed asset at once (unlisted): the scope of /api/query/within and /api/nearby.</summary>
     public static OgcCollection AllAssets { get; } = new("assets", "All assets", "All exposed assets", null, null, AssetCore);
 

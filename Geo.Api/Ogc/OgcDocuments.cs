@@ -43,29 +43,34 @@ public static class OgcDocuments
 
     public static OgcConformance Conformance() => new(ConformanceClasses);
 
-    public static OgcCollectionList Collections(HttpRequest r, IEnumerable<OgcCollection> collections)
+    public static OgcCollectionList Collections(HttpRequest r, IEnumerable<OgcCollection> collections, IReadOnlyDictionary<string, OgcExtents.Extent> extents)
     {
         var root = Links.Root(r) + "/ogc/collections";
-        return new OgcCollectionList([new Link(root, "self", Links.Json, "collections")], collections.Select(c => Collection(r, c)).ToArray(), OutputCrs.Uris.ToArray());
+        return new OgcCollectionList([new Link(root, "self", Links.Json, "collections")],
+            collections.Select(c => Collection(r, c, extents.TryGetValue(c.Id, out var e) ? e : null)).ToArray(), OutputCrs.Uris.ToArray());
     }
 
-    /// <summary>The extent is the district envelope every geometry is constrained to (a CHECK in the
-    /// database), not a per-collection ST_Extent: that would scan a million rows for a metadata page.</summary>
-    public static OgcCollectionInfo Collection(HttpRequest r, OgcCollection c)
+    /// <summary>The extent is the collection's own (<see cref="OgcExtents"/>, cached); an empty collection gets the
+    /// district envelope every geometry is constrained to (a CHECK in the database).</summary>
+    public static OgcCollectionInfo Collection(HttpRequest r, OgcCollection c, OgcExtents.Extent? extent)
     {
         var self = $"{Links.Root(r)}/ogc/collections/{c.Id}";
-        var e = GeoFactory.DistrictExtent;
+        var e = extent?.Bbox ?? GeoFactory.DistrictExtent;
         return new OgcCollectionInfo(c.Id, c.Title, c.Description, "feature",
             new OgcExtent(new OgcSpatialExtent([[e.MinX, e.MinY, e.MaxX, e.MaxY]], SupportedCrs.OgcUri(SupportedCrs.Crs84)!),
-                new OgcTemporalExtent([[null, null]], "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian")),
+                new OgcTemporalExtent([[Instant(extent?.From), Instant(extent?.To)]], "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian")),
             OutputCrs.Uris.ToArray(), SupportedCrs.OgcUri(SupportedCrs.Crs84)!,
             [
                 new Link(self, "self", Links.Json, c.Title),
                 new Link(self + "/items", "items", Links.GeoJson, "features"),
                 new Link(self + "/items?f=csv", "items", "text/csv", "features as CSV"),
                 new Link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
+                // the short rel GDAL's OAPIF driver looks for (it finds queryables, and so pushes filters down, only by this name)
+                new Link(self + "/queryables", "queryables", "application/schema+json", "queryables"),
             ]);
     }
+
+    private static string? Instant(DateTimeOffset? t) => t?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     public static object Queryables(HttpRequest r, OgcCollection c) => new Dictionary<string, object>
     {

@@ -29,9 +29,9 @@ public static class OgcFeaturesApi
             .Produces<OgcConformance>(StatusCodes.Status200OK, Links.Json);
         g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition")
             .Produces(StatusCodes.Status302Found);
-        g.MapGet("/collections", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
+        g.MapGet("/collections", async (HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) => OgcHtml.Wanted(r)
                 ? OgcHtml.Collections(r, OgcCollections.Listed(config, r.HttpContext.User))
-                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User)), Links.Options)).WithSummary("Feature collections")
+                : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User), await extents.AllAsync(ct)), Links.Options)).WithSummary("Feature collections")
             .Produces<OgcCollectionList>(StatusCodes.Status200OK, Links.Json, "text/html");
         g.MapGet("/collections/{collectionId}", Collection).WithSummary("One collection's metadata")
             .Produces<OgcCollectionInfo>(StatusCodes.Status200OK, Links.Json, "text/html");
@@ -40,14 +40,14 @@ public static class OgcFeaturesApi
         g.MapGet("/collections/{collectionId}/items", Items).WithSummary("Features, paged and filtered")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson, "text/csv", "text/html");
         g.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithSummary("One feature")
-            .Produces<GeoJsonFeature>(StatusCodes.Status200OK, Links.GeoJson);
+            .Produces<GeoJsonFeature>(StatusCodes.Status200OK, Links.GeoJson, "text/html");
         return g;
     }
 
-    private static IResult Collection(string collectionId, HttpRequest r, IConfiguration config) =>
+    private static async Task<IResult> Collection(string collectionId, HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is not { } c ? UnknownCollection(collectionId)
-        : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config)
-        : TypedResults.Json(OgcDocuments.Collection(r, c), Links.Options);
+        : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config, await extents.GetAsync(c, ct))
+        : TypedResults.Json(OgcDocuments.Collection(r, c, await extents.GetAsync(c, ct)), Links.Options);
 
     private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, IConfiguration config) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is { } c
@@ -70,15 +70,17 @@ public static class OgcFeaturesApi
         return await RespondAsync(plan, http, ds, paged: true, c.Id, ct);
     }
 
-    private static async Task<Results<RawJsonResult, ProblemHttpResult>> Item(
+    private static async Task<IResult> Item(
         string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
     {
         var ds = reads.For(http);
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);
         if (!long.TryParse(featureId, out var id)) return Problems.NotFound("featureId", $"no feature '{featureId}' in '{c.Id}' (ids are integers)");
-        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User));
+        var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User),
+            formats: [OutputFormat.GeoJson, OutputFormat.Html], fallback: OgcHtml.Wanted(http.Request) ? OutputFormat.Html : OutputFormat.GeoJson);
         var json = await RawJsonResult.QueryAsync(ds, FeatureSql.Single(plan, plan.Params.Add(id, NpgsqlDbType.Bigint)), plan.Params, ct);
         if (json is null) return Problems.NotFound("featureId", $"no feature {id} in '{c.Id}'");
+        if (plan.Format == OutputFormat.Html) return OgcHtml.Feature(http.Request, c, json, config);
         var self = $"{Links.Root(http.Request)}/ogc/collections/{c.Id}";
         var links = System.Text.Json.JsonSerializer.Serialize(new[]
         {
@@ -98,7 +100,9 @@ public static class OgcFeaturesApi
             http.Response.RegisterForDisposeAsync(csv);
             return new CsvResult(csv, FeatureSql.CsvColumns(plan).Select(q => q.Name).ToArray(), name + ".csv");
         }
-        var rows = await FeatureReader.OpenAsync(ds, paged ? FeatureSql.CountedPage(plan) : FeatureSql.Page(plan), plan.Params, ct);
+        var counted = paged && FeatureSql.UseCountedPage(plan);
+        var rows = await FeatureReader.OpenAsync(ds, counted ? FeatureSql.CountedPage(plan) : FeatureSql.Page(plan), plan.Params, ct,
+            countSql: paged && !counted ? FeatureSql.Count(plan, FeatureSql.CountCap) : null);
         http.Response.RegisterForDisposeAsync(rows);
         return new GeoJsonPageResult(rows, plan, paged);
     }

@@ -29,7 +29,7 @@ public static class OgcHtml
 
     public static string E(string? s) => s is null ? "" : Enc.Encode(s);
 
-    public static string MapUrl(IConfiguration config) => config[MapUrlKey] ?? "/map";
+    public static string MapUrl(IConfiguration config) => config[MapUrlKey] ?? "/";
 
     public static IResult Landing(HttpRequest r, IEnumerable<OgcCollection> collections, string? docsUrl)
     {
@@ -55,18 +55,18 @@ public static class OgcHtml
         return Page("要素集合 Collections", [("首页 Home", root + "/ogc?f=html")], b.ToString());
     }
 
-    public static IResult Collection(HttpRequest r, OgcCollection c, IConfiguration config)
+    public static IResult Collection(HttpRequest r, OgcCollection c, IConfiguration config, OgcExtents.Extent? extent = null)
     {
         var root = Links.Root(r);
         var self = $"{root}/ogc/collections/{c.Id}";
-        var e = Geo.Core.Spatial.GeoFactory.DistrictExtent;
+        var e = extent?.Bbox ?? Geo.Core.Spatial.GeoFactory.DistrictExtent;
         var b = new StringBuilder();
         b.Append($"<p>{E(c.Description)}</p><dl>");
         b.Append($"<dt>标识 Id</dt><dd><code>{E(c.Id)}</code></dd>");
         b.Append(CultureInfo.InvariantCulture, $"<dt>空间范围 Extent (CRS84)</dt><dd>{e.MinX}, {e.MinY}, {e.MaxX}, {e.MaxY}</dd>");
         b.Append($"<dt>坐标系 CRS</dt><dd>{string.Join("<br>", OutputCrs.Uris.Select(E))}</dd></dl><ul>");
         b.Append($"<li><a href=\"{E(self)}/items?f=html\">要素 Items</a> (HTML)</li>");
-        b.Append($"<li><a href=\"{E(self)}/items?f=json\">GeoJSON</a> · <a href=\"{E(self)}/items?f=csv\">CSV</a></li>");
+        b.Append($"<li><a href=\"{E(self)}/items?f=json\">GeoJSON</a> · <a href=\"{E(Links.Root(r))}/api/export/{E(Uri.EscapeDataString(c.Id))}?f=csv\">CSV</a> · <a href=\"{E(Links.Root(r))}/api/export/{E(Uri.EscapeDataString(c.Id))}?f=shp\">Shapefile</a></li>");
         b.Append($"<li><a href=\"{E(self)}/queryables\">可查询属性 Queryables</a> (JSON Schema)</li>");
         b.Append($"<li><a href=\"{E(MapUrl(config))}?layer={E(Uri.EscapeDataString(c.Id))}\">在地图中查看 View on the map</a></li></ul>");
         b.Append("<h2>可查询属性 Queryables</h2><table><tr><th>名称 Name</th><th>类型 Type</th><th>说明 Title</th></tr>");
@@ -88,6 +88,31 @@ public static class OgcHtml
             b.Append($"<td><a href=\"{E(self)}/items?f=html\">HTML</a> · <a href=\"{E(self)}/items?f=json\">GeoJSON</a></td></tr>");
         }
         b.Append("</table>");
+    }
+
+    /// <summary>One feature: its properties as a table, links to GeoJSON, the collection and the map.</summary>
+    public static IResult Feature(HttpRequest r, OgcCollection c, string featureJson, IConfiguration config)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(featureJson);
+        var root = Links.Root(r);
+        var id = doc.RootElement.GetProperty("id").GetRawText();
+        var props = doc.RootElement.GetProperty("properties");
+        var name = props.TryGetProperty("name", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString() : null;
+        var geometry = doc.RootElement.GetProperty("geometry");
+        var b = new StringBuilder();
+        b.Append("<table><tr><th>属性 Property</th><th>值 Value</th></tr>");
+        b.Append($"<tr><td><code>id</code></td><td>{E(id)}</td></tr>");
+        foreach (var p in props.EnumerateObject())
+        {
+            var v = p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? p.Value.GetString() : p.Value.ValueKind == System.Text.Json.JsonValueKind.Null ? "" : p.Value.GetRawText();
+            b.Append($"<tr><td><code>{E(p.Name)}</code></td><td>{E(v)}</td></tr>");
+        }
+        var type = geometry.ValueKind == System.Text.Json.JsonValueKind.Object ? geometry.GetProperty("type").GetString() : "—";
+        b.Append($"<tr><td><code>geometry</code></td><td>{E(type)}</td></tr></table><ul>");
+        b.Append($"<li><a href=\"{E(Links.With(r, ("f", "json")))}\">GeoJSON</a></li>");
+        b.Append($"<li><a href=\"{E(MapUrl(config))}?layer={E(Uri.EscapeDataString(c.Id))}\">在地图中查看 View on the map</a></li></ul>");
+        return Page($"{name ?? c.Title} #{id}",
+            [("首页 Home", root + "/ogc?f=html"), (c.Title, $"{root}/ogc/collections/{c.Id}?f=html"), ("要素 Items", $"{root}/ogc/collections/{c.Id}/items?f=html")], b.ToString());
     }
 
     public static IResult Page(string title, IReadOnlyList<(string Label, string Href)> crumbs, string body) =>
@@ -161,7 +186,7 @@ public sealed class HtmlItemsResult(FeatureReader rows, FeaturePlan plan, IReadO
         var bbox = req.Query["bbox"].ToString();
         var map = $"{mapUrl}?layer={Uri.EscapeDataString(c.Id)}" + (bbox.Length > 0 && plan.Crs == OutputCrs.Crs84 ? "&bbox=" + Uri.EscapeDataString(bbox) : "");
         b.Append($"<li><a href=\"{OgcHtml.E(map)}\">在地图中查看 View on the map</a></li>");
-        b.Append($"<li><a href=\"{OgcHtml.E(Links.With(req, ("f", "json")))}\">GeoJSON</a> · <a href=\"{OgcHtml.E(Links.With(req, ("f", "csv"), ("offset", null), ("limit", null)))}\">CSV</a></li></ul>");
+        b.Append($"<li><a href=\"{OgcHtml.E(Links.With(req, ("f", "json")))}\">GeoJSON</a> · <a href=\"{OgcHtml.E(Links.Export(req, plan.Collection.Id, "csv"))}\">CSV</a></li></ul>");
 
         http.Response.ContentType = OgcHtml.ContentType;
         await http.Response.WriteAsync(OgcHtml.Document($"{c.Title} · 要素 Items",

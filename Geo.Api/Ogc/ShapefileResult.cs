@@ -13,9 +13,15 @@ namespace Geo.Api.Ogc;
 /// one shapefile holds one shape type (points, multipoints, lines, polygons): a mixed result becomes one
 /// shapefile per type, suffixed _point, _polygon, ... DBF field names are at most 10 characters
 /// (<see cref="FieldNames"/>). The .shp header holds totals written last, so the parts go to a temporary
-/// directory first; the zip is then streamed from disk, never held in memory.</summary>
-public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable> columns, string name) : IResult
+/// directory first; the zip is then streamed from disk, never held in memory. Field widths come from the data
+/// (<see cref="FieldWidths"/>): whole numbers are N(w,0) with w ≤ 9 (GDAL reads Integer) or ≤ 18 (Integer64), text
+/// is as wide as its longest value in bytes. The .prj is plain ASCII (no byte-order mark: pyproj refuses one).
+/// Zip entries carry a fixed timestamp, so the same data gives the same bytes (range requests, ETags).</summary>
+public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable> columns, string name, IReadOnlyList<int> widths) : IResult
 {
+    /// <summary>The zip entries' timestamp (the earliest a zip can hold): exports are reproducible byte for byte.</summary>
+    private static readonly DateTimeOffset EntryTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>ESRI's WKT for WGS84 lon/lat, which ArcGIS, QGIS and GDAL all recognise as EPSG:4326.</summary>
     public const string Wgs84Prj =
         "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]";
@@ -38,15 +44,15 @@ public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable>
                     if (!writers.TryGetValue(type, out var w))
                     {
                         var path = Path.Combine(dir.FullName, $"{name}_{type.ToString().ToLowerInvariant()}");
-                        var options = new ShapefileWriterOptions(type, Fields(names, columns)) { Encoding = Encoding.UTF8, Projection = Wgs84Prj };
+                        var options = new ShapefileWriterOptions(type, Fields(names, columns, widths)) { Encoding = Encoding.UTF8 };
                         w = (Shapefile.OpenWrite(path, options), path);
                         writers[type] = w;
                     }
                     var f = w.Writer.Fields;
-                    f[0].Value = r.GetInt64(1);
+                    f[0].Value = Whole(f[0], r.GetInt64(1));
                     for (var i = 0; i < columns.Count; i++)
                     {
-                        f[i + 1].Value = r.IsDBNull(i + 2) ? null : Value(columns[i].Type, r.GetString(i + 2));
+                        f[i + 1].Value = r.IsDBNull(i + 2) ? null : Value(f[i + 1], columns[i].Type, r.GetString(i + 2));
                     }
                     w.Writer.Geometry = g;
                     w.Writer.Write();
@@ -61,7 +67,7 @@ public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable>
             {
                 // an empty result is still a valid (empty) point shapefile, so clients need no special case
                 var path = Path.Combine(dir.FullName, $"{name}_point");
-                using var w = Shapefile.OpenWrite(path, new ShapefileWriterOptions(ShapeType.Point, Fields(names, columns)) { Encoding = Encoding.UTF8, Projection = Wgs84Prj });
+                using var w = Shapefile.OpenWrite(path, new ShapefileWriterOptions(ShapeType.Point, Fields(names, columns, widths)) { Encoding = Encoding.UTF8 });
                 writers[ShapeType.Point] = (w, path);
             }
 
@@ -71,11 +77,11 @@ public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable>
                 foreach (var (_, path) in writers.Values)
                 {
                     var entry = writers.Count == 1 ? name : Path.GetFileName(path);
-                    foreach (var ext in new[] { ".shp", ".shx", ".dbf", ".prj" })
+                    foreach (var ext in new[] { ".shp", ".shx", ".dbf" })
                     {
-                        if (File.Exists(path + ext)) zip.CreateEntryFromFile(path + ext, entry + ext, CompressionLevel.Fastest);
+                        if (File.Exists(path + ext)) AddFile(zip, path + ext, entry + ext);
                     }
-                    if (!File.Exists(path + ".prj")) WriteEntry(zip, entry + ".prj", Wgs84Prj);
+                    WriteEntry(zip, entry + ".prj", Wgs84Prj);
                     WriteEntry(zip, entry + ".cpg", "UTF-8");
                 }
             }
@@ -89,9 +95,20 @@ public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable>
         }
     }
 
+    private static void AddFile(ZipArchive zip, string path, string entryName)
+    {
+        var e = zip.CreateEntry(entryName, CompressionLevel.Fastest);
+        e.LastWriteTime = EntryTime;
+        using var to = e.Open();
+        using var from = File.OpenRead(path);
+        from.CopyTo(to);
+    }
+
     private static void WriteEntry(ZipArchive zip, string entryName, string text)
     {
-        using var s = zip.CreateEntry(entryName, CompressionLevel.Fastest).Open();
+        var e = zip.CreateEntry(entryName, CompressionLevel.Fastest);
+        e.LastWriteTime = EntryTime;
+        using var s = e.Open();
         s.Write(Encoding.ASCII.GetBytes(text));
     }
 
@@ -104,27 +121,37 @@ public sealed class ShapefileResult(FeatureReader rows, IReadOnlyList<Queryable>
         _ => throw new NotSupportedException($"a {g.GeometryType} cannot be written to a shapefile"),
     };
 
-    private static DbfField[] Fields(IReadOnlyList<string> names, IReadOnlyList<Queryable> columns)
+    /// <summary>DBF numbers are text of a fixed width: up to 9 digits GDAL reads Integer, up to 18 Integer64.</summary>
+    public const int MaxInt32Width = 9, MaxInt64Width = 18, MaxTextWidth = 254;
+
+    /// <param name="widths">Per column (id first): the longest value in characters (numbers) or UTF-8 bytes (text).</param>
+    private static DbfField[] Fields(IReadOnlyList<string> names, IReadOnlyList<Queryable> columns, IReadOnlyList<int> widths)
     {
-        var list = new List<DbfField>();
-        list.AddNumericInt64Field(names[0]);
+        var list = new List<DbfField> { WholeField(names[0], widths[0]) };
         for (var i = 0; i < columns.Count; i++)
         {
             var n = names[i + 1];
+            var w = Math.Max(1, widths[i + 1]);
             switch (columns[i].Type)
             {
-                case QType.Integer: list.AddNumericInt64Field(n); break;
+                case QType.Integer: list.Add(WholeField(n, w)); break;
                 case QType.Number: list.AddNumericDoubleField(n); break;
                 case QType.Boolean: list.AddLogicalField(n); break;
-                default: list.AddCharacterField(n, 254); break; // strings and ISO timestamps (a DBF date has no time)
+                default: list.Add(new DbfCharacterField(n, Math.Min(MaxTextWidth, w))); break; // strings and ISO timestamps (a DBF date has no time)
             }
         }
         return [.. list];
     }
 
-    private static object? Value(QType type, string text) => type switch
+    private static DbfField WholeField(string name, int width) => width <= MaxInt32Width
+        ? new DbfNumericInt32Field(name, Math.Max(1, width))
+        : new DbfNumericInt64Field(name, Math.Min(MaxInt64Width, width));
+
+    private static object Whole(DbfField f, long v) => f is DbfNumericInt32Field ? (int)v : v;
+
+    private static object? Value(DbfField f, QType type, string text) => type switch
     {
-        QType.Integer => long.Parse(text, CultureInfo.InvariantCulture),
+        QType.Integer => Whole(f, long.Parse(text, CultureInfo.InvariantCulture)),
         QType.Number => double.Parse(text, CultureInfo.InvariantCulture),
         QType.Boolean => text == "true",
         _ => text,

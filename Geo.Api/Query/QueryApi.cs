@@ -113,18 +113,28 @@ public static partial class QueryApi
         var ds = reads.For(http); // lag-tolerant: the standby when it is current enough
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return OgcFeaturesApi.UnknownCollection(collectionId);
         var plan = FeatureQuery.Plan(c, p, http.Request.Query, OgcCollections.ExposedKinds(config, http.User), ExportMaxRows, ExportMaxRows, formats: FeatureQuery.ExportFormats);
-        if (plan.Format == OutputFormat.Shapefile) return await ShapefileAsync(plan, http, ds, c.Id, ct);
+        // rendered to a file first: a length, an ETag and range requests (/vsicurl/, resumed downloads)
+        if (plan.Format == OutputFormat.Shapefile) return new RangeableFileResult(await ShapefileAsync(plan, http, ds, c.Id, ct));
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{c.Id}.{(plan.Format == OutputFormat.Csv ? "csv" : "geojson")}\"";
-        return await OgcFeaturesApi.RespondAsync(plan, http, ds, paged: false, c.Id, ct);
+        var result = await OgcFeaturesApi.RespondAsync(plan, http, ds, paged: false, c.Id, ct);
+        return result.Result is ProblemHttpResult problem ? problem : new RangeableFileResult(result);
     }
 
     /// <summary>A zipped Shapefile of every row of the plan; WGS84 only (the .prj says so).</summary>
     internal static async Task<IResult> ShapefileAsync(FeaturePlan plan, HttpContext http, NpgsqlDataSource ds, string name, CancellationToken ct)
     {
         if (plan.Crs != OutputCrs.Crs84) throw GeoException.BadInput("crs", "Shapefile exports are WGS84 (lon, lat) only: leave out 'crs'");
+        var widths = new List<int>();
+        await using (var conn = await ds.OpenConnectionAsync(ct))
+        await using (var cmd = plan.Params.CreateCommand(conn, FeatureSql.ShapefileWidths(plan)))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            for (var i = 0; i < r.FieldCount; i++) widths.Add(r.GetInt32(i));
+        }
         var rows = await FeatureReader.OpenAsync(ds, FeatureSql.Shapefile(plan), plan.Params, ct);
         http.Response.RegisterForDisposeAsync(rows);
-        return new ShapefileResult(rows, FeatureSql.CsvColumns(plan), name);
+        return new ShapefileResult(rows, FeatureSql.CsvColumns(plan), name, widths);
     }
 
     /// <summary>Exports stream, so the cap only guards against runaway requests, not memory.</summary>

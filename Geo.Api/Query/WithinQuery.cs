@@ -36,7 +36,7 @@ public static partial class QueryApi
 
     private static readonly JsonSerializerOptions GeoJsonReader = new()
     {
-        Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) },
+        Converters = { GeoJsonRfc7946.Converter() },
         PropertyNameCaseInsensitive = true,
     };
 

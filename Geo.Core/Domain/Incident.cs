@@ -41,6 +41,12 @@ public sealed class Incident
     public IncidentSource Source { get; set; }
     public long? ReporterUserId { get; set; }
     public string? ReporterContact { get; set; }
+
+    /// <summary>The reporter's own words for the place (Open311 address_string), kept beside the located point.</summary>
+    public string? AddressString { get; set; }
+
+    /// <summary>A photo the reporter published elsewhere (Open311 media_url): an absolute http(s) URL, never fetched.</summary>
+    public string? MediaUrl { get; set; }
     public long? SensorAssetId { get; set; }
     public string? AlarmType { get; set; }
 

@@ -11,7 +11,8 @@ namespace Geo.Core.Incidents;
 
 public sealed record IncidentReport(
     string Category, double Lon, double Lat, string Description, IncidentSource Source,
-    string Actor, string ActorRole, long? ReporterUserId = null, string? ReporterContact = null, IncidentPhoto? Photo = null);
+    string Actor, string ActorRole, long? ReporterUserId = null, string? ReporterContact = null, IncidentPhoto? Photo = null,
+    string? AddressString = null, string? MediaUrl = null);
 
 /// <summary>How a case enters the system, shared by the incidents API, Open311 and staff reports:
 /// validate, locate to community and grid cell, assign the cell's grid manager, set the deadline on
@@ -25,6 +26,16 @@ public sealed record IncidentReport(
 public static class IncidentIntake
 {
     public const int MaxDescription = 2000;
+    public const int MaxAddress = 500;
+    public const int MaxMediaUrl = 2000;
+
+    /// <summary>Raised by sensors only (<see cref="SensorIntake"/>): never filed by a person or a client, so a
+    /// report cannot fake an alarm or learn that the category exists.</summary>
+    public const string SensorAlarmCategory = "sensor_alarm";
+
+    /// <summary>The categories a report may name: every category but sensor alarms (Open311 services.json lists these).</summary>
+    public static IQueryable<IncidentCategory> ReportableCategories(GeoDbContext db) =>
+        db.IncidentCategories.AsNoTracking().Where(c => c.Code != SensorAlarmCategory);
 
     private const string Insert = """
         WITH cell AS (
@@ -40,8 +51,8 @@ public static class IncidentIntake
             UNION ALL SELECT community, NULL, NULL FROM elsewhere WHERE inside),
         ins AS (
             INSERT INTO incidents (category_code, status, description, geom, community_id, grid_cell_id, assignee, source,
-                                   reporter_user_id, reporter_contact, reported_at, updated_at, deadline_at)
-            SELECT $2, 'reported', $3, $1, loc.community, loc.cell, loc.grid_manager, $4, $5, $6, $7, $7, $8 FROM loc
+                                   reporter_user_id, reporter_contact, reported_at, updated_at, deadline_at, address_string, media_url)
+            SELECT $2, 'reported', $3, $1, loc.community, loc.cell, loc.grid_manager, $4, $5, $6, $7, $7, $8, $11, $12 FROM loc
             RETURNING id, xmin, community_id, grid_cell_id, assignee),
         ev AS (
             INSERT INTO incident_events (incident_id, action, to_status, actor, actor_role, at, geom)
@@ -49,7 +60,7 @@ public static class IncidentIntake
         """;
 
     private const string WithPhoto = """
-        , ph AS (INSERT INTO incident_photos (incident_id, content_type, data) SELECT id, $11, $12 FROM ins)
+        , ph AS (INSERT INTO incident_photos (incident_id, content_type, data) SELECT id, $13, $14 FROM ins)
         """;
 
     /// <summary>Writes the case or throws <see cref="GeoException"/> (bad input, naming the field) before anything is written.</summary>
@@ -62,6 +73,11 @@ public static class IncidentIntake
         if (!double.IsFinite(r.Lon) || !double.IsFinite(r.Lat))
             throw GeoException.BadInput("location", "lon and lat must be numbers");
         if (!GeoFactory.DistrictExtent.Contains(r.Lon, r.Lat)) throw Outside(r);
+        var address = string.IsNullOrWhiteSpace(r.AddressString) ? null : r.AddressString.Trim();
+        if (address?.Length > MaxAddress) throw GeoException.BadInput("address_string", $"must be at most {MaxAddress} characters");
+        var media = string.IsNullOrWhiteSpace(r.MediaUrl) ? null : r.MediaUrl.Trim();
+        if (media is not null && (media.Length > MaxMediaUrl || !Uri.TryCreate(media, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
+            throw GeoException.BadInput("media_url", $"must be an absolute http(s) URL of at most {MaxMediaUrl} characters");
 
         var opened = db.Database.GetDbConnection().State != System.Data.ConnectionState.Open;
         if (opened) await db.Database.OpenConnectionAsync(ct);
@@ -69,11 +85,12 @@ public static class IncidentIntake
         {
             var conn = (NpgsqlConnection)db.Database.GetDbConnection();
             var reference = await IntakeReference.GetAsync(conn, ct: ct);
-            if (!reference.Categories.TryGetValue(r.Category ?? "", out var category))
+            // sensor alarms are raised by sensors only: to a report the category does not exist
+            if (r.Category == SensorAlarmCategory || !reference.Categories.TryGetValue(r.Category ?? "", out var category))
             {
                 reference = await IntakeReference.GetAsync(conn, refresh: true, ct);
-                if (!reference.Categories.TryGetValue(r.Category ?? "", out category))
-                    throw GeoException.BadInput("category", $"unknown category '{r.Category}'; expected one of {string.Join(", ", reference.Categories.Keys.Order(StringComparer.Ordinal))}");
+                if (r.Category == SensorAlarmCategory || !reference.Categories.TryGetValue(r.Category ?? "", out category))
+                    throw GeoException.BadInput("category", $"unknown category '{r.Category}'; expected one of {string.Join(", ", reference.Categories.Keys.Where(k => k != SensorAlarmCategory).Order(StringComparer.Ordinal))}");
             }
 
             var p = GeoFactory.Point(r.Lon, r.Lat);
@@ -90,6 +107,8 @@ public static class IncidentIntake
             cmd.Parameters.AddWithValue(deadline);
             cmd.Parameters.AddWithValue(r.Actor);
             cmd.Parameters.AddWithValue(r.ActorRole);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)address ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)media ?? DBNull.Value);
             if (r.Photo is { } photo)
             {
                 cmd.Parameters.AddWithValue(photo.ContentType);
@@ -111,6 +130,8 @@ public static class IncidentIntake
                 Source = r.Source,
                 ReporterUserId = r.ReporterUserId,
                 ReporterContact = r.ReporterContact,
+                AddressString = address,
+                MediaUrl = media,
                 ReportedAt = now,
                 UpdatedAt = now,
                 DeadlineAt = deadline,

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Xml.Linq;
+using Geo.Core.Domain;
+using Geo.Ingest.Accounts;
 using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Api;
@@ -49,5 +52,118 @@ public sealed class Open311ApiTests(PostgisFixture db) : IClassFixture<PostgisFi
         Assert.StartsWith("service_code", error.GetProperty("description").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/open311/v2/requests.json", Form(("service_code", "noise"), ("lat", "31.23"), ("long", "121.47"), ("description", "x")))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/open311/v2/requests.json?status=maybe")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Round_trip_in_json_and_xml_keeps_every_field()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "RT", 116.62, 39.90, 0.01, "郑网格");
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var http = app.CreateClient();
+
+        // discovery, in both formats, names the endpoint and its formats
+        var discovery = await http.GetFromJsonAsync<JsonElement>("/open311/v2/discovery.json");
+        var endpoint = discovery.GetProperty("endpoints")[0];
+        Assert.Equal("http://wiki.open311.org/GeoReport_v2", endpoint.GetProperty("specification").GetString());
+        Assert.Contains("text/xml", endpoint.GetProperty("formats").EnumerateArray().Select(x => x.GetString()));
+        var dx = XDocument.Parse(await http.GetStringAsync("/open311/v2/discovery.xml"));
+        Assert.Equal("discovery", dx.Root!.Name.LocalName);
+
+        // services.xml lists the same codes as services.json; a definition exists for each
+        var json = (await http.GetFromJsonAsync<JsonElement>("/open311/v2/services.json")).EnumerateArray().Select(x => x.GetProperty("service_code").GetString()).ToList();
+        var xres = await http.GetAsync("/open311/v2/services.xml");
+        Assert.Equal("text/xml", xres.Content.Headers.ContentType?.MediaType);
+        var xml = XDocument.Parse(await xres.Content.ReadAsStringAsync()).Root!.Elements("service").Select(e => (string?)e.Element("service_code")).ToList();
+        Assert.Equal(json, xml);
+        Assert.Equal("noise", (await http.GetFromJsonAsync<JsonElement>("/open311/v2/services/noise.json")).GetProperty("service_code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/open311/v2/services/sensor_alarm.json")).StatusCode);
+
+        foreach (var format in new[] { "json", "xml" })
+        {
+            var media = $"https://img.example.org/{format}/1.jpg";
+            var post = await http.PostAsync($"/open311/v2/requests.{format}", Form(("service_code", "sanitation"), ("lat", "39.9051"), ("long", "116.6252"),
+                ("address_string", "通州区新华大街 1 号"), ("media_url", media), ("description", $"垃圾满溢 {format}"), ("first_name", "张")));
+            Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+            var body = await post.Content.ReadAsStringAsync();
+            var id = format == "json"
+                ? JsonDocument.Parse(body).RootElement[0].GetProperty("service_request_id").GetInt64()
+                : (long)XDocument.Parse(body).Root!.Element("request")!.Element("service_request_id")!;
+
+            var fields = new Dictionary<string, string?>();
+            if (format == "json")
+            {
+                var r = (await http.GetFromJsonAsync<JsonElement>($"/open311/v2/requests/{id}.json"))[0];
+                foreach (var p in r.EnumerateObject()) fields[p.Name] = p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText();
+            }
+            else
+            {
+                var r = XDocument.Parse(await http.GetStringAsync($"/open311/v2/requests/{id}.xml")).Root!;
+                Assert.Equal("service_requests", r.Name.LocalName);
+                foreach (var e in r.Element("request")!.Elements()) fields[e.Name.LocalName] = e.Value.Length == 0 ? null : e.Value;
+            }
+            // every GeoReport v2 field of a request, by name
+            foreach (var name in new[] { "service_request_id", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible",
+                         "service_notice", "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url" })
+                Assert.True(fields.ContainsKey(name), $"{format}: no '{name}'");
+            Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), fields["service_request_id"]);
+            Assert.Equal("open", fields["status"]);
+            Assert.Equal("sanitation", fields["service_code"]);
+            Assert.Equal($"垃圾满溢 {format}", fields["description"]);
+            Assert.Equal("通州区新华大街 1 号", fields["address"]);
+            Assert.Equal(media, fields["media_url"]);
+            Assert.Equal("郑网格", fields["agency_responsible"]);
+            Assert.Equal(39.9051, double.Parse(fields["lat"]!, System.Globalization.CultureInfo.InvariantCulture), 6);
+            Assert.Equal(116.6252, double.Parse(fields["long"]!, System.Globalization.CultureInfo.InvariantCulture), 6);
+            Assert.True(DateTimeOffset.Parse(fields["expected_datetime"]!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.Parse(fields["requested_datetime"]!, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(1, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incidents WHERE id = $1 AND address_string = '通州区新华大街 1 号' AND media_url = $2", id, media));
+        }
+
+        // errors keep the spec's document in each format
+        var bad = await http.PostAsync("/open311/v2/requests.xml", Form(("service_code", "noise"), ("lat", "39.905"), ("long", "116.625"), ("description", "x"), ("media_url", "javascript:alert(1)")));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var err = XDocument.Parse(await bad.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal("errors", err.Name.LocalName);
+        Assert.Equal("400", (string?)err.Element("error")!.Element("code"));
+        Assert.StartsWith("media_url", (string?)err.Element("error")!.Element("description"));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/open311/v2/services.csv")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Unlisted_service_codes_are_refused_for_everyone_and_api_key_is_honoured()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "SK", 116.64, 39.90, 0.01, "钱网格");
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var http = app.CreateClient();
+        var before = await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incidents WHERE category_code = 'sensor_alarm'");
+
+        // a hidden service is refused like an unknown one: 400 naming service_code, nothing written, no deadline disclosed
+        var alarm = await http.PostAsync("/open311/v2/requests.json", Form(("service_code", "sensor_alarm"), ("lat", "39.905"), ("long", "116.645"), ("description", "fake alarm")));
+        Assert.Equal(HttpStatusCode.BadRequest, alarm.StatusCode);
+        var text = await alarm.Content.ReadAsStringAsync();
+        Assert.Contains("service_code", text);
+        Assert.DoesNotContain("sensor_alarm,", text);
+        // the same through the resident API, and with a staff key
+        await using (var ctx = db.CreateContext())
+        {
+            var key = await UserAdmin.AddApiKeyAsync(ctx, "o311-" + Guid.NewGuid().ToString("N")[..6], GeoRoles.Admin, null);
+            var staff = await http.PostAsync($"/open311/v2/requests.json?api_key={key}", Form(("service_code", "sensor_alarm"), ("lat", "39.905"), ("long", "116.645"), ("description", "fake alarm")));
+            Assert.Equal(HttpStatusCode.BadRequest, staff.StatusCode);
+
+            // a valid api_key identifies the client (actor recorded); an invalid one is refused
+            var ok = await http.PostAsync("/open311/v2/requests.json", Form(("api_key", key), ("service_code", "noise"), ("lat", "39.905"), ("long", "116.645"), ("description", "夜间施工")));
+            Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
+            var id = (await ok.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("service_request_id").GetInt64();
+            Assert.Equal(1, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incident_events WHERE incident_id = $1 AND actor LIKE '%o311-%'", id));
+        }
+        var wrong = await http.PostAsync("/open311/v2/requests.json", Form(("api_key", "not-a-key"), ("service_code", "noise"), ("lat", "39.905"), ("long", "116.645"), ("description", "x")));
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Equal(403, (await wrong.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("code").GetInt32());
+        Assert.Equal(before, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incidents WHERE category_code = 'sensor_alarm'"));
+
+        // a deployment can require the key
+        await using var strict = new GeoWebFactory(db.ConnectionString, new Dictionary<string, string?> { [Geo.Api.Open311Api.RequireKeyKey] = "true" });
+        var anonymous = await strict.CreateClient().PostAsync("/open311/v2/requests.json", Form(("service_code", "noise"), ("lat", "39.905"), ("long", "116.645"), ("description", "x")));
+        Assert.Equal(HttpStatusCode.BadRequest, anonymous.StatusCode);
+        Assert.Contains("api_key", await anonymous.Content.ReadAsStringAsync());
     }
 }

@@ -19,6 +19,8 @@ public sealed class IncidentEntityTypeConfiguration : IEntityTypeConfiguration<I
             t.HasCheckConstraint("ck_incidents_geom_extent", "ST_CoveredBy(geom, ST_MakeEnvelope(116.40, 39.48, 117.06, 40.14, 4326))");
             t.HasCheckConstraint("ck_incidents_sensor", "(source = 'sensor') = (sensor_asset_id IS NOT NULL AND alarm_type IS NOT NULL)");
             t.HasCheckConstraint("ck_incidents_escalated", "escalated_at IS NULL OR overdue_at IS NOT NULL");
+            t.HasCheckConstraint("ck_incidents_address_string", "address_string IS NULL OR length(address_string) BETWEEN 1 AND 500");
+            t.HasCheckConstraint("ck_incidents_media_url", "media_url IS NULL OR (length(media_url) <= 2000 AND media_url ~ '^https?://')");
         });
         b.HasKey(i => i.Id);
         b.Property(i => i.Id).HasColumnName("id").UseIdentityAlwaysColumn();
@@ -34,6 +36,8 @@ public sealed class IncidentEntityTypeConfiguration : IEntityTypeConfiguration<I
             .HasConversion(s => s.Code(), s => IncidentCodes.ParseSource(s));
         b.Property(i => i.ReporterUserId).HasColumnName("reporter_user_id");
         b.Property(i => i.ReporterContact).HasColumnName("reporter_contact").HasColumnType("text");
+        b.Property(i => i.AddressString).HasColumnName("address_string").HasColumnType("text");
+        b.Property(i => i.MediaUrl).HasColumnName("media_url").HasColumnType("text");
         b.Property(i => i.SensorAssetId).HasColumnName("sensor_asset_id");
         b.Property(i => i.AlarmType).HasColumnName("alarm_type").HasColumnType("text");
         b.Property(i => i.ReportedAt).HasColumnName("reported_at");

@@ -520,6 +520,10 @@ namespace Geo.Core.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("AddressString")
+                        .HasColumnType("text")
+                        .HasColumnName("address_string");
+
                     b.Property<string>("AlarmType")
                         .HasColumnType("text")
                         .HasColumnName("alarm_type");
@@ -562,6 +566,10 @@ namespace Geo.Core.Data.Migrations
                     b.Property<long?>("GridCellId")
                         .HasColumnType("bigint")
                         .HasColumnName("grid_cell_id");
+
+                    b.Property<string>("MediaUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("media_url");
 
                     b.Property<DateTimeOffset?>("OverdueAt")
                         .HasColumnType("timestamp with time zone")
@@ -633,11 +641,15 @@ namespace Geo.Core.Data.Migrations
 
                     b.ToTable("incidents", null, t =>
                         {
+                            t.HasCheckConstraint("ck_incidents_address_string", "address_string IS NULL OR length(address_string) BETWEEN 1 AND 500");
+
                             t.HasCheckConstraint("ck_incidents_description", "length(btrim(description)) BETWEEN 1 AND 2000");
 
                             t.HasCheckConstraint("ck_incidents_escalated", "escalated_at IS NULL OR overdue_at IS NOT NULL");
 
                             t.HasCheckConstraint("ck_incidents_geom_extent", "ST_CoveredBy(geom, ST_MakeEnvelope(116.40, 39.48, 117.06, 40.14, 4326))");
+
+                            t.HasCheckConstraint("ck_incidents_media_url", "media_url IS NULL OR (length(media_url) <= 2000 AND media_url ~ '^https?://')");
 
                             t.HasCheckConstraint("ck_incidents_sensor", "(source = 'sensor') = (sensor_asset_id IS NOT NULL AND alarm_type IS NOT NULL)");
 

@@ -36,7 +36,8 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
 
         var shop = await HtmlAsync("/ogc/collections/shop", browserAccept: true);
         Assert.Contains("在地图中查看 View on the map", shop);
-        Assert.Contains("/map?layer=shop", shop);
+        Assert.Contains("/?layer=shop", shop);
+        Assert.DoesNotContain("/map?layer", shop);
         Assert.Contains("http://www.opengis.net/def/crs/EPSG/0/4548", shop);
 
         // clients that do not ask for HTML keep getting JSON at the same URLs
@@ -57,7 +58,7 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
         Assert.Contains("rel=\"prev\"", page);
         Assert.Contains("offset=10", page);
         Assert.Contains("商铺 ", page); // Chinese names, not numeric character references
-        Assert.Contains("/map?layer=shop", page);
+        Assert.Contains("/?layer=shop", page);
 
         var filtered = await HtmlAsync("/ogc/collections/shop/items?f=html&status=offline&properties=name,status&limit=100");
         Assert.Equal(await f.CountAsync("source = 'ogc-test' AND kind = 'shop' AND status = 'offline'"), ItemLink().Matches(filtered).Count);
@@ -66,6 +67,38 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
 
         await ApiAssert.ProblemAsync(await f.Http.GetAsync("/ogc/collections/shop/items?f=pdf"), "f");
         await ApiAssert.ProblemAsync(await f.Http.GetAsync("/api/export/shop?f=html"), "f");
+    }
+
+    [Fact]
+    public async Task Html_links_lead_somewhere_real_a_single_feature_has_html_and_csv_export_has_every_row()
+    {
+        var page = await HtmlAsync("/ogc/collections/shop/items?f=html&limit=5&status=online", browserAccept: true);
+        // the map link opens the map page with the layer on (not a 404)
+        var map = Regex.Match(page, @"href=""([^""]*\?layer=shop)""").Groups[1].Value;
+        Assert.Equal(HttpStatusCode.OK, (await f.Http.GetAsync(map.Replace("&amp;", "&"))).StatusCode);
+        // the CSV link is the whole filtered result, not the page's five rows
+        var csvHref = Regex.Match(page, @"href=""([^""]*f=csv[^""]*)""").Groups[1].Value.Replace("&amp;", "&");
+        Assert.Contains("/api/export/shop", csvHref);
+        var csv = await f.Http.GetStringAsync(new Uri(csvHref).PathAndQuery);
+        var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        Assert.Equal(await f.CountAsync("kind = 'shop' AND status = 'online'"), rows);
+        Assert.True(rows > 5);
+        // the GeoJSON page's alternate CSV link too
+        var json = await ApiAssert.JsonAsync(await f.Http.GetAsync("/ogc/collections/shop/items?limit=5"));
+        var alt = json.GetProperty("links").EnumerateArray().First(l => l.GetProperty("type").GetString() == "text/csv").GetProperty("href").GetString()!;
+        Assert.Contains("/api/export/shop", alt);
+        Assert.DoesNotContain("limit=", alt);
+
+        // f=html on one feature is an HTML page, not GeoJSON
+        var id = (await f.IdsAsync("kind = 'shop'")).First();
+        var one = await f.Http.GetAsync($"/ogc/collections/shop/items/{id}?f=html");
+        Assert.Equal("text/html", one.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("商铺", await one.Content.ReadAsStringAsync());
+        var browser = new HttpRequestMessage(HttpMethod.Get, $"/ogc/collections/shop/items/{id}");
+        browser.Headers.Accept.ParseAdd("text/html");
+        Assert.Equal("text/html", (await f.Http.SendAsync(browser)).Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/geo+json", (await f.Http.GetAsync($"/ogc/collections/shop/items/{id}")).Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await f.Http.GetAsync("/favicon.ico")).StatusCode);
     }
 
     [GeneratedRegex(@"/items/(\d+)"">")]
@@ -124,6 +157,58 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public async Task Shapefile_prj_has_no_bom_and_fields_have_types_and_widths_from_the_data()
+    {
+        var dir = await UnzipAsync(await f.Http.GetAsync("/api/export/wifi_hotspot?f=shp"), "wifi_hotspot.zip");
+        try
+        {
+            var prj = await File.ReadAllBytesAsync(Path.Combine(dir, "wifi_hotspot.prj"));
+            Assert.NotEqual(0xEF, prj[0]);
+            Assert.All(prj, b => Assert.InRange(b, (byte)0x20, (byte)0x7E));
+            // pyproj (PROJ) is the independent reader: it must recognise the .prj as WGS 84 (EPSG:4326)
+            var epsg = await RunAsync("/usr/bin/python3", "-c", // Debian's python, where python3-pyproj lives
+                "import sys, pyproj; c = pyproj.CRS.from_wkt(open(sys.argv[1]).read()); print(c.to_epsg(min_confidence=70))", Path.Combine(dir, "wifi_hotspot.prj"));
+            Assert.Equal("4326", epsg.Trim());
+
+            var summary = await OgrinfoAsync("-ro", "-so", "-al", Path.Combine(dir, "wifi_hotspot.shp"));
+            var types = FieldType().Matches(summary).ToDictionary(m => m.Groups[1].Value, m => (Type: m.Groups[2].Value, Width: int.Parse(m.Groups[3].Value)));
+            Assert.Equal("Integer", types["id"].Type);        // ids < 10^9: 9 digits or fewer
+            Assert.Equal((await f.IdsAsync("kind = 'wifi_hotspot'")).Max().ToString(System.Globalization.CultureInfo.InvariantCulture).Length, types["id"].Width);
+            Assert.Equal("Integer", types["comm_id"].Type);
+            Assert.Equal(f.Regions.CommunityId.ToString(System.Globalization.CultureInfo.InvariantCulture).Length, types["comm_id"].Width);
+            Assert.Equal("Real", types["coverage_r"].Type); // declared a double: stays Real
+            // text as wide as its longest value in UTF-8 bytes, not 254
+            await using var cmd = f.Db.DataSource.CreateCommand("SELECT max(octet_length(name)) FROM assets WHERE kind = 'wifi_hotspot'");
+            Assert.Equal((int)(await cmd.ExecuteScalarAsync())!, types["name"].Width);
+            Assert.All(types.Values, t => Assert.InRange(t.Width, 1, 254));
+
+            // the same data gives the same bytes (what range requests and ETags rely on)
+            var a = await f.Http.GetByteArrayAsync("/api/export/wifi_hotspot?f=shp");
+            var b = await f.Http.GetByteArrayAsync("/api/export/wifi_hotspot?f=shp");
+            Assert.Equal(a, b);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{file}: {await stderr}");
+        return await stdout;
+    }
+
+    [GeneratedRegex(@"^(\w+): (\w+) \((\d+)\.\d+\)", RegexOptions.Multiline)]
+    private static partial Regex FieldType();
 
     [Fact]
     public async Task Mixed_geometries_become_one_shapefile_per_type()

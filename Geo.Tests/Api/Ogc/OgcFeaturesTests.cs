@@ -28,8 +28,29 @@ public sealed class OgcFeaturesTests(SeededApiFixture f) : IClassFixture<SeededA
     {
         var doc = await ApiAssert.JsonAsync(await f.Http.GetAsync("/ogc/api"));
         Assert.StartsWith("3.0", doc.GetProperty("openapi").GetString());
-        Assert.True(doc.GetProperty("paths").TryGetProperty("/ogc/collections/{collectionId}/items", out _));
-        Assert.True(doc.GetProperty("paths").TryGetProperty("/api/nearby", out _));
+        // the OGC document: paths relative to the landing page, as GDAL and QGIS look them up
+        var items = doc.GetProperty("paths").GetProperty("/collections/{collectionId}/items").GetProperty("get");
+        Assert.False(doc.GetProperty("paths").TryGetProperty("/api/nearby", out _));
+        var ps = items.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p);
+        var limit = ps["limit"].GetProperty("schema");
+        Assert.Equal("integer", limit.GetProperty("type").GetString());
+        Assert.Equal(1, limit.GetProperty("minimum").GetInt32());
+        Assert.Equal(10_000, limit.GetProperty("maximum").GetInt32());
+        Assert.Equal(100, limit.GetProperty("default").GetInt32());
+        Assert.Equal("integer", ps["offset"].GetProperty("schema").GetProperty("type").GetString());
+        var bbox = ps["bbox"];
+        Assert.Equal("array", bbox.GetProperty("schema").GetProperty("type").GetString());
+        Assert.Equal("number", bbox.GetProperty("schema").GetProperty("items").GetProperty("type").GetString());
+        Assert.True(!bbox.TryGetProperty("style", out var style) || style.GetString() == "form", bbox.ToString()); // form is the default for query parameters
+        Assert.False(bbox.GetProperty("explode").GetBoolean());
+        Assert.Equal(["cql2-text"], ps["filter-lang"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(x => x.GetString()));
+        // queryables as query parameters (GDAL pushes equality filters down for these), sensitive kinds' fields left out
+        Assert.Equal(["online", "offline", "maintenance", "planned"], ps["status"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(x => x.GetString()));
+        Assert.False(ps.ContainsKey("sensor_type"));
+        Assert.False(ps.ContainsKey("heading_deg"));
+        var v1 = await ApiAssert.JsonAsync(await f.Http.GetAsync("/openapi/v1.json"));
+        Assert.True(v1.GetProperty("paths").TryGetProperty("/ogc/collections/{collectionId}/items", out var v1Items));
+        Assert.Equal("integer", v1Items.GetProperty("get").GetProperty("parameters").EnumerateArray().First(p => p.GetProperty("name").GetString() == "limit").GetProperty("schema").GetProperty("type").GetString());
         var ui = await f.Http.GetAsync("/scalar");
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
@@ -66,11 +87,23 @@ public sealed class OgcFeaturesTests(SeededApiFixture f) : IClassFixture<SeededA
     {
         var c = await ApiAssert.JsonAsync(await f.Http.GetAsync("/ogc/collections/shop"));
         Assert.Equal("feature", c.GetProperty("itemType").GetString());
-        Assert.Equal(4, c.GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0].GetArrayLength());
+        var bbox = c.GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0].EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        // the data's own extent, as PostGIS computes it (not the district box)
+        await using (var cmd = f.Db.DataSource.CreateCommand("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM assets WHERE kind = 'shop') x"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            Assert.True(await r.ReadAsync());
+            for (var i = 0; i < 4; i++) Assert.Equal(r.GetDouble(i), bbox[i], 9);
+        }
+        var interval = c.GetProperty("extent").GetProperty("temporal").GetProperty("interval")[0];
+        Assert.Equal("2026-01-01T00:00:00Z", interval[0].GetString());
         var crs = c.GetProperty("crs").EnumerateArray().Select(x => x.GetString()).ToList();
         Assert.Contains("http://www.opengis.net/def/crs/EPSG/0/3857", crs);
         Assert.Contains("http://www.opengis.net/def/crs/EPSG/0/4490", crs);
         Assert.Equal("http://www.opengis.net/def/crs/OGC/1.3/CRS84", c.GetProperty("storageCrs").GetString());
+        var rels = c.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("rel").GetString()).ToList();
+        Assert.Contains("http://www.opengis.net/def/rel/ogc/1.0/queryables", rels);
+        Assert.Contains("queryables", rels);
     }
 
     [Fact]

@@ -195,12 +195,12 @@ export function clearOverlays(element) {
     s.overlays?.clear();
 }
 
-/// Resolves to [lon, lat]: the browser's position, else the last clicked point, else the map centre.
+/// Resolves to [lon, lat]: the device position (GPS, as the button says), else the last clicked point, else the map centre.
 export function userPosition(element) {
     const s = maps.get(element);
     const fallback = () => s.lastClick || fromLatLng(s.map.getCenter());
     return new Promise((resolve) => {
-        if (!navigator.geolocation || s.lastClick) { resolve(fallback()); return; }
+        if (!navigator.geolocation) { resolve(fallback()); return; }
         navigator.geolocation.getCurrentPosition(
             (p) => resolve([p.coords.longitude, p.coords.latitude]),
             () => resolve(fallback()), { timeout: 4000, maximumAge: 60000 });
@@ -225,8 +225,17 @@ export function fitBounds(element, minLon, minLat, maxLon, maxLat) {
 export function showAsset(element, id, lon, lat) {
     const s = maps.get(element);
     if (!s) return;
-    s.map.setView(toLatLng(lon, lat), Math.max(s.map.getZoom(), 17));
-    openAsset(s, id, s.L.latLng(toLatLng(lon, lat)));
+    const at = s.L.latLng(toLatLng(lon, lat));
+    s.map.setView(at, Math.max(s.map.getZoom(), 17), { animate: false });
+    // on a phone the panel is a sheet over the bottom of the map: centre the point in the part it leaves uncovered
+    const sheet = element.closest('.map-page')?.querySelector('.panel.open');
+    if (sheet && getComputedStyle(sheet).position === 'absolute') {
+        const covered = Math.max(0, element.getBoundingClientRect().bottom - sheet.getBoundingClientRect().top);
+        if (covered > 0) s.map.panBy([0, covered / 2], { animate: false });
+    }
+    if (s.selected) s.map.removeLayer(s.selected);
+    s.selected = s.L.circleMarker(at, { radius: 18, color: '#d7301f', weight: 3, fill: false, interactive: false, className: 'selected-outline' }).addTo(s.map);
+    openAsset(s, id, at);
 }
 
 /// Named overlays drawn by the view panels (coverage gaps, isochrone bands): GeoJSON stays lon/lat, L.geoJSON reads it.

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Geo.Tests.Browser;
+
+/// <summary>The resident map on a phone viewport (390×844, iPhone 12–14): every tap target at least 44 px high,
+/// 附近 ranks from the device position (GPS) rather than the last tap, and a chosen search result is outlined
+/// and lands in the part of the map the bottom panel leaves uncovered.</summary>
+public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFixture>
+{
+    private async Task<IPage> PhoneAsync(Geolocation? gps = null)
+    {
+        var context = await f.Browser.Chromium.NewContextAsync(new()
+        {
+            BaseURL = f.App.BaseUrl, ViewportSize = new() { Width = 390, Height = 844 }, Locale = "zh-CN", HasTouch = true, IsMobile = true,
+            Geolocation = gps, Permissions = gps is null ? [] : ["geolocation"],
+        });
+        context.SetDefaultTimeout(Infrastructure.Browser.TimeoutMs);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/resident");
+        await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task Every_tap_target_is_at_least_44_px_high()
+    {
+        var page = await PhoneAsync();
+        await Expect(page.Locator("input[data-kind=shelter]")).ToBeVisibleAsync();
+        var json = await page.EvaluateAsync<JsonElement>("""
+            () => [...document.querySelectorAll('.panel button, .panel a, .panel select, .panel input, .topbar a, .topbar button, .panel-toggle, .leaflet-control-container a')]
+                .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; })
+                .map(e => {
+                    const r = e.getBoundingClientRect();
+                    const box = (e.type === 'checkbox' || e.type === 'radio') && e.closest('label') ? e.closest('label').getBoundingClientRect() : r;
+                    return { what: e.outerHTML.slice(0, 80), h: box.height, own: r.height, check: e.type === 'checkbox' || e.type === 'radio' };
+                })
+            """);
+        var targets = json.EnumerateArray().ToList();
+        Assert.True(targets.Count >= 10, $"only {targets.Count} tap targets found");
+        Assert.Contains(targets, t => t.GetProperty("check").GetBoolean());
+        var small = targets.Where(t => t.GetProperty("h").GetDouble() < 44 || (t.GetProperty("check").GetBoolean() && t.GetProperty("own").GetDouble() < 24))
+            .Select(t => $"{t.GetProperty("h").GetDouble():0}px {t.GetProperty("what").GetString()}").ToList();
+        Assert.True(small.Count == 0, "tap targets under 44 px:\n" + string.Join("\n", small));
+        await Infrastructure.Browser.ScreenshotAsync(page, "map-phone-targets");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Near_me_ranks_from_the_gps_position_not_the_last_tap()
+    {
+        // GPS at the shelter; the last tap will be at the Wi-Fi hotspot's longitude (both at 39.9015 N, 200 m apart)
+        var page = await PhoneAsync(new Geolocation { Latitude = 39.9015f, Longitude = 116.6931f });
+        await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
+        await page.GetByTestId("search-input").PressAsync("Enter");
+        await page.Locator(".search-hit[data-type=community]").ClickAsync();
+        await Expect(page.Locator(".geo-marker.kind-shelter")).ToHaveCountAsync(1);
+        var wifi = (await page.Locator(".geo-marker.kind-wifi_hotspot").BoundingBoxAsync())!;
+        var map = (await page.Locator(".leaflet-host").BoundingBoxAsync())!;
+        // tap the map straight above the hotspot, in the part the panel does not cover
+        await page.Mouse.ClickAsync(wifi.X + wifi.Width / 2, map.Y + 60);
+
+        await page.GetByTestId("near-me").ClickAsync();
+        var hits = page.GetByTestId("nearby").Locator("li");
+        await Expect(hits.First).ToContainTextAsync("测试避难场所");
+        await Expect(hits.Nth(1)).ToContainTextAsync(MapAppFixture.WifiName);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_chosen_search_result_is_outlined_above_the_bottom_panel()
+    {
+        var page = await PhoneAsync();
+        await page.GetByTestId("search-input").FillAsync(MapAppFixture.WifiName);
+        await page.GetByTestId("search-input").PressAsync("Enter");
+        await page.Locator(".search-hit[data-type=asset]").First.ClickAsync();
+        var outline = page.Locator("path.selected-outline");
+        await Expect(outline).ToHaveCountAsync(1);
+        await Expect(page.Locator(".asset-popup h3")).ToHaveTextAsync(MapAppFixture.WifiName);
+        var ring = (await outline.BoundingBoxAsync())!;
+        var panel = (await page.Locator(".panel").BoundingBoxAsync())!;
+        var map = (await page.Locator(".leaflet-host").BoundingBoxAsync())!;
+        Assert.True(ring.Y + ring.Height < panel.Y, $"the outline (y {ring.Y:0}–{ring.Y + ring.Height:0}) is behind the panel (from y {panel.Y:0})");
+        Assert.True(ring.Y > map.Y, "the outline is above the map");
+        await Infrastructure.Browser.ScreenshotAsync(page, "map-phone-selected");
+        await page.Context.CloseAsync();
+    }
+}
