@@ -222,7 +222,11 @@ public static class Open311Api
     private static IQueryable<Incident> Visible(GeoDbContext db, ClaimsPrincipal user) =>
         GeoClaims.IsStaff(user) ? db.Incidents.AsNoTracking() : db.Incidents.AsNoTracking().Where(i => i.Source != IncidentSource.Sensor);
 
-    /// <summary>Staff notes and the assignee are internal (issue 12, finding 11): the public list shows neither.</summary>
+    /// <summary>Who answers a request, as the public sees it: the district's grid command centre, never a person.</summary>
+    public const string PublicAgency = "通州区网格化服务管理中心 Tongzhou grid management centre";
+
+    /// <summary>Staff notes and the assignee are internal (issue 12, finding 11): the public list shows neither (the
+    /// agency is the command centre); staff see the grid manager's name.</summary>
     private static async Task<List<ServiceRequest>> ProjectAsync(GeoDbContext db, IQueryable<Incident> q, bool staff, CancellationToken ct)
     {
         var rows = await q.Select(i => new
@@ -233,7 +237,7 @@ public static class Open311Api
             Name = db.IncidentCategories.Where(c => c.Code == i.CategoryCode).Select(c => c.NameZh).FirstOrDefault(),
         }).ToListAsync(ct);
         return rows.Select(r => new ServiceRequest(r.Id, r.Status is IncidentStatus.Closed or IncidentStatus.Rejected ? "closed" : "open",
-            staff ? r.Note : null, r.Name ?? r.CategoryCode, r.CategoryCode, r.Description, staff ? r.Assignee : null,
+            staff ? r.Note : null, r.Name ?? r.CategoryCode, r.CategoryCode, r.Description, staff ? r.Assignee : PublicAgency,
             r.GridCellId is { } cell ? $"grid cell {cell.ToString(CultureInfo.InvariantCulture)}" : null,
             r.ReportedAt, r.UpdatedAt, r.DeadlineAt, r.AddressString, null, null, r.Lat, r.Lon, r.MediaUrl)).ToList();
     }

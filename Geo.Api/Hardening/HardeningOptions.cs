@@ -45,8 +45,8 @@ public sealed class HardeningOptions
     public int HashQueue { get; set; } = 64;
 
     /// <summary>Database probe: interval and timeout, seconds. A failed probe turns requests into 503 at once.</summary>
-    public double ProbeIntervalSeconds { get; set; } = 1;
-    public double ProbeTimeoutSeconds { get; set; } = 2;
+    public double ProbeIntervalSeconds { get; set; } = 0.5;
+    public double ProbeTimeoutSeconds { get; set; } = 1.5;
 
     /// <summary>Always send the sign-in cookie with Secure (set when served over HTTPS behind a proxy that does not
     /// send X-Forwarded-Proto). Otherwise Secure follows the request scheme (X-Forwarded-Proto from trusted proxies).</summary>

@@ -10,9 +10,11 @@ public readonly record struct FeedPosition(ulong Xid, long Seq);
 public sealed record FeedRow(FeedPosition Position, string Topic, string Payload, DateTimeOffset At);
 
 /// <summary>Reads the outbox the triggers write (<see cref="Data.Sql.ChangeFeedSql"/>). Only rows of transactions
-/// older than the oldest still running are read: those are final (committed or gone), and every row written later
-/// belongs to a transaction with a larger id, so reading "after my position" never skips a row that commits late.
-/// A long-running writer delays the feed (never loses from it).</summary>
+/// older than the oldest one still running that could write here are read: those are final (committed or gone), and
+/// every row written later belongs to a transaction with a larger id, so reading "after my position" never skips a row
+/// that commits late. Transaction ids are cluster-wide, so a transaction seen running in ANOTHER database (which
+/// cannot write this feed) does not hold the reader back; one that cannot be placed counts as ours (safe: it only
+/// waits a poll). A long-running writer in this database delays the feed (never loses from it).</summary>
 public static class ChangeFeed
 {
     public const int BatchSize = 1000;
@@ -29,9 +31,20 @@ public static class ChangeFeed
     /// <summary>Up to <paramref name="limit"/> final rows after <paramref name="after"/>, in order.</summary>
     public static async Task<List<FeedRow>> ReadAsync(NpgsqlConnection conn, FeedPosition after, int limit = BatchSize, CancellationToken ct = default)
     {
+        // the statement's snapshot decides what is visible; the bound is the oldest transaction in progress in it,
+        // leaving out those positively seen running in another database (matched on the low 32 bits of the id)
         await using var cmd = new NpgsqlCommand("""
-            SELECT xid::text, seq, topic, payload, at FROM change_feed
-            WHERE (xid, seq) > ($1::text::xid8, $2) AND xid < pg_snapshot_xmin(pg_current_snapshot())
+            WITH s AS (SELECT pg_current_snapshot() AS snap),
+            elsewhere AS (
+                SELECT backend_xid::text::bigint AS x32 FROM pg_stat_activity
+                WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()),
+            bound AS (
+                SELECT COALESCE(
+                    (SELECT min(x) FROM s, pg_snapshot_xip(s.snap) x
+                     WHERE (x::text::numeric % 4294967296)::bigint NOT IN (SELECT x32 FROM elsewhere)),
+                    (SELECT pg_snapshot_xmax(snap) FROM s)) AS b)
+            SELECT xid::text, seq, topic, payload, at FROM change_feed, bound
+            WHERE (xid, seq) > ($1::text::xid8, $2) AND xid < bound.b
             ORDER BY xid, seq LIMIT $3
             """, conn);
         cmd.Parameters.AddWithValue(after.Xid.ToString(CultureInfo.InvariantCulture));

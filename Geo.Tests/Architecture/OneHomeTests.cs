@@ -81,6 +81,35 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
         Assert.DoesNotContain("*", order);
     }
 
+    /// <summary>Transaction ids are cluster-wide: a transaction left open in another database (a long import, a
+    /// forgotten session) must not hold this database's feed back. One open in this database may delay it, never lose.</summary>
+    [Fact]
+    public async Task A_transaction_open_in_another_database_does_not_hold_the_feed_back()
+    {
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var listener = app.Services.GetRequiredService<DbNotificationListener>();
+        var feed = app.Services.GetRequiredService<IncidentFeed>();
+        await listener.Listening.WaitAsync(TimeSpan.FromSeconds(20));
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        feed.Changed += heard.Enqueue;
+        await GridFixtures.CellAsync(db.DataSource, "OT", 116.62, 39.90, 0.01, "孙网格");
+
+        // another database's writer, holding a transaction id for the whole test
+        await using var other = new Npgsql.NpgsqlConnection(PostgisFixture.AdminConnectionString);
+        await other.OpenAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_current_xact_id()", other, tx)) await hold.ExecuteScalarAsync();
+
+        await using var ctx = db.CreateContext();
+        var incident = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.625, 39.905, "夜间施工",
+            Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
+        var id = incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!heard.Any(h => h.Split(',').Contains(id)) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Contains(heard, h => h.Split(',').Contains(id));
+        await tx.RollbackAsync();
+    }
+
     [Theory]
     [InlineData("Walking:Profiles:elderly", "0", "Walking:Profiles:elderly")]
     [InlineData("Walking:CorridorM", "-3", "Walking:CorridorM")]
