@@ -175,7 +175,9 @@ bootstrap_run_db() {
     ensure_packages "${APT_PACKAGES[@]}"
     local dir="${GEO_PGDIR:-$(pg_dir_default)}"
     echo "$dir" >"$STATE/pgdir"
-    start_cluster "$dir" "$GEO_PG_PORT"          # durable: fsync and synchronous_commit stay on
+    # durable: fsync and synchronous_commit stay on; 300 connections leave room for several nodes, jobs and a
+    # benchmark's pgbench floor beside the app's pools
+    start_cluster "$dir" "$GEO_PG_PORT" -c max_connections=300
     ensure_database "$GEO_PG_PORT" geo
     export GEO_DB="Host=127.0.0.1;Port=$GEO_PG_PORT;Username=postgres;Database=geo;Maximum Pool Size=64"
   fi
@@ -353,7 +355,8 @@ ensure_standby() {
     as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$pport" -U postgres -D "$sdir/data" -R -C -S "$STANDBY_SLOT" \
       -X stream -c fast >"$sdir/basebackup.log" 2>&1 || { cat "$sdir/basebackup.log" >&2; die "pg_basebackup failed"; }
   fi
-  start_cluster "$sdir" "$sport" -c hot_standby=on -c hot_standby_feedback=on
+  # a hot standby needs at least the primary's max_connections
+  start_cluster "$sdir" "$sport" -c hot_standby=on -c hot_standby_feedback=on -c max_connections=300
 }
 
 # start_node NAME PORT [ENV=VALUE...]: a web node in the background, pid and log in $STATE

@@ -73,8 +73,11 @@ internal static partial class ApiBench
         builder.Configuration["ConnectionStrings:Geo"] = cs;
         builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddGeoData(builder.Configuration);
-        builder.Services.AddProblemDetails();
+        // the same services the web host gives these endpoints (options, problem shape, lag-tolerant reads)
+        builder.Services.AddGeoUseCases(builder.Configuration);
+        builder.Services.AddGeoApi();
         var app = builder.Build();
+        app.UseGeoProblems();
         app.MapOgcFeaturesApi();
         app.MapQueryApi();
         return app;
