@@ -50,10 +50,9 @@ public sealed class TextBoundsTests(PostgisFixture db) : IClassFixture<PostgisFi
             var chunk = Encoding.ASCII.GetBytes(new string('a', 1 << 16));
             for (var i = 0; i < 48; i++) await f.WriteAsync(chunk); // 3 MiB on line 2
         }
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // the scan stops at the bound and names the line (a per-thread allocation count was tried here too, but
+        // across awaits it measures whichever tests shared the thread: it flaked in a full run)
         await IngestKit.RefusedAsync(db, path, ["line 2: longer than 1 MiB without a line break"]);
-        // bounded: the scan keeps at most one line (1 MiB) and a block, never the 3 MiB line
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64L << 20);
     }
 
     [Fact]
