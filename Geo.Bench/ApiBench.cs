@@ -40,9 +40,12 @@ internal static partial class ApiBench
         await using var ds = GeoDb.CreateDataSource(cs);
         await BenchData.EnsureAsync(ds);
 
-        await using var app = BuildHost(cs);
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await using var app = await BenchHost.StartAsync(cs, a =>
+        {
+            a.MapOgcFeaturesApi();
+            a.MapQueryApi();
+        });
+        var url = app.Urls.First();
         Console.WriteLine($"web host on {url}; wrk -t2 -c{Connections} -d{Duration.TotalSeconds}s; raw floor: {Connections} Npgsql tasks for the same time");
 
         var inv = CultureInfo.InvariantCulture;
@@ -64,23 +67,6 @@ internal static partial class ApiBench
             Console.WriteLine($"  ratio api/raw: p50 {ratio:F2}x, p99 {api.P99Ms / raw.P99Ms:F2}x, throughput {raw.Rps / api.Rps:F2}x  (target p50 within {target}x: {(ratio <= target ? "met" : "NOT met")})");
         }
         return 0;
-    }
-
-    private static WebApplication BuildHost(string cs)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration["ConnectionStrings:Geo"] = cs;
-        builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
-        builder.Services.AddGeoData(builder.Configuration);
-        // the same services the web host gives these endpoints (options, problem shape, lag-tolerant reads)
-        builder.Services.AddGeoUseCases(builder.Configuration);
-        builder.Services.AddGeoApi();
-        var app = builder.Build();
-        app.UseGeoProblems();
-        app.MapOgcFeaturesApi();
-        app.MapQueryApi();
-        return app;
     }
 
     private static async Task<Stats> WrkAsync(string name, string url)

@@ -38,18 +38,7 @@ public static class DispatchBench
         await using (var db = GeoDb.CreateContext(ds)) await db.Database.MigrateAsync();
         await SeedAsync(ds, existing);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["ConnectionStrings:Geo"] = cs;
-        builder.Services.AddGeoData(builder.Configuration);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddGeoAuth(builder.Configuration);
-        await using var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapIncidentsApi();
-        await app.StartAsync();
+        await using var app = await BenchHost.StartAsync(cs, a => a.MapIncidentsApi());
         var url = app.Urls.First();
 
         var run = "bench-" + Guid.NewGuid().ToString("N")[..8];

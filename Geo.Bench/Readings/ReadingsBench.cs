@@ -45,18 +45,7 @@ public static class ReadingsBench
                 keys.Add((await UserAdmin.AddApiKeyAsync(db, $"bench-device-{Guid.NewGuid():N}"[..24], GeoRoles.Device, null, default, mine), mine));
             }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["ConnectionStrings:Geo"] = cs;
-        builder.Services.AddGeoData(builder.Configuration);
-        builder.Services.AddGeoApi();
-        builder.Services.AddGeoAuth(builder.Configuration);
-        await using var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapSensorsApi();
-        await app.StartAsync();
+        await using var app = await BenchHost.StartAsync(cs, a => a.MapSensorsApi());
         var url = app.Urls.First();
 
         var run = "rb" + Guid.NewGuid().ToString("N")[..8];

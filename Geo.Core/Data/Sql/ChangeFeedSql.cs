@@ -5,10 +5,10 @@ namespace Geo.Core.Data.Sql;
 /// at all. No NOTIFY: PostgreSQL serialises the commits of every transaction that notified (a global lock held
 /// through commit), which capped case intake; readers poll the feed instead (see Geo.Core.Live.ChangeFeed).
 /// Each row carries the writer's transaction id (<c>xid8</c>); a reader only takes rows whose transaction is older
-/// than the oldest one still running (<c>pg_snapshot_xmin</c>), so a row can never appear behind its position later.</summary>
+/// than the oldest one still running that could write here, so a row can never appear behind its position later.</summary>
 public static class ChangeFeedSql
 {
-    public const string Create = """
+    public static string Create => $$"""
         CREATE TABLE change_feed (
             seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -22,42 +22,27 @@ public static class ChangeFeedSql
             INSERT INTO change_feed (topic, payload) VALUES (p_topic, p_payload)
         $f$;
 
-        CREATE OR REPLACE FUNCTION geo_incidents_notify() RETURNS trigger LANGUAGE plpgsql AS $f$
-        DECLARE ids text;
-        BEGIN
-            SELECT CASE WHEN count(*) > 200 THEN '*' ELSE string_agg(id::text, ',') END INTO ids FROM changed;
-            IF ids IS NOT NULL THEN PERFORM geo_publish('geo_incidents', ids); END IF;
-            RETURN NULL;
-        END $f$;
-
-        CREATE OR REPLACE FUNCTION geo_notify_tiles() RETURNS trigger LANGUAGE plpgsql AS $fn$
-        DECLARE
-            e box2d;
-        BEGIN
-            IF TG_OP = 'INSERT' THEN
-                SELECT ST_Extent(geom) INTO e FROM new_rows;
-            ELSIF TG_OP = 'DELETE' THEN
-                SELECT ST_Extent(geom) INTO e FROM old_rows;
-            ELSE
-                SELECT ST_Extent(g) INTO e FROM (SELECT geom AS g FROM new_rows UNION ALL SELECT geom FROM old_rows) s;
-            END IF;
-            IF e IS NOT NULL THEN
-                PERFORM geo_publish('geo_tiles', format('%s %s %s %s %s', TG_TABLE_NAME, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)));
-            END IF;
-            RETURN NULL;
-        END
-        $fn$;
+        {{TriggerFunctions("geo_publish")}}
         """;
 
     /// <summary>Back to the NOTIFY triggers of the earlier migrations.</summary>
-    public const string Drop = """
+    public static string Drop => $$"""
+        {{TriggerFunctions("pg_notify")}}
+        DROP FUNCTION IF EXISTS geo_publish(text, text);
+        DROP TABLE IF EXISTS change_feed;
+        """;
+
+    /// <summary>The incident and tile trigger functions, publishing through <paramref name="publish"/>: <c>geo_publish</c>
+    /// (the feed) or <c>pg_notify</c> (what the earlier migrations had).</summary>
+    private static string TriggerFunctions(string publish) => $$"""
         CREATE OR REPLACE FUNCTION geo_incidents_notify() RETURNS trigger LANGUAGE plpgsql AS $f$
         DECLARE ids text;
         BEGIN
             SELECT CASE WHEN count(*) > 200 THEN '*' ELSE string_agg(id::text, ',') END INTO ids FROM changed;
-            IF ids IS NOT NULL THEN PERFORM pg_notify('geo_incidents', ids); END IF;
+            IF ids IS NOT NULL THEN PERFORM {{publish}}('geo_incidents', ids); END IF;
             RETURN NULL;
         END $f$;
+
         CREATE OR REPLACE FUNCTION geo_notify_tiles() RETURNS trigger LANGUAGE plpgsql AS $fn$
         DECLARE
             e box2d;
@@ -70,12 +55,10 @@ public static class ChangeFeedSql
                 SELECT ST_Extent(g) INTO e FROM (SELECT geom AS g FROM new_rows UNION ALL SELECT geom FROM old_rows) s;
             END IF;
             IF e IS NOT NULL THEN
-                PERFORM pg_notify('geo_tiles', format('%s %s %s %s %s', TG_TABLE_NAME, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)));
+                PERFORM {{publish}}('geo_tiles', format('%s %s %s %s %s', TG_TABLE_NAME, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)));
             END IF;
             RETURN NULL;
         END
         $fn$;
-        DROP FUNCTION IF EXISTS geo_publish(text, text);
-        DROP TABLE IF EXISTS change_feed;
         """;
 }
