@@ -266,6 +266,20 @@ passed = int(attrs.get("passed", 0)); total = int(attrs.get("total", 0))
 failed = int(attrs.get("failed", 0)) + int(attrs.get("error", 0)) + int(attrs.get("timeout", 0)) + int(attrs.get("aborted", 0))
 if total > passed + failed + int(attrs.get("notExecuted", 0)):
     failed += total - passed - failed - int(attrs.get("notExecuted", 0))
+# name every test that did not pass, with the first lines of its message, so a CI log's tail says which
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+try:
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(s)
+    bad = [r for r in root.iter("{%s}UnitTestResult" % ns["t"]) if r.get("outcome") not in ("Passed", "NotExecuted")]
+    for r in bad:
+        msg = r.find(".//t:Output/t:ErrorInfo/t:Message", ns)
+        text = (msg.text or "").strip().splitlines() if msg is not None else []
+        print(f"NOT PASSED ({r.get('outcome')}): {r.get('testName')} [{r.get('duration')}]")
+        for line in text[:6]:
+            print(f"    {line[:300]}")
+except Exception as e:  # the summary line below must print whatever happens here
+    print(f"(could not list the tests that did not pass: {e})")
 print(f"{passed} passed, {failed} failed")
 PY
   else
