@@ -152,7 +152,13 @@ public sealed class HardeningApiTests(PostgisFixture db) : IClassFixture<Postgis
         await using (var lockCmd = new NpgsqlCommand("LOCK TABLE assets IN ACCESS EXCLUSIVE MODE", locker, tx)) await lockCmd.ExecuteNonQueryAsync();
         var sw = Stopwatch.StartNew();
         var first = http.GetAsync("/api/coverage/wifi?region=HL-C");
-        await Task.Delay(500);
+        // the second request goes once the first is inside PostgreSQL (waiting on the lock), not after a guessed delay
+        for (var i = 0; i < 100; i++)
+        {
+            await using var q = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", locker, tx);
+            if ((long)(await q.ExecuteScalarAsync())! > 0) break;
+            await Task.Delay(50);
+        }
         var second = await http.GetAsync("/api/coverage/wifi?region=HL-C&online_only=true");
         await ProblemAsync(second, HttpStatusCode.TooManyRequests, "request");
         Assert.True(second.Headers.Contains("Retry-After"));
