@@ -118,17 +118,17 @@ public static class IncidentsApi
             events.Select(e => new IncidentEventDto(e.Action, e.FromStatus?.Code(), e.ToStatus.Code(), e.Actor, e.ActorRole, e.At, e.Lon, e.Lat, e.Note)).ToList()));
     }
 
-    private static async Task<Created<IncidentDto>> ReportAsync(ReportIn body, ClaimsPrincipal user, HttpContext http, GeoDbContext db, CancellationToken ct)
+    private static async Task<Created<IncidentDto>> ReportAsync(ReportIn body, [FromHeader(Name = IncidentIntake.IdempotencyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user, HttpContext http, GeoDbContext db, CancellationToken ct)
     {
         if (body.Lon is null || body.Lat is null) throw GeoException.BadInput("location", "lon and lat are required (EPSG:4326)");
         var photo = IncidentPhotos.Decode(body.PhotoBase64, body.PhotoContentType);
         var role = GeoClaims.Role(user);
         var staff = GeoClaims.IsStaff(user);
-        var key = http.Request.Headers.TryGetValue(IncidentIntake.IdempotencyHeader, out var k) ? k.ToString() : null;
         var (incident, replayed) = await IncidentIntake.ReportOnceAsync(db, new IncidentReport(
             body.Category ?? "", body.Lon.Value, body.Lat.Value, body.Description ?? "",
             staff ? IncidentSource.Staff : IncidentSource.Resident,
-            user.Identity?.Name ?? "anonymous", role ?? GeoRoles.Resident, GeoClaims.UserId(user), body.Contact, photo), key, DateTimeOffset.UtcNow, ct);
+            user.Identity?.Name ?? "anonymous", role ?? GeoRoles.Resident, GeoClaims.UserId(user), body.Contact, photo), idempotencyKey, DateTimeOffset.UtcNow, ct);
         // a retry gets the first answer again (the same case), marked as a replay
         if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/incidents/{incident.Id}", IncidentDto.From(incident));

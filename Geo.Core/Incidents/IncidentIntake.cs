@@ -84,18 +84,16 @@ public static class IncidentIntake
         var hash = Sha256(string.Join('\n', r.Category, r.Lon.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             r.Lat.ToString("R", System.Globalization.CultureInfo.InvariantCulture), r.Description?.Trim(), r.ReporterContact, r.AddressString, r.MediaUrl,
             r.Photo is null ? "" : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(r.Photo.Data))));
-        // the common case first: a new key
-        var existing = await FindAsync(db, key, ct);
-        if (existing is null)
+        // a new key (the common case) costs nothing more than the report's own statement; a known one fails it on the
+        // key's primary key (once the first report has committed) and is looked up
+        (long IncidentId, byte[] Hash)? existing;
+        try
         {
-            try
-            {
-                return (await ReportAsync(db, r, now, ct, (key, hash)), false);
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.TableName == "incident_idempotency")
-            {
-                existing = await FindAsync(db, key, ct); // a concurrent retry won
-            }
+            return (await ReportAsync(db, r, now, ct, (key, hash)), false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.TableName == "incident_idempotency")
+        {
+            existing = await FindAsync(db, key, ct);
         }
         if (existing is not { } found) throw GeoException.Conflict(IdempotencyHeader, "the report with this key is still being written; retry");
         if (!found.Hash.AsSpan().SequenceEqual(hash))
