@@ -28,10 +28,13 @@ public static class ChoroplethApi
             [FromQuery(Name = "parent")] string? parent, ScorecardProvider cards, NpgsqlDataSource ds, CancellationToken ct) =>
         {
             var map = await Choropleth.BuildAsync(ds, await cards.GetAsync(ct), indicator, level, parent, ct);
-            return TypedResults.Ok(new ChoroplethResponse("FeatureCollection", map.Indicator, map.Level, map.Parent, map.Legend, map.NoDataColour, map.NoData,
-                [.. map.Regions.Select(r => new ChoroplethFeature("Feature", JsonSerializer.SerializeToElement(r.Outline, GeoJson),
-                    new ChoroplethProperties(r.RegionId, r.Code, r.Name, r.Value, r.Class, r.Colour)))]));
+            return TypedResults.Ok(new ChoroplethResponse("FeatureCollection", map.Measure, map.Level, map.Parent, map.Legend, map.NoDataColour, map.NoData, Features(map)));
         }).WithSummary("An indicator or dimension per community or town as a GeoJSON choropleth with its legend (equal-interval classes)");
         return group;
     }
+
+    /// <summary>The regions of any <see cref="ChoroplethMap"/> as GeoJSON features (the scorecard's and the dispatch statistics' maps).</summary>
+    public static IReadOnlyList<ChoroplethFeature> Features(ChoroplethMap map) =>
+        [.. map.Regions.Select(r => new ChoroplethFeature("Feature", JsonSerializer.SerializeToElement(r.Outline, GeoJson),
+            new ChoroplethProperties(r.RegionId, r.Code, r.Name, r.Value, r.Class, r.Colour)))];
 }

@@ -29,6 +29,9 @@ public static class IncidentsApi
         [FromQuery(Name = "offset")] public string? Offset { get; init; }
     }
 
+    public sealed record StatsChoropleth(string Type, string Measure, string Level, int Days, IReadOnlyList<Geo.Core.Scorecard.ChoroplethClass> Legend,
+        string NoDataColour, int NoData, IReadOnlyList<ChoroplethApi.ChoroplethFeature> Features);
+
     public sealed record ReportIn(string? Category, double? Lon, double? Lat, string? Description, string? Contact,
         string? PhotoBase64, string? PhotoContentType);
 
@@ -43,7 +46,7 @@ public static class IncidentsApi
             .WithSummary("Case categories with their time limits (working hours)");
 
         group.MapPost("/", ReportAsync).AllowAnonymousWrite("residents report without an account")
-            .WithSummary("Report a case (resident or staff): located to its grid cell and assigned to the cell's grid manager");
+            .WithSummary("Report a case (resident or staff): located to its grid cell and assigned to the cell's grid manager. An `Idempotency-Key` header makes a retried report write the case once (the retry gets the same case and `Idempotent-Replayed: true`; the key reused for another report is a 422)");
 
         staff.MapGet("/", ListAsync).WithSummary("Cases in the caller's scope (grid managers: their own cells), newest first");
 
@@ -54,16 +57,21 @@ public static class IncidentsApi
                 .OrderByDescending(i => i.Id).Take(200).Select(IncidentDto.Projection).ToListAsync(ct));
         }).RequireAuthorization(GeoPolicies.SignedIn).WithSummary("The signed-in resident's own reports");
 
-        // before /{id}: "stats" is not a case id
-        group.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? days, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.Ok(await DispatchStats.ComputeAsync(ds, level ?? "community", Days(days), ct)))
-            .RequireAuthorization(GeoPolicies.Dispatch)
-            .WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90)");
-        group.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? days, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await DispatchStats.ComputeAsync(ds, level ?? "community", Days(days), ct))),
+        // before /{id}: "stats" is not a case id. Staff only, over the cases the caller may see (grid managers: their own)
+        staff.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+            TypedResults.Ok(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), ct)))
+            .WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90), for the cases the caller may see");
+        staff.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), ct))),
                 "text/csv; charset=utf-8", $"dispatch-stats-{level ?? "community"}.csv"))
-            .RequireAuthorization(GeoPolicies.Dispatch).Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithSummary("The dispatch statistics as CSV");
+        staff.MapGet("/stats/choropleth", async Task<Ok<StatsChoropleth>> (string? level, string? measure, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+        {
+            var d = Days(days);
+            var map = await DispatchStats.ChoroplethAsync(ds, user, level ?? "community", measure ?? "open", d, ct);
+            return TypedResults.Ok(new StatsChoropleth("FeatureCollection", map.Measure, map.Level, d, map.Legend, map.NoDataColour, map.NoData, ChoroplethApi.Features(map)));
+        }).WithSummary("One dispatch measure (open, overdue, escalated, on_time_share, median_handling_hours) per community or subdistrict as a GeoJSON choropleth with its legend (equal-interval classes, the dispatch board's)");
 
         staff.MapGet("/{id}", DetailAsync).WithSummary("One case with its audit trail and the actions the caller may take next");
 
@@ -110,23 +118,26 @@ public static class IncidentsApi
             events.Select(e => new IncidentEventDto(e.Action, e.FromStatus?.Code(), e.ToStatus.Code(), e.Actor, e.ActorRole, e.At, e.Lon, e.Lat, e.Note)).ToList()));
     }
 
-    private static async Task<Created<IncidentDto>> ReportAsync(ReportIn body, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)
+    private static async Task<Created<IncidentDto>> ReportAsync(ReportIn body, [FromHeader(Name = IncidentIntake.IdempotencyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user, HttpContext http, GeoDbContext db, CancellationToken ct)
     {
         if (body.Lon is null || body.Lat is null) throw GeoException.BadInput("location", "lon and lat are required (EPSG:4326)");
         var photo = IncidentPhotos.Decode(body.PhotoBase64, body.PhotoContentType);
         var role = GeoClaims.Role(user);
         var staff = GeoClaims.IsStaff(user);
-        var incident = await IncidentIntake.ReportAsync(db, new IncidentReport(
+        var (incident, replayed) = await IncidentIntake.ReportOnceAsync(db, new IncidentReport(
             body.Category ?? "", body.Lon.Value, body.Lat.Value, body.Description ?? "",
             staff ? IncidentSource.Staff : IncidentSource.Resident,
-            user.Identity?.Name ?? "anonymous", role ?? GeoRoles.Resident, GeoClaims.UserId(user), body.Contact, photo), DateTimeOffset.UtcNow, ct);
+            user.Identity?.Name ?? "anonymous", role ?? GeoRoles.Resident, GeoClaims.UserId(user), body.Contact, photo), idempotencyKey, DateTimeOffset.UtcNow, ct);
+        // a retry gets the first answer again (the same case), marked as a replay
+        if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/incidents/{incident.Id}", IncidentDto.From(incident));
     }
 
     /// <summary>Case ids in paths are parsed here, not by a route constraint, so "/api/incidents/abc" is a 400 naming
     /// <c>id</c> rather than an anonymous 404.</summary>
     private static int Days(string? days) =>
-        days is null ? 90
+        days is null ? DispatchStats.DefaultDays
         : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
         : throw GeoException.BadInput("days", $"a whole number of days (1–{DispatchStats.MaxDays}), got '{days}'");
 

@@ -55,7 +55,7 @@ public sealed class DbNotificationListener(NpgsqlDataSource dataSource, IEnumera
         var topics = _subscribers.Select(s => s.Channel).ToHashSet(StringComparer.Ordinal);
         var (poll, retention) = (PollInterval, Retention);
         var lost = false;
-        FeedPosition? position = null;
+        FeedCursor? cursor = null;
         var lastRead = DateTimeOffset.UtcNow;
         var lastPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -64,19 +64,20 @@ public sealed class DbNotificationListener(NpgsqlDataSource dataSource, IEnumera
             {
                 await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
                 var gap = lost && DateTimeOffset.UtcNow - lastRead > retention / 2;
-                if (position is null || gap) position = await ChangeFeed.HeadAsync(conn, stoppingToken);
+                if (cursor is null || gap) cursor = await ChangeFeed.HeadAsync(conn, stoppingToken);
                 await using (var tag = new NpgsqlCommand("SET application_name = 'geo change feed'", conn)) await tag.ExecuteNonQueryAsync(stoppingToken);
                 var caughtUp = false;
                 while (true)
                 {
-                    var rows = await ChangeFeed.ReadAsync(conn, position.Value, ChangeFeed.BatchSize, stoppingToken);
+                    var (rows, next) = await ChangeFeed.ReadAsync(conn, cursor, ChangeFeed.BatchSize, stoppingToken);
                     lastRead = DateTimeOffset.UtcNow;
                     foreach (var row in rows)
                     {
                         if (topics.Contains(row.Topic)) Dispatch(row.Topic, row.Payload);
-                        position = Position = row.Position;
+                        Position = row.Position;
                     }
-                    if (rows.Count == ChangeFeed.BatchSize) continue;
+                    cursor = next;
+                    if (next.Target is not null) continue;
                     if (!caughtUp)
                     {
                         caughtUp = true;

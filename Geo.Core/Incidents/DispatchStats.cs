@@ -1,6 +1,10 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text;
+using Geo.Core.Access;
 using Geo.Core.Common;
+using Geo.Core.Domain;
+using Geo.Core.Scorecard;
 using Npgsql;
 
 namespace Geo.Core.Incidents;
@@ -11,13 +15,59 @@ public sealed record DispatchStatsRow(long RegionId, string Code, string Name, l
     double? MedianHandlingHours, double? OnTimeShare, long Closed);
 
 /// <summary>Dispatch statistics for managers, per grid cell, community or subdistrict/town (one SQL roll-up over
-/// <c>incidents</c>); the API serves them as JSON and CSV, the map as a choropleth value per region.</summary>
+/// <c>incidents</c>), over the cases the caller may see (<see cref="IncidentScope"/>'s rule: a grid manager the cases
+/// assigned to them, the command centre all). The API serves them as JSON, CSV and a choropleth; the dispatch board
+/// shows the same rows and draws the same choropleth.</summary>
 public static class DispatchStats
 {
     public static readonly string[] Levels = ["grid_cell", "community", "subdistrict"];
-    public const int MaxDays = 366;
 
-    public static async Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, string level, int days, CancellationToken ct = default)
+    /// <summary>What the choropleth can colour by; the levels it draws (grid cells are the board's table only).</summary>
+    public static readonly string[] Measures = ["open", "overdue", "escalated", "on_time_share", "median_handling_hours"];
+    public static readonly string[] MapLevels = ["community", "subdistrict"];
+    public const int MaxDays = 366;
+    public const int DefaultDays = 90;
+
+    public static double? ValueOf(DispatchStatsRow r, string measure) => measure switch
+    {
+        "open" => r.Open,
+        "overdue" => r.Overdue,
+        "escalated" => r.Escalated,
+        "on_time_share" => r.OnTimeShare,
+        "median_handling_hours" => r.MedianHandlingHours,
+        _ => throw GeoException.BadInput("measure", $"one of {string.Join(", ", Measures)}"),
+    };
+
+    /// <summary>The statistics over the cases <paramref name="user"/> may see; anyone but staff is refused.</summary>
+    public static Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, int days, CancellationToken ct = default)
+    {
+        if (user.Identity?.IsAuthenticated != true) throw new GeoException(GeoErrorKind.Unauthorized, "user", "sign in as staff to see dispatch statistics");
+        if (!GeoClaims.IsStaff(user)) throw GeoException.Forbidden("user", "dispatch statistics are for grid managers, planners and admins");
+        // the same rule as IncidentScope.Visible: grid managers see the cases assigned to them
+        var assignee = user.IsInRole(GeoRoles.GridManager) ? user.FindFirst(GeoClaims.GridManager)?.Value ?? "" : null;
+        return ComputeAsync(ds, assignee, level, days, ct);
+    }
+
+    /// <summary>The chosen measure per community or town as a choropleth (the caller's scope; only regions with a case in the window).</summary>
+    public static async Task<ChoroplethMap> ChoroplethAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, string measure, int days, CancellationToken ct = default)
+    {
+        if (!MapLevels.Contains(level)) throw GeoException.BadInput("level", $"one of {string.Join(", ", MapLevels)}");
+        if (!Measures.Contains(measure)) throw GeoException.BadInput("measure", $"one of {string.Join(", ", Measures)}");
+        var rows = await ComputeAsync(ds, user, level, days, ct);
+        return await Choropleth.DrawAsync(ds, measure, level, null, [.. rows.Select(r => new ChoroplethValue(r.RegionId, r.Code, r.Name, ValueOf(r, measure)))], ct);
+    }
+
+    /// <summary>A region's bounding box (lon/lat), for flying a map to a row of the statistics.</summary>
+    public static async Task<(double MinLon, double MinLat, double MaxLon, double MaxLat)?> ExtentAsync(NpgsqlDataSource ds, long regionId, CancellationToken ct = default)
+    {
+        await using var cmd = ds.CreateCommand("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM regions WHERE id = $1");
+        cmd.Parameters.AddWithValue(regionId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)) : null;
+    }
+
+    /// <param name="assignee">null: every case; else only the cases assigned to this grid manager</param>
+    private static async Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, string? assignee, string level, int days, CancellationToken ct)
     {
         if (!Levels.Contains(level)) throw GeoException.BadInput("level", $"one of {string.Join(", ", Levels)}");
         if (days is < 1 or > MaxDays) throw GeoException.BadInput("days", $"1–{MaxDays}");
@@ -40,7 +90,7 @@ public static class DispatchStats
                        avg(CASE WHEN i.closed_at <= i.deadline_at THEN 1.0 ELSE 0.0 END) FILTER (WHERE i.closed_at IS NOT NULL) AS on_time,
                        count(*) FILTER (WHERE i.closed_at IS NOT NULL) AS closed
                 FROM incidents i
-                WHERE i.reported_at >= now() - make_interval(days => $1)
+                WHERE i.reported_at >= now() - make_interval(days => $1) AND ($3::text IS NULL OR i.assignee = $3)
                 GROUP BY 1)
             SELECT r.id, r.code, r.name, s.reported, s.open, s.overdue, s.escalated, s.median_hours, s.on_time, s.closed
             FROM s JOIN regions r ON r.id = s.region_id AND r.level = $2
@@ -48,6 +98,7 @@ public static class DispatchStats
             """);
         cmd.Parameters.AddWithValue(days);
         cmd.Parameters.AddWithValue(level);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)assignee ?? DBNull.Value);
         var rows = new List<DispatchStatsRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

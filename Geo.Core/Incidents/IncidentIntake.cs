@@ -63,9 +63,71 @@ public static class IncidentIntake
         , ph AS (INSERT INTO incident_photos (incident_id, content_type, data) SELECT id, $13, $14 FROM ins)
         """;
 
+    // the key's row is written by the same statement: a second report with the key fails on its primary key (after
+    // waiting for the first to commit or roll back) and nothing of it is written
+    private const string WithKey = """
+        , idem AS (INSERT INTO incident_idempotency (key, request_hash, incident_id) SELECT $15, $16, id FROM ins)
+        """;
+
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKey = 255;
+
+    /// <summary>Writes the case once per <paramref name="idempotencyKey"/> (per reporter): a retry of the same report
+    /// returns the case the first one wrote (<c>Replayed</c>); the key reused for a different report is a 422.</summary>
+    public static async Task<(Incident Incident, bool Replayed)> ReportOnceAsync(
+        GeoDbContext db, IncidentReport r, string? idempotencyKey, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (idempotencyKey is null) return (await ReportAsync(db, r, now, ct), false);
+        if (idempotencyKey.Length is 0 or > MaxIdempotencyKey || idempotencyKey.Any(c => c is < '!' or > '~'))
+            throw GeoException.BadInput(IdempotencyHeader, $"1–{MaxIdempotencyKey} visible ASCII characters (a UUID is a good key)");
+        var key = Sha256($"{r.Actor}\n{r.ReporterUserId}\n{idempotencyKey}");
+        var hash = Sha256(string.Join('\n', r.Category, r.Lon.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            r.Lat.ToString("R", System.Globalization.CultureInfo.InvariantCulture), r.Description?.Trim(), r.ReporterContact, r.AddressString, r.MediaUrl,
+            r.Photo is null ? "" : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(r.Photo.Data))));
+        // a new key (the common case) costs nothing more than the report's own statement; a known one fails it on the
+        // key's primary key (once the first report has committed) and is looked up
+        (long IncidentId, byte[] Hash)? existing;
+        try
+        {
+            return (await ReportAsync(db, r, now, ct, (key, hash)), false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.TableName == "incident_idempotency")
+        {
+            existing = await FindAsync(db, key, ct);
+        }
+        if (existing is not { } found) throw GeoException.Conflict(IdempotencyHeader, "the report with this key is still being written; retry");
+        if (!found.Hash.AsSpan().SequenceEqual(hash))
+            throw GeoException.Unprocessable(IdempotencyHeader, "this key was already used for a different report");
+        var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == found.IncidentId, ct);
+        return (incident, true);
+    }
+
+    private static byte[] Sha256(string s) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s));
+
+    private static async Task<(long IncidentId, byte[] Hash)?> FindAsync(GeoDbContext db, byte[] key, CancellationToken ct)
+    {
+        var opened = db.Database.GetDbConnection().State != System.Data.ConnectionState.Open;
+        if (opened) await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SELECT incident_id, request_hash FROM incident_idempotency WHERE key = $1", (NpgsqlConnection)db.Database.GetDbConnection());
+            cmd.Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            cmd.Parameters.AddWithValue(key);
+            await using var rd = await cmd.ExecuteReaderAsync(ct);
+            return await rd.ReadAsync(ct) ? (rd.GetInt64(0), rd.GetFieldValue<byte[]>(1)) : null;
+        }
+        finally
+        {
+            if (opened) await db.Database.CloseConnectionAsync();
+        }
+    }
+
     /// <summary>Writes the case or throws <see cref="GeoException"/> (bad input, naming the field) before anything is written.</summary>
-    public static async Task<Incident> ReportAsync(
-        GeoDbContext db, IncidentReport r, DateTimeOffset now, CancellationToken ct = default)
+    public static Task<Incident> ReportAsync(GeoDbContext db, IncidentReport r, DateTimeOffset now, CancellationToken ct = default) =>
+        ReportAsync(db, r, now, ct, null);
+
+    private static async Task<Incident> ReportAsync(
+        GeoDbContext db, IncidentReport r, DateTimeOffset now, CancellationToken ct, (byte[] Key, byte[] Hash)? idempotency)
     {
         var description = r.Description?.Trim() ?? "";
         if (description.Length is 0 or > MaxDescription)
@@ -95,7 +157,7 @@ public static class IncidentIntake
 
             var p = GeoFactory.Point(r.Lon, r.Lat);
             var deadline = reference.Calendar.AddWorkingHours(now, category.TimeLimitHours);
-            await using var cmd = new NpgsqlCommand(Insert + (r.Photo is null ? "" : WithPhoto) + "SELECT id, xmin, community_id, grid_cell_id, assignee FROM ins", conn);
+            await using var cmd = new NpgsqlCommand(Insert + (r.Photo is null ? "" : WithPhoto) + (idempotency is null ? "" : WithKey) + "SELECT id, xmin, community_id, grid_cell_id, assignee FROM ins", conn);
             cmd.Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
             cmd.Parameters.Add(new NpgsqlParameter { Value = p, NpgsqlDbType = NpgsqlDbType.Geometry });
             cmd.Parameters.AddWithValue(category.Code);
@@ -113,6 +175,17 @@ public static class IncidentIntake
             {
                 cmd.Parameters.AddWithValue(photo.ContentType);
                 cmd.Parameters.AddWithValue(photo.Data);
+            }
+            else if (idempotency is not null)
+            {
+                // $13/$14 are the photo's; keep the key at $15/$16
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Bytea, DBNull.Value);
+            }
+            if (idempotency is { } k)
+            {
+                cmd.Parameters.AddWithValue(k.Key);
+                cmd.Parameters.AddWithValue(k.Hash);
             }
             await using var rd = await cmd.ExecuteReaderAsync(ct);
             if (!await rd.ReadAsync(ct)) throw Outside(r);

@@ -9,53 +9,65 @@ public readonly record struct FeedPosition(ulong Xid, long Seq);
 
 public sealed record FeedRow(FeedPosition Position, string Topic, string Payload, DateTimeOffset At);
 
-/// <summary>Reads the outbox the triggers write (<see cref="Data.Sql.ChangeFeedSql"/>). Only rows of transactions
-/// older than the oldest one still running that could write here are read: those are final (committed or gone), and
-/// every row written later belongs to a transaction with a larger id, so reading "after my position" never skips a row
-/// that commits late. Transaction ids are cluster-wide, so a transaction seen running in ANOTHER database (which
-/// cannot write this feed) does not hold the reader back; one that cannot be placed counts as ours (safe: it only
-/// waits a poll). A long-running writer in this database delays the feed (never loses from it).</summary>
+/// <summary>Where a reader is: <paramref name="Seen"/> is a snapshot (<c>pg_snapshot</c> text) whose every visible
+/// feed row has been delivered; while a large delta is read in batches, <paramref name="Target"/> is the snapshot being
+/// caught up to and <paramref name="Last"/> the last row of it delivered. Plain numbers: it survives reconnects.</summary>
+public sealed record FeedCursor(string Seen, string? Target, FeedPosition Last);
+
+public sealed record FeedBatch(List<FeedRow> Rows, FeedCursor Next);
+
+/// <summary>Reads the outbox the triggers write (<see cref="Data.Sql.ChangeFeedSql"/>) in commit order: each read takes
+/// the rows of the transactions that became visible since the reader's last snapshot (those that were in progress in
+/// it or started after it, and are committed now), in (xid, seq) order within one read. A transaction that commits
+/// late is delivered when it commits, and never holds back the transactions that committed before it: a long-running
+/// writer in the same database (a big import, a forgotten open transaction) delays nothing but its own rows. The cost
+/// of a read is bounded by what is new plus the transactions still running, not by how long the oldest one runs.</summary>
 public static class ChangeFeed
 {
     public const int BatchSize = 1000;
 
-    /// <summary>The position before every change not yet final: a new reader starts here (it has just loaded
-    /// its state) and hears everything committed from now on, including transactions already running.</summary>
-    public static async Task<FeedPosition> HeadAsync(NpgsqlConnection conn, CancellationToken ct = default)
+    /// <summary>The current snapshot: a new reader starts here (it has just loaded its state) and hears everything
+    /// committed from now on, including transactions already running.</summary>
+    public static async Task<FeedCursor> HeadAsync(NpgsqlConnection conn, CancellationToken ct = default)
     {
-        await using var cmd = new NpgsqlCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", conn);
-        var xmin = ulong.Parse((string)(await cmd.ExecuteScalarAsync(ct))!, CultureInfo.InvariantCulture);
-        return new FeedPosition(xmin, 0);
+        await using var cmd = new NpgsqlCommand("SELECT pg_current_snapshot()::text", conn);
+        return new FeedCursor((string)(await cmd.ExecuteScalarAsync(ct))!, null, default);
     }
 
-    /// <summary>Up to <paramref name="limit"/> final rows after <paramref name="after"/>, in order.</summary>
-    public static async Task<List<FeedRow>> ReadAsync(NpgsqlConnection conn, FeedPosition after, int limit = BatchSize, CancellationToken ct = default)
+    /// <summary>Up to <paramref name="limit"/> rows that became visible since <paramref name="cursor"/>, in order, and the cursor after them.</summary>
+    public static async Task<FeedBatch> ReadAsync(NpgsqlConnection conn, FeedCursor cursor, int limit = BatchSize, CancellationToken ct = default)
     {
-        // the statement's snapshot decides what is visible; the bound is the oldest transaction in progress in it,
-        // leaving out those positively seen running in another database (matched on the low 32 bits of the id)
+        // newly visible = visible in the target snapshot and not in the seen one, i.e. at or past the seen snapshot's
+        // xmax or in its in-progress list: an index range plus a few index probes, however old the oldest writer is
         await using var cmd = new NpgsqlCommand("""
-            WITH s AS (SELECT pg_current_snapshot() AS snap),
-            elsewhere AS (
-                SELECT backend_xid::text::bigint AS x32 FROM pg_stat_activity
-                WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()),
-            bound AS (
-                SELECT COALESCE(
-                    (SELECT min(x) FROM s, pg_snapshot_xip(s.snap) x
-                     WHERE (x::text::numeric % 4294967296)::bigint NOT IN (SELECT x32 FROM elsewhere)),
-                    (SELECT pg_snapshot_xmax(snap) FROM s)) AS b)
-            SELECT xid::text, seq, topic, payload, at FROM change_feed, bound
-            WHERE (xid, seq) > ($1::text::xid8, $2) AND xid < bound.b
-            ORDER BY xid, seq LIMIT $3
+            WITH t AS (SELECT COALESCE($2::text::pg_snapshot, pg_current_snapshot()) AS target, $1::text::pg_snapshot AS seen)
+            SELECT t.target::text, r.xid::text, r.seq, r.topic, r.payload, r.at
+            FROM t LEFT JOIN LATERAL (
+                SELECT f.xid, f.seq, f.topic, f.payload, f.at FROM change_feed f
+                WHERE (f.xid >= pg_snapshot_xmax(t.seen) OR f.xid = ANY (ARRAY(SELECT pg_snapshot_xip(t.seen))))
+                  AND pg_visible_in_snapshot(f.xid, t.target)
+                  AND (f.xid, f.seq) > ($3::text::xid8, $4)
+                ORDER BY f.xid, f.seq LIMIT $5) r ON true
             """, conn);
-        cmd.Parameters.AddWithValue(after.Xid.ToString(CultureInfo.InvariantCulture));
-        cmd.Parameters.AddWithValue(after.Seq);
+        cmd.Parameters.AddWithValue(cursor.Seen);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)cursor.Target ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(cursor.Last.Xid.ToString(CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue(cursor.Last.Seq);
         cmd.Parameters.AddWithValue(limit);
         var rows = new List<FeedRow>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            rows.Add(new FeedRow(new FeedPosition(ulong.Parse(r.GetString(0), CultureInfo.InvariantCulture), r.GetInt64(1)),
-                r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4)));
-        return rows;
+        string target = cursor.Seen;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                target = r.GetString(0);
+                if (r.IsDBNull(1)) continue;
+                rows.Add(new FeedRow(new FeedPosition(ulong.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetInt64(2)),
+                    r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5)));
+            }
+        // a full batch: more of this delta may follow, keep reading up to the same target; else the target is all seen
+        return new FeedBatch(rows, rows.Count >= limit
+            ? new FeedCursor(cursor.Seen, target, rows[^1].Position)
+            : new FeedCursor(target, null, default));
     }
 
     /// <summary>Publishes a change from C# in the caller's transaction (what the triggers do for their tables).</summary>

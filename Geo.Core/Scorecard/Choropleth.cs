@@ -10,12 +10,16 @@ public sealed record ChoroplethClass(double From, double To, string Colour, int 
 
 public sealed record ChoroplethRegion(long RegionId, string Code, string Name, double? Value, int? Class, string Colour, Geometry Outline);
 
-public sealed record ChoroplethMap(string Indicator, string Level, string? Parent, IReadOnlyList<ChoroplethClass> Legend, string NoDataColour, int NoData,
+/// <param name="Measure">what is mapped: a scorecard indicator id or dimension, or a dispatch measure</param>
+public sealed record ChoroplethMap(string Measure, string Level, string? Parent, IReadOnlyList<ChoroplethClass> Legend, string NoDataColour, int NoData,
     IReadOnlyList<ChoroplethRegion> Regions);
 
-/// <summary>A scorecard indicator (or a dimension) per community or town, in equal-interval classes between the smallest
-/// and largest value shown. One home for the classes and colours: the API serves them and the planner's map draws
-/// them, so the legend a planner reads is the API's.</summary>
+/// <summary>One region's value to map (null: no data).</summary>
+public sealed record ChoroplethValue(long RegionId, string Code, string Name, double? Value);
+
+/// <summary>Any per-region measure (a scorecard indicator or dimension, a dispatch statistic) per community or town, in
+/// equal-interval classes between the smallest and largest value shown. One home for the classes, colours and outlines:
+/// the APIs serve them and the maps (planner panel, dispatch board) draw them, so the legend a user reads is the API's.</summary>
 public static class Choropleth
 {
     /// <summary>Sequential, colour-blind safe (ColorBrewer YlGnBu 5).</summary>
@@ -77,28 +81,33 @@ public static class Choropleth
             // under the district every row qualifies; under a town its own communities
             if (p.Level != "district") rows = rows.Where(r => r.ParentId == p.RegionId);
         }
-        var list = rows.ToList();
-        var values = list.Select(r => ValueOf(r, indicator)).Where(v => v is not null).Select(v => v!.Value).ToList();
+        return await DrawAsync(ds, indicator, level, parent, [.. rows.Select(r => new ChoroplethValue(r.RegionId, r.Code, r.Name, ValueOf(r, indicator)))], ct);
+    }
+
+    /// <summary>Classes over the values shown, a colour per region and its simplified outline (regions without an
+    /// outline are left out; a null value is "no data").</summary>
+    public static async Task<ChoroplethMap> DrawAsync(NpgsqlDataSource ds, string measure, string level, string? parent, IReadOnlyList<ChoroplethValue> rows, CancellationToken ct)
+    {
+        var values = rows.Where(r => r.Value is not null).Select(r => r.Value!.Value).ToList();
         var classes = Classes(values);
         var outlines = new Dictionary<long, Geometry>();
         await using (var cmd = ds.CreateCommand("SELECT id, ST_SimplifyPreserveTopology(geom, $2) FROM regions WHERE id = ANY($1)"))
         {
-            cmd.Parameters.AddWithValue(list.Select(r => r.RegionId).ToArray());
-            cmd.Parameters.AddWithValue(level == "community" ? 0.0002 : 0.0008);
+            cmd.Parameters.AddWithValue(rows.Select(r => r.RegionId).ToArray());
+            cmd.Parameters.AddWithValue(level switch { "community" => 0.0002, "grid_cell" => 0.00005, _ => 0.0008 });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) outlines[r.GetInt64(0)] = r.GetFieldValue<Geometry>(1);
         }
         var counts = new int[classes.Count];
         var regions = new List<ChoroplethRegion>();
-        foreach (var r in list)
+        foreach (var r in rows)
         {
             if (!outlines.TryGetValue(r.RegionId, out var outline)) continue;
-            var v = ValueOf(r, indicator);
-            int? k = v is { } x && classes.Count > 0 ? ClassOf(classes, x) : null;
+            int? k = r.Value is { } x && classes.Count > 0 ? ClassOf(classes, x) : null;
             if (k is { } c) counts[c]++;
-            regions.Add(new ChoroplethRegion(r.RegionId, r.Code, r.Name, v, k, k is { } cc ? classes[cc].Colour : NoDataColour, outline));
+            regions.Add(new ChoroplethRegion(r.RegionId, r.Code, r.Name, r.Value, k, k is { } cc ? classes[cc].Colour : NoDataColour, outline));
         }
-        return new ChoroplethMap(indicator, level, parent, [.. classes.Select((c, i) => c with { Count = counts[i] })], NoDataColour,
+        return new ChoroplethMap(measure, level, parent, [.. classes.Select((c, i) => c with { Count = counts[i] })], NoDataColour,
             regions.Count(r => r.Class is null), regions);
     }
 }

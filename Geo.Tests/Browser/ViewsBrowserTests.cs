@@ -102,14 +102,14 @@ public sealed partial class MapBrowserTests
         await page.Context.CloseAsync();
     }
 
-    private async Task<IPage> SignedInBoardAsync(string user, string password)
+    private async Task<IPage> SignedInBoardAsync(string user, string password, string displayName = "张网格")
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/grid-manager");
         await page.GetByTestId("username").FillAsync(user);
         await page.GetByTestId("password").FillAsync(password);
         await page.GetByTestId("signin-submit").ClickAsync();
-        await Expect(page.GetByTestId("whoami")).ToContainTextAsync("张网格");
+        await Expect(page.GetByTestId("whoami")).ToContainTextAsync(displayName);
         return page;
     }
 }

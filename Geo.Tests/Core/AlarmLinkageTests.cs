@@ -1,13 +1,6 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Geo.Core.Domain;
 using Geo.Core.Incidents;
 using Geo.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Geo.Tests.Core;
 
@@ -15,56 +8,6 @@ namespace Geo.Tests.Core;
 /// arrives, none twice once the receiver collapses duplicates by the Idempotency-Key.</summary>
 public sealed class AlarmLinkageTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {
-    private sealed class Receiver : IAsyncDisposable
-    {
-        public readonly ConcurrentDictionary<string, int> Keys = new();
-        public volatile string Mode = "ok";
-        public int Requests;
-        private WebApplication? _app;
-        public int Port { get; } = FreePort();
-
-        public async Task StartAsync()
-        {
-            var b = WebApplication.CreateSlimBuilder();
-            b.Logging.ClearProviders();
-            b.WebHost.UseUrls($"http://127.0.0.1:{Port}");
-            _app = b.Build();
-            _app.MapPost("/alarms", async (HttpRequest req) =>
-            {
-                Interlocked.Increment(ref Requests);
-                switch (Mode)
-                {
-                    case "fail": return Results.StatusCode(503);
-                    case "slow": await Task.Delay(2000); break;
-                }
-                var key = req.Headers["Idempotency-Key"].ToString();
-                if (key.Length == 0) return Results.BadRequest();
-                Keys.AddOrUpdate(key, 1, (_, n) => n + 1);
-                return Results.Ok();
-            });
-            await _app.StartAsync();
-        }
-
-        public async Task StopAsync()
-        {
-            if (_app is null) return;
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            _app = null;
-        }
-
-        public ValueTask DisposeAsync() => new(StopAsync());
-
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            var port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
-    }
-
     [Fact]
     public async Task Every_alarm_arrives_through_failures_timeouts_a_restart_and_a_crash_mid_delivery_and_none_twice_after_dedupe()
     {
@@ -80,7 +23,7 @@ public sealed class AlarmLinkageTests(PostgisFixture db) : IClassFixture<Postgis
         Assert.Equal(7, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incidents WHERE source = 'sensor'"));
         Assert.Equal(6, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM alarm_deliveries"));
 
-        await using var receiver = new Receiver();
+        await using var receiver = new AlarmReceiver();
         var o = new AlarmLinkageOptions { Url = $"http://127.0.0.1:{receiver.Port}/alarms", Timeout = TimeSpan.FromMilliseconds(300), Lease = TimeSpan.FromSeconds(30) };
         using var http = new HttpClient();
         var clock = now;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text.Json;
+using Geo.Core.Access;
 using Geo.Core.Domain;
 using Geo.Core.Incidents;
 using Geo.Tests.Infrastructure;
@@ -16,8 +18,9 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
         var now = DateTimeOffset.UtcNow;
         // five cases: two closed (10 h on time, 30 h late), one open and overdue and escalated, one open on time, one old (outside 90 days)
         await using (var cmd = db.DataSource.CreateCommand("""
-            INSERT INTO incidents (category_code, status, description, geom, community_id, grid_cell_id, source, reported_at, updated_at, deadline_at, overdue_at, escalated_at, closed_at)
-            SELECT 'noise', s, 'stats ' || n, ST_SetSRID(ST_MakePoint(116.805, 39.605), 4326), $1, $2, 'staff', $3 - r, $3, $3 - r + d, o, e, c
+            INSERT INTO incidents (category_code, status, description, geom, community_id, grid_cell_id, source, reported_at, updated_at, deadline_at, overdue_at, escalated_at, closed_at, assignee)
+            SELECT 'noise', s, 'stats ' || n, ST_SetSRID(ST_MakePoint(116.805, 39.605), 4326), $1, $2, 'staff', $3 - r, $3, $3 - r + d, o, e, c, '钱网格'
+
             FROM (VALUES (1, 'closed', interval '2 days', interval '24 hours', NULL::timestamptz, NULL::timestamptz, $3 - interval '2 days' + interval '10 hours'),
                          (2, 'closed', interval '3 days', interval '24 hours', $3 - interval '2 days', NULL, $3 - interval '3 days' + interval '30 hours'),
                          (3, 'dispatched', interval '5 days', interval '24 hours', $3 - interval '4 days', $3 - interval '3 days', NULL),
@@ -30,12 +33,12 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
             cmd.Parameters.AddWithValue(now);
             await cmd.ExecuteNonQueryAsync();
         }
-        var row = Assert.Single(await DispatchStats.ComputeAsync(db.DataSource, "grid_cell", 90), r => r.RegionId == cell);
+        var row = Assert.Single(await DispatchStats.ComputeAsync(db.DataSource, Admin, "grid_cell", 90), r => r.RegionId == cell);
         Assert.Equal((4L, 2L, 1L, 1L, 2L), (row.Reported, row.Open, row.Overdue, row.Escalated, row.Closed));
         Assert.Equal(20.0, row.MedianHandlingHours); // median of 10 h and 30 h
         Assert.Equal(0.5, row.OnTimeShare);
-        Assert.Contains(await DispatchStats.ComputeAsync(db.DataSource, "community", 365), r => r.RegionId == community && r.Reported == 5);
-        await Assert.ThrowsAsync<Geo.Core.Common.GeoException>(() => DispatchStats.ComputeAsync(db.DataSource, "planet", 90));
+        Assert.Contains(await DispatchStats.ComputeAsync(db.DataSource, Admin, "community", 365), r => r.RegionId == community && r.Reported == 5);
+        await Assert.ThrowsAsync<Geo.Core.Common.GeoException>(() => DispatchStats.ComputeAsync(db.DataSource, Admin, "planet", 90));
 
         await using var app = new GeoWebFactory(db.ConnectionString);
         var planner = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
@@ -50,8 +53,96 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("\"days\"", await bad.Content.ReadAsStringAsync());
 
+        // a grid manager sees the same figures for their own cases; a resident nothing; anonymous must sign in
         var manager = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "钱网格");
-        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/api/incidents/stats")).StatusCode);
+        var mine = await manager.GetFromJsonAsync<JsonElement>("/api/incidents/stats?level=grid_cell");
+        Assert.Contains(mine.EnumerateArray(), e => e.GetProperty("region_id").GetInt64() == cell && e.GetProperty("open").GetInt64() == 2);
+        var other = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "别的网格员");
+        Assert.Empty((await other.GetFromJsonAsync<JsonElement>("/api/incidents/stats?level=grid_cell")).EnumerateArray());
+        var resident = await GridFixtures.ClientAsync(app, db, GeoRoles.Resident);
+        Assert.Equal(HttpStatusCode.Forbidden, (await resident.GetAsync("/api/incidents/stats")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/incidents/stats.csv")).StatusCode);
+    }
+
+    private static readonly ClaimsPrincipal Admin = GeoClaims.Principal("test", 1, "admin", GeoRoles.Admin, null, null);
+
+    private static ClaimsPrincipal Manager(string name) => GeoClaims.Principal("test", 2, name, GeoRoles.GridManager, name, name);
+
+    /// <summary>Equal intervals computed here, independently of Choropleth.Classes: up to five classes between the
+    /// smallest and largest value, as many as there are distinct values.</summary>
+    private static List<(double From, double To)> ExpectedClasses(IReadOnlyCollection<double> values)
+    {
+        var (min, max) = (Math.Round(values.Min(), 4), Math.Round(values.Max(), 4));
+        var n = min == max ? 1 : Math.Min(5, values.Distinct().Count());
+        return [.. Enumerable.Range(0, n).Select(k => (Math.Round(min + k * (max - min) / n, 4), k == n - 1 ? max : Math.Round(min + (k + 1) * (max - min) / n, 4)))];
+    }
+
+    [Fact]
+    public async Task Choropleth_of_a_dispatch_measure_has_the_stats_values_equal_interval_classes_and_the_callers_scope()
+    {
+        // three communities in three towns; overdue open cases 1, 3 and 5, the last one another manager's
+        var now = DateTimeOffset.UtcNow;
+        var cells = new List<(long Community, long Cell, string Manager, int Overdue)>();
+        foreach (var (tag, lon, manager, overdue) in new[] { ("CA", 116.62, "孙网格", 1), ("CB", 116.64, "孙网格", 3), ("CC", 116.66, "李网格", 5) })
+        {
+            var (community, cell) = await GridFixtures.CellAsync(db.DataSource, tag, lon, 39.70, 0.01, manager);
+            cells.Add((community, cell, manager, overdue));
+            await using var cmd = db.DataSource.CreateCommand("""
+                INSERT INTO incidents (category_code, status, description, geom, community_id, grid_cell_id, source, reported_at, updated_at, deadline_at, overdue_at, assignee)
+                SELECT 'noise', 'dispatched', 'choropleth ' || n, ST_SetSRID(ST_MakePoint($4, 39.705), 4326), $1, $2, 'staff', $3 - interval '3 days', $3, $3 - interval '1 day', $3, $5
+                FROM generate_series(1, $6) n
+                """);
+            cmd.Parameters.AddWithValue(community);
+            cmd.Parameters.AddWithValue(cell);
+            cmd.Parameters.AddWithValue(now);
+            cmd.Parameters.AddWithValue(lon + 0.005);
+            cmd.Parameters.AddWithValue(manager);
+            cmd.Parameters.AddWithValue(overdue);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        // Core: the regions are the stats rows, the values the stats' values, the classes equal intervals over them
+        var sun = Manager("孙网格");
+        var map = await DispatchStats.ChoroplethAsync(db.DataSource, sun, "community", "overdue", 90);
+        Assert.Equal([cells[0].Community, cells[1].Community], map.Regions.Select(r => r.RegionId).Order());
+        Assert.Equal([(1.0, 2.0), (2.0, 3.0)], map.Legend.Select(c => (c.From, c.To)));
+        Assert.Equal([1, 1], map.Legend.Select(c => c.Count));
+        Assert.All(map.Regions, r => Assert.True(r.Outline.IsValid && r.Outline.Area > 0));
+        await Assert.ThrowsAsync<Geo.Core.Common.GeoException>(() => DispatchStats.ChoroplethAsync(db.DataSource, sun, "grid_cell", "overdue", 90));
+
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var admin = await GridFixtures.ClientAsync(app, db, GeoRoles.Admin);
+        foreach (var measure in DispatchStats.Measures)
+        foreach (var level in DispatchStats.MapLevels)
+        {
+            var stats = (await admin.GetFromJsonAsync<JsonElement>($"/api/incidents/stats?level={level}")).EnumerateArray().ToList();
+            var api = await admin.GetFromJsonAsync<JsonElement>($"/api/incidents/stats/choropleth?level={level}&measure={measure}");
+            Assert.Equal(measure, api.GetProperty("measure").GetString());
+            var values = stats.Where(s => s.GetProperty(measure).ValueKind == JsonValueKind.Number).Select(s => s.GetProperty(measure).GetDouble()).ToList();
+            var legend = api.GetProperty("legend").EnumerateArray().Select(c => (c.GetProperty("from").GetDouble(), c.GetProperty("to").GetDouble())).ToList();
+            Assert.Equal(values.Count == 0 ? [] : ExpectedClasses(values), legend);
+            var features = api.GetProperty("features").EnumerateArray().ToList();
+            Assert.Equal(stats.Select(s => s.GetProperty("region_id").GetInt64()).Order(), features.Select(f => f.GetProperty("properties").GetProperty("region_id").GetInt64()).Order());
+            foreach (var f in features)
+            {
+                var p = f.GetProperty("properties");
+                var row = stats.Single(s => s.GetProperty("region_id").GetInt64() == p.GetProperty("region_id").GetInt64());
+                Assert.Equal(row.GetProperty(measure).ToString(), p.GetProperty("value").ToString());
+                Assert.Contains(f.GetProperty("geometry").GetProperty("type").GetString(), new[] { "Polygon", "MultiPolygon" });
+            }
+        }
+        // scope over HTTP: 李网格 sees only their community; anonymous must sign in; bad input names the parameter
+        var li = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "李网格");
+        var liMap = await li.GetFromJsonAsync<JsonElement>("/api/incidents/stats/choropleth?level=community&measure=overdue");
+        var liRegion = Assert.Single(liMap.GetProperty("features").EnumerateArray());
+        Assert.Equal(cells[2].Community, liRegion.GetProperty("properties").GetProperty("region_id").GetInt64());
+        Assert.Equal(5, liRegion.GetProperty("properties").GetProperty("value").GetDouble());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/incidents/stats/choropleth?level=community&measure=open")).StatusCode);
+        foreach (var (query, parameter) in new[] { ("measure=speed", "measure"), ("level=grid_cell", "level"), ("level=planet", "level"), ("days=0", "days") })
+        {
+            var bad = await li.GetAsync("/api/incidents/stats/choropleth?" + query);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal(parameter, (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        }
     }
 }

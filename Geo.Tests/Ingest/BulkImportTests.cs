@@ -39,7 +39,7 @@ public sealed class BulkImportTests(PostgisFixture db) : IClassFixture<PostgisFi
         Assert.Equal(shape, await ShapeAsync());
 
         // the tile cache hears about the load (the statement trigger's change-feed row)
-        notes.AddRange((await Geo.Core.Live.ChangeFeed.ReadAsync(listen, from, 10_000)).Where(r => r.Topic == "geo_tiles").Select(r => r.Payload));
+        notes.AddRange((await Geo.Core.Live.ChangeFeed.ReadAsync(listen, from, 10_000)).Rows.Where(r => r.Topic == "geo_tiles").Select(r => r.Payload));
         Assert.True(Heard(), "no geo_tiles change covering the bulk load");
 
         bool Heard()

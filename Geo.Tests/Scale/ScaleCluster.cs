@@ -139,7 +139,7 @@ public sealed class ScaleCluster : IAsyncLifetime
         PgAsync(ct, "pg_ctl", "-D", $"{_dir}/{name}", "-l", $"{_dir}/{name}.log", "-w", "-t", "60", "-o",
             $"-p {port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=120 {extra}", "start");
 
-    private static Process Start(string workDir, string project, Dictionary<string, string> env, StringBuilder log)
+    internal static Process Start(string workDir, string project, Dictionary<string, string> env, StringBuilder log)
     {
         var dll = Path.Combine(GeoScript.RepoRoot, project, "bin", GeoScript.Config, "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"{dll} is missing: build the solution ({GeoScript.Config}) first");
@@ -156,7 +156,7 @@ public sealed class ScaleCluster : IAsyncLifetime
         return p;
     }
 
-    private static async Task WaitHealthyAsync(string url, Func<Process?> process, StringBuilder log, CancellationToken ct)
+    internal static async Task WaitHealthyAsync(string url, Func<Process?> process, StringBuilder log, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         while (true)

@@ -15,6 +15,8 @@ public enum Text
     // public pages (community website embed, display screens)
     PubLifeCircle, PubWithin, PubSearchServices, PubSearchPlaceholder, PubNearestShelter, PubWalkMin, PubStraightLine, PubServicesFound, PubNoNetwork, PubElderlyPace, PubAdultPace, PubSyntheticNote, PubOpenMap, ScrWarnings, ScrNoWarnings, ScrShelters, ScrCivilDefence, ScrOffline, ScrUpdated, ScrValidUntil, ScrWarningArea, SevBlue, SevYellow, SevOrange, SevRed,
     ChoroTitle, ChoroIndicator, ChoroShow, ChoroNoData,
+    // dispatch statistics on the board
+    StatsTitle, StatsLevel, StatsOpen, StatsOverdue, StatsEscalated, StatsMedianHours, StatsOnTime, StatsReported, StatsNone, StatsShowing, StatsMeasure, StatsMapOnlyAbove, StatsDays,
 }
 
 public static class UiText
@@ -179,6 +181,19 @@ public static class UiText
         [Text.ChoroIndicator] = "指标",
         [Text.ChoroShow] = "在地图上显示",
         [Text.ChoroNoData] = "无数据",
+        [Text.StatsTitle] = "派单统计",
+        [Text.StatsLevel] = "统计层级",
+        [Text.StatsOpen] = "未办结",
+        [Text.StatsOverdue] = "超期",
+        [Text.StatsEscalated] = "已升级",
+        [Text.StatsMedianHours] = "办理时长中位数(小时)",
+        [Text.StatsOnTime] = "按期办结率",
+        [Text.StatsReported] = "上报",
+        [Text.StatsNone] = "统计期内没有案件",
+        [Text.StatsShowing] = "显示前 {0} 个区域(共 {1} 个),完整数据请下载 CSV",
+        [Text.StatsMeasure] = "地图指标",
+        [Text.StatsMapOnlyAbove] = "专题图按社区或街道/乡镇绘制",
+        [Text.StatsDays] = "近 {0} 天",
     };
 
     public static readonly IReadOnlyDictionary<Text, string> En = new Dictionary<Text, string>
@@ -341,6 +356,19 @@ public static class UiText
         [Text.ChoroIndicator] = "Indicator",
         [Text.ChoroShow] = "Show on the map",
         [Text.ChoroNoData] = "No data",
+        [Text.StatsTitle] = "Dispatch statistics",
+        [Text.StatsLevel] = "Level",
+        [Text.StatsOpen] = "Open",
+        [Text.StatsOverdue] = "Overdue",
+        [Text.StatsEscalated] = "Escalated",
+        [Text.StatsMedianHours] = "Median handling (h)",
+        [Text.StatsOnTime] = "On time",
+        [Text.StatsReported] = "Reported",
+        [Text.StatsNone] = "No cases in the period",
+        [Text.StatsShowing] = "Showing the first {0} of {1} regions; download the CSV for all",
+        [Text.StatsMeasure] = "Map measure",
+        [Text.StatsMapOnlyAbove] = "The map is drawn per community or town",
+        [Text.StatsDays] = "Last {0} days",
     };
 
     /// <summary>Labels of the kind-specific attribute fields (the snake_case JSON names).</summary>

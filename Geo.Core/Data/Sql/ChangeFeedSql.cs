@@ -4,8 +4,8 @@ namespace Geo.Core.Data.Sql;
 /// <c>change_feed</c> in the writer's own transaction, so a change and its announcement commit together or not
 /// at all. No NOTIFY: PostgreSQL serialises the commits of every transaction that notified (a global lock held
 /// through commit), which capped case intake; readers poll the feed instead (see Geo.Core.Live.ChangeFeed).
-/// Each row carries the writer's transaction id (<c>xid8</c>); a reader only takes rows whose transaction is older
-/// than the oldest one still running that could write here, so a row can never appear behind its position later.</summary>
+/// Each row carries the writer's transaction id (<c>xid8</c>); a reader takes the rows of the transactions that became
+/// visible since its last snapshot, so a row is delivered when its transaction commits, once.</summary>
 public static class ChangeFeedSql
 {
     public static string Create => $$"""
