@@ -13,7 +13,10 @@ namespace Geo.Tests.Hardening;
 /// resident's nearby query keeps answering. Every request must end in a bounded time with a problem document.</summary>
 public sealed class FaultSuiteTests(PrivateCluster pg) : IClassFixture<PrivateCluster>
 {
-    private static readonly TimeSpan Honest = TimeSpan.FromSeconds(5);
+    // The probe detects a stopped or frozen database in about 2 s (0.5 s interval + 1.5 s timeout below). The bound
+    // separates that path from the 30 s command timeout and a hang, with room for a loaded 2-core CI runner (5 s
+    // was exceeded by 0.0 s there at load 20); the figure itself is a benchmark matter, not a test's.
+    private static readonly TimeSpan Honest = TimeSpan.FromSeconds(10);
 
     private GeoWebFactory App() => new(pg.ConnectionString, new Dictionary<string, string?>
     {
