@@ -79,6 +79,13 @@ public sealed class CareScorecardRefreshTests(PostgisFixture db) : IClassFixture
         Assert.Equal(0.5, two.GetProperty("value").GetDouble());
         Assert.False(two.GetProperty("passed").GetBoolean());
         Assert.Contains("1 of 2 registered households", two.GetProperty("evidence").GetString());
+        Assert.EndsWith("(2 of them synthetic)", two.GetProperty("evidence").GetString());
+        // synthetic households are labelled wherever they are shown: the reach report counts them, the not-reached list flags them
+        var report = await staff.GetFromJsonAsync<JsonElement>($"/api/care-registry/reach?community_id={community}");
+        Assert.Equal(2, report.GetProperty("communities")[0].GetProperty("synthetic_households").GetInt32());
+        var notReached = Assert.Single((await staff.GetFromJsonAsync<JsonElement>("/api/care-registry/unreached")).GetProperty("households").EnumerateArray());
+        Assert.Equal(unreached.GetProperty("id").GetInt64(), notReached.GetProperty("id").GetInt64());
+        Assert.True(notReached.GetProperty("synthetic").GetBoolean());
 
         // the other instance hears of it through the change feed (within the feed's poll interval)
         var deadline = DateTime.UtcNow.AddSeconds(20);
