@@ -47,6 +47,9 @@ usage: ./geo COMMAND [ARGS]
                       --all-grid-managers: one account per grid manager in the data (minutes)
   users apikey --name N [--role device] [--user-id ID] [--sensors ID,ID,...]
                       create a device API key (bound to those sensors), printed once
+  care rotate-key [--batch N]
+                      re-encrypt the care registry's and delivery orders' personal fields to the active key
+                      (Geo__CareRegistry__Keys__ID, Geo__CareRegistry__ActiveKeyId), in batches; resumable
   simulate [--sensors N] [--minutes M] [--interval S] [--url U]
                       device fleet on the public device API beside ./geo run: heartbeats, alarms, meters, dropouts
   bench NAME          run a side-by-side benchmark on a durable cluster:
@@ -183,6 +186,16 @@ bootstrap_run_db() {
   fi
 }
 
+# the care registry's key ring: from the environment (Geo__CareRegistry__Key, or Geo__CareRegistry__Keys__ID +
+# Geo__CareRegistry__ActiveKeyId), else one key made once for this checkout in $STATE (never in git, never in the database)
+care_key_env() {
+  if [ -z "${Geo__CareRegistry__Key:-}" ] && ! env | grep -q '^Geo__CareRegistry__Keys__'; then
+    mkdir -p "$STATE"
+    if [ ! -s "$STATE/care-registry.key" ]; then (umask 077; head -c 32 /dev/urandom | base64 >"$STATE/care-registry.key"); fi
+    export Geo__CareRegistry__Key="$(cat "$STATE/care-registry.key")"
+  fi
+}
+
 # ---------------------------------------------------------------- commands
 cmd_run() {
   [ $# -eq 0 ] || { cmd_run_scaled "$@"; return; }
@@ -197,13 +210,10 @@ cmd_run() {
   ingest_cli migrate
   ingest_cli load-base
   ingest_cli network ensure
+  care_key_env
+  ingest_cli care demo
   local url="http://127.0.0.1:$GEO_PORT"
   echo "$url" >"$STATE/web.url"
-  # the care registry's AES key: from the environment, else one made once for this checkout (never in git, never in the database)
-  if [ -z "${Geo__CareRegistry__Key:-}" ]; then
-    if [ ! -s "$STATE/care-registry.key" ]; then (umask 077; head -c 32 /dev/urandom | base64 >"$STATE/care-registry.key"); fi
-    export Geo__CareRegistry__Key="$(cat "$STATE/care-registry.key")"
-  fi
   say "Geo is starting at $url  (health: $url/health, stop: ./geo stop or Ctrl-C)"
   (cd "$ROOT/Geo.Web" && ASPNETCORE_URLS="$url" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
      exec dotnet "$(dll Geo.Web)") &
@@ -340,10 +350,11 @@ cmd_psql() {
   exec "$PG_BIN/psql" "$@"
 }
 
-cmd_cli() {  # ingest | generate | migrate | load-base | network | tiles | users | simulate
+cmd_cli() {  # ingest | generate | migrate | load-base | network | tiles | users | care | simulate
   bootstrap_run_db
   build
   [ "$1" = migrate ] || ingest_cli migrate >/dev/null
+  [ "$1" = care ] && care_key_env
   # exec: the importer takes this script's pid, so kill -9 of `./geo ingest` kills the importer itself
   # (its database backend then stops too: see client_connection_check_interval in BulkLoad)
   exec dotnet "$(dll Geo.Ingest)" "$@"
@@ -411,6 +422,8 @@ cmd_run_scaled() {
   ingest_cli migrate
   ingest_cli load-base
   ingest_cli network ensure
+  care_key_env
+  ingest_cli care demo
   local pool=$(( 64 / nodes )); [ "$pool" -lt 16 ] && pool=16
   local primary="$GEO_DB;Maximum Pool Size=$pool" read="" standby=""
   if [ "$replica" = 1 ]; then
@@ -508,7 +521,7 @@ case "${1:-}" in
   stop) shift; cmd_stop ;;
   psql) shift; cmd_psql "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  ingest|generate|migrate|load-base|network|tiles|users|simulate) cmd_cli "$@" ;;
+  ingest|generate|migrate|load-base|network|tiles|users|care|simulate) cmd_cli "$@" ;;
   -h|--help|help) usage ;;
   "") usage; exit 2 ;;
   *) usage; die "unknown command '$1'" ;;

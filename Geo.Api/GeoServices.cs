@@ -1,3 +1,4 @@
+using Geo.Api.Live;
 using Geo.Api.Scale;
 using Geo.Core.Access;
 using Geo.Core.Care;
@@ -71,6 +72,8 @@ public static class GeoServices
         var care = configuration.GetSection(CareRegistryOptions.Section).Get<CareRegistryOptions>() ?? new CareRegistryOptions();
         services.AddSingleton(new CareCipher(care));
         services.AddSingleton<CareRegistry>();
+        // registry changes made on other instances invalidate this instance's scorecard (2.1.4 reads the registry)
+        services.AddDbNotificationSubscriber<Live.ScorecardFeed>();
         services.AddSingleton<Geo.Core.Deliveries.Deliveries>();
         return services;
     }

@@ -5,6 +5,8 @@ using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
+using Geo.Core.Public;
+using Geo.Core.Walking;
 using Geo.Core.Spatial;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +15,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
+using Npgsql;
 
 namespace Geo.Api;
 
@@ -24,9 +27,15 @@ public static class WarningsApi
 
     public sealed record WarningDto(long Id, string Title, string Message, string Severity, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil);
 
-    public sealed record ShelterDto(long Id, string Name, double Lon, double Lat, double DistanceM);
+    /// <param name="DistanceM">walking metres on the network (<c>measure</c> "walking"), else straight-line metres</param>
+    /// <param name="Minutes">walking minutes at the elderly pace; null when measured by straight line (nothing within an hour's walk, or no network)</param>
+    /// <param name="MinutesShown">the whole minutes the screen page shows</param>
+    public sealed record ShelterDto(long Id, string Name, double Lon, double Lat, double DistanceM, double? Minutes, int? MinutesShown, string Measure);
 
-    public sealed record ScreenMessage(long ScreenId, IReadOnlyList<WarningDto> Warnings, IReadOnlyList<ShelterDto> Shelters);
+    /// <summary>What the screen shows (<see cref="ScreenBoard"/>, the page's own use case): warnings in force over it (none when the
+    /// screen cannot show warnings), and the nearest shelters and civil-defence sites by walking time at <c>profile</c>'s pace.</summary>
+    public sealed record ScreenMessage(long ScreenId, string Name, bool ShowsWarnings, bool Synthetic, string Profile, IReadOnlyList<WarningDto> Warnings,
+        IReadOnlyList<ShelterDto> Shelters, IReadOnlyList<ShelterDto> CivilDefence, DateTimeOffset At);
 
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { GeoJsonRfc7946.Converter() } };
 
@@ -45,7 +54,7 @@ public static class WarningsApi
 
         // what a screen polls: anonymous on purpose (screens are public displays and only read)
         app.MapGroup("/api/screens").WithTags("Warnings")
-            .MapGet("/{id}/message", ScreenMessageAsync).AllowAnonymous().WithSummary("What a display screen shows: current warnings over it and the nearest shelters");
+            .MapGet("/{id}/message", ScreenMessageAsync).AllowAnonymous().WithSummary("What a display screen shows: current warnings over it and the nearest shelters and civil-defence sites by walking time (the /screen/{id} page's own content)");
         return group;
     }
 
@@ -82,34 +91,17 @@ public static class WarningsApi
         return TypedResults.Created($"/api/warnings/{w.Id}", new WarningDto(w.Id, w.Title, w.Message, w.Severity, w.ValidFrom, w.ValidUntil));
     }
 
-    private static async Task<Ok<ScreenMessage>> ScreenMessageAsync(string id, GeoDbContext db, CancellationToken ct)
+    private static async Task<Ok<ScreenMessage>> ScreenMessageAsync(string id, NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking,
+        CancellationToken ct)
     {
-        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var screenId))
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var screenId) || screenId <= 0)
             throw GeoException.BadInput("id", $"a screen id is a positive integer, got '{id}'");
-        var screen = await db.Assets.AsNoTracking().Where(a => a.Id == screenId && a.Kind == AssetKind.DisplayScreen)
-            .Select(a => new { a.Geom, a.Attributes }).FirstOrDefaultAsync(ct)
-            ?? throw GeoException.NotFound("id", $"no display screen {screenId}");
-        if (screen.Attributes is DisplayScreenAttributes { CanShowWarnings: false }) return TypedResults.Ok(new ScreenMessage(screenId, [], []));
-
-        var now = DateTimeOffset.UtcNow;
-        var severityRank = WeatherWarning.Severities;
-        var warnings = (await db.WeatherWarnings.AsNoTracking()
-                .Where(w => w.ValidFrom <= now && w.ValidUntil > now && w.Area.Covers(screen.Geom))
-                .Select(w => new WarningDto(w.Id, w.Title, w.Message, w.Severity, w.ValidFrom, w.ValidUntil)).ToListAsync(ct))
-            .OrderByDescending(w => Array.IndexOf(severityRank, w.Severity)).ThenByDescending(w => w.Id).ToList();
-        if (warnings.Count == 0) return TypedResults.Ok(new ScreenMessage(screenId, [], []));
-
-        // KNN (<->, index-assisted) picks candidates in degrees; geodesic metres decide the order.
-        // Straight-line (geodesic) order: a screen message is a glance, not a route.
-        var here = screen.Geom.Centroid;
-        here.SRID = GeoFactory.Srid;
-        var shelters = (await db.Database.SqlQuery<ShelterDto>($"""
-                SELECT id AS "Id", name AS "Name", ST_X(ST_PointOnSurface(geom)) AS "Lon", ST_Y(ST_PointOnSurface(geom)) AS "Lat",
-                       ST_Distance(geom::geography, {here}::geography) AS "DistanceM"
-                FROM assets WHERE kind = 'shelter' AND status <> 'planned'
-                ORDER BY geom <-> {here} LIMIT 20
-                """).ToListAsync(ct))
-            .OrderBy(s => s.DistanceM).Take(3).ToList();
-        return TypedResults.Ok(new ScreenMessage(screenId, warnings, shelters));
+        // the same Core use case as the /screen/{id} page: same warnings, same places, same order, same minutes
+        var view = await ScreenBoard.LoadAsync(ds, graphs, walking, screenId, ct);
+        static ShelterDto Place(PublicPlace p) => new(p.Id, p.Name, p.Lon, p.Lat, p.DistanceM ?? 0, p.Minutes,
+            p.Minutes is { } m ? PublicPlaces.ShownMinutes(m) : null, p.Minutes is null ? "straight_line" : "walking");
+        return TypedResults.Ok(new ScreenMessage(view.Id, view.Name, view.ShowsWarnings, view.Synthetic, walking.Elderly.Name,
+            [.. view.Warnings.Select(w => new WarningDto(w.Id, w.Title, w.Message, w.Severity, w.ValidFrom, w.ValidUntil))],
+            [.. view.Shelters.Select(Place)], [.. view.CivilDefence.Select(Place)], view.At));
     }
 }

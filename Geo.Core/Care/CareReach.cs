@@ -7,14 +7,15 @@ namespace Geo.Core.Care;
 
 public sealed record CareShares(double Within5, double Within10, double Within15);
 
+/// <param name="SyntheticHouseholds">how many of <paramref name="Households"/> are synthetic (demo data)</param>
 public sealed record CareCommunityReach(long CommunityId, string Code, string Name, int Households, CareShares Station, CareShares Kiosk,
-    CareShares Either, int NotReached);
+    CareShares Either, int NotReached, int SyntheticHouseholds);
 
 /// <param name="By">what "reached" means in <c>not_reached</c>: station, kiosk or either within 15 minutes</param>
 public sealed record CareReachReport(string Profile, double SpeedKmh, string By, int NetworkEdges, DateTimeOffset ComputedAt, List<CareCommunityReach> Communities);
 
 public sealed record CareUnreached(long Id, long CommunityId, string CommunityCode, string Category, string Name, string Contact, string? Address,
-    double Lon, double Lat, double? StationMin, double? KioskMin);
+    double Lon, double Lat, double? StationMin, double? KioskMin, bool Synthetic);
 
 public sealed record CareUnreachedList(string By, int Minutes, List<CareUnreached> Households);
 
@@ -31,7 +32,9 @@ public static class CareReach
     public static readonly int[] Bands = [5, 10, 15];
     public static readonly string[] ByOptions = ["station", "kiosk", "either"];
 
-    /// <summary>Recomputes the stored times of the households of <paramref name="communities"/> (null: all). Returns how many.</summary>
+    /// <summary>Recomputes the stored times of the households of <paramref name="communities"/> (null: all). Returns how many.
+    /// Only rows whose times changed are written (<c>reach_at</c>: when they were last computed to a new value), so reading a
+    /// report does not change a record's version under a staff member who is editing it (no spurious 409).</summary>
     public static async Task<int> RefreshAsync(NpgsqlDataSource ds, WalkingGraph g, WalkingProfile pace, long[]? communities, CancellationToken ct)
     {
         var ids = new List<long>();
@@ -84,7 +87,8 @@ public static class CareReach
         await using (var cmd = ds.CreateCommand("""
             UPDATE care_registry r SET station_walk_m = u.sm, station_min = u.smin, kiosk_walk_m = u.km, kiosk_min = u.kmin, reach_at = now()
             FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::float8[], $5::float8[]) AS u(id, sm, smin, km, kmin)
-            WHERE r.id = u.id
+            WHERE r.id = u.id AND (r.reach_at IS NULL OR r.station_walk_m IS DISTINCT FROM u.sm OR r.station_min IS DISTINCT FROM u.smin
+                                   OR r.kiosk_walk_m IS DISTINCT FROM u.km OR r.kiosk_min IS DISTINCT FROM u.kmin)
             """))
         {
             cmd.Parameters.AddWithValue(ids.ToArray());
@@ -119,7 +123,8 @@ public static class CareReach
         var columns = string.Join(", ", new[] { "station", "kiosk", "either" }.SelectMany(k => Bands.Select(b => Share(ReachedSql(k, b.ToString(System.Globalization.CultureInfo.InvariantCulture))))));
         var list = new List<CareCommunityReach>();
         await using (var cmd = ds.CreateCommand($"""
-            SELECT c.id, c.code, c.name, count(*)::int, {columns}, count(*) FILTER (WHERE NOT coalesce({ReachedSql(by, "15")}, false))::int
+            SELECT c.id, c.code, c.name, count(*)::int, {columns}, count(*) FILTER (WHERE NOT coalesce({ReachedSql(by, "15")}, false))::int,
+                   count(*) FILTER (WHERE r.synthetic)::int
             FROM care_registry r JOIN regions c ON c.id = r.community_id
             WHERE $1::bigint[] IS NULL OR r.community_id = ANY($1)
             GROUP BY c.id, c.code, c.name ORDER BY c.code
@@ -130,7 +135,7 @@ public static class CareReach
             while (await r.ReadAsync(ct))
             {
                 CareShares S(int i) => new(Math.Round(r.GetDouble(i), 4), Math.Round(r.GetDouble(i + 1), 4), Math.Round(r.GetDouble(i + 2), 4));
-                list.Add(new CareCommunityReach(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), S(4), S(7), S(10), r.GetInt32(13)));
+                list.Add(new CareCommunityReach(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), S(4), S(7), S(10), r.GetInt32(13), r.GetInt32(14)));
             }
         }
         await CareAudit.WriteAsync(ds, user, "reach", communityId, [], $"{list.Count} communities, by {by}", ct);
@@ -148,7 +153,7 @@ public static class CareReach
         await using var conn = await ds.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand($"""
-            SELECT r.id, r.community_id, c.code, r.category, r.name_enc, r.contact_enc, r.address_enc, ST_X(r.geom), ST_Y(r.geom), r.station_min, r.kiosk_min
+            SELECT r.id, r.community_id, c.code, r.category, r.name_enc, r.contact_enc, r.address_enc, ST_X(r.geom), ST_Y(r.geom), r.station_min, r.kiosk_min, r.synthetic
             FROM care_registry r JOIN regions c ON c.id = r.community_id
             WHERE ($1::bigint[] IS NULL OR r.community_id = ANY($1)) AND NOT coalesce({ReachedSql(by, "15")}, false)
             ORDER BY coalesce(r.station_min, 1e9) DESC, r.id LIMIT $2
@@ -162,7 +167,7 @@ public static class CareReach
                 list.Add(new CareUnreached(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
                     cipher.Decrypt("name", r.GetFieldValue<byte[]>(4)), cipher.Decrypt("contact", r.GetFieldValue<byte[]>(5)),
                     r.IsDBNull(6) ? null : cipher.Decrypt("address", r.GetFieldValue<byte[]>(6)), r.GetDouble(7), r.GetDouble(8),
-                    r.IsDBNull(9) ? null : r.GetDouble(9), r.IsDBNull(10) ? null : r.GetDouble(10)));
+                    r.IsDBNull(9) ? null : r.GetDouble(9), r.IsDBNull(10) ? null : r.GetDouble(10), r.GetBoolean(11)));
             }
         }
         await CareAudit.WriteAsync(conn, tx, user, "unreached", communityId, list.Select(x => x.Id).ToList(), $"by {by}", ct);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Geo.Core.Common;
+using Geo.Core.Scorecard;
 using Geo.Core.Spatial;
 using Geo.Core.Walking;
 using Npgsql;
@@ -22,9 +23,15 @@ public sealed record CareRecordPage(int Total, int Limit, int Offset, List<CareR
 
 /// <summary>The quick-help registry (2.1.4): elderly people living alone and severely disabled residents, kept by the
 /// staff of their community. Personal fields (name, contact, address, needs) are AES-GCM ciphertext in the database
-/// (<see cref="CareCipher"/>); every read and change is audited (<see cref="CareAudit"/>); scope by <see cref="CareScope"/>.</summary>
-public sealed class CareRegistry(NpgsqlDataSource ds, CareCipher cipher, WalkingGraphProvider graphs, WalkingOptions walking)
+/// (<see cref="CareCipher"/>); every read and change is audited (<see cref="CareAudit"/>); scope by <see cref="CareScope"/>.
+/// A change refreshes the served scorecard (2.1.4 reads the registry): once the household's walking times are stored, this
+/// instance's <see cref="ScorecardProvider"/> is invalidated and the change is published on the change feed (topic
+/// <see cref="FeedTopic"/>) for the other app instances, so no card computed before the change is served after it.</summary>
+public sealed class CareRegistry(NpgsqlDataSource ds, CareCipher cipher, WalkingGraphProvider graphs, WalkingOptions walking, ScorecardProvider? cards = null)
 {
+    /// <summary>The change-feed topic of registry changes; the payload is "{instance}:{community id}" (<see cref="ScorecardProvider.InstanceId"/>).</summary>
+    public const string FeedTopic = "care_registry";
+
     public static readonly string[] Categories = ["elderly_alone", "severely_disabled"];
     public const int MaxName = 100, MaxContact = 100, MaxAddress = 200, MaxNeeds = 1000, MaxPage = 500;
 
@@ -101,6 +108,7 @@ public sealed class CareRegistry(NpgsqlDataSource ds, CareCipher cipher, Walking
         await CareAudit.WriteAsync(conn, tx, user, "create", community, [id], fields.Category, ct);
         await tx.CommitAsync(ct);
         await CareReach.RefreshAsync(ds, await graphs.GetAsync(ct), walking.Elderly, [community], ct);
+        await ChangedAsync(conn, [community], ct);
         return await LoadAsync(conn, null, id, null, ct);
     }
 
@@ -147,6 +155,7 @@ public sealed class CareRegistry(NpgsqlDataSource ds, CareCipher cipher, Walking
         await CareAudit.WriteAsync(conn, tx, user, "update", community, [id], string.Join(",", changed), ct);
         await tx.CommitAsync(ct);
         await CareReach.RefreshAsync(ds, await graphs.GetAsync(ct), walking.Elderly, [community], ct);
+        await ChangedAsync(conn, community == current.CommunityId ? [community] : [community, current.CommunityId], ct);
         return await LoadAsync(conn, null, id, null, ct);
     }
 
@@ -166,6 +175,17 @@ public sealed class CareRegistry(NpgsqlDataSource ds, CareCipher cipher, Walking
         }
         await CareAudit.WriteAsync(conn, tx, user, "delete", current.CommunityId, [id], null, ct);
         await tx.CommitAsync(ct);
+        await ChangedAsync(conn, [current.CommunityId], ct);
+    }
+
+    /// <summary>After a change is committed and its walking times stored (never before: a card computed in between would
+    /// count the household as unreached): this instance's card is invalidated, and the feed tells the others.</summary>
+    private async Task ChangedAsync(NpgsqlConnection conn, long[] communities, CancellationToken ct)
+    {
+        cards?.Invalidate();
+        var instance = cards?.InstanceId ?? "-";
+        foreach (var c in communities)
+            await Live.ChangeFeed.PublishAsync(conn, null, FeedTopic, $"{instance}:{c.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ct);
     }
 
     private async Task<CareRecord> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long id, HashSet<long>? scope, CancellationToken ct)

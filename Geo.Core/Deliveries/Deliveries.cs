@@ -19,7 +19,8 @@ public sealed record DeliveryProvider(long AssetId, string Name, string Kind, lo
 
 public sealed record DeliveryDto(long Id, long ProviderId, string ProviderName, string ProviderKind, long? CommunityId, long? CareRegistryId,
     double Lon, double Lat, string Items, string Contact, string? Address, string Status, double WalkM, double WalkMin, bool Synthetic,
-    DateTimeOffset OrderedAt, DateTimeOffset AcceptBy, DateTimeOffset DeliverBy, DateTimeOffset? ClosedAt, bool Overdue, uint Version, List<string> Actions);
+    DateTimeOffset OrderedAt, DateTimeOffset AcceptBy, DateTimeOffset DeliverBy, DateTimeOffset? ClosedAt, bool Overdue, uint Version, List<string> Actions,
+    DateTimeOffset? EscalatedAt);
 
 public sealed record DeliveryGap(long CommunityId, string Code, string Name, int Households, int NotReached);
 
@@ -36,7 +37,7 @@ public sealed class Deliveries(NpgsqlDataSource ds, CareCipher cipher, WalkingGr
     private const string Select = """
         SELECT d.id, d.provider_id, a.name, a.kind, d.community_id, d.care_registry_id, ST_X(d.geom), ST_Y(d.geom), d.items, d.contact_enc, d.address_enc,
                d.status, d.walk_m, d.walk_min, d.synthetic, d.ordered_at, d.accept_by, d.deliver_by, d.closed_at, d.xmin::text::bigint,
-               p.user_id, d.orderer_user_id
+               p.user_id, d.orderer_user_id, d.escalated_at
         FROM deliveries d JOIN delivery_providers p ON p.asset_id = d.provider_id JOIN assets a ON a.id = d.provider_id
         """;
 
@@ -276,7 +277,7 @@ public sealed class Deliveries(NpgsqlDataSource ds, CareCipher cipher, WalkingGr
             r.GetDouble(6), r.GetDouble(7), r.GetString(8), cipher.Decrypt("delivery.contact", r.GetFieldValue<byte[]>(9)),
             r.IsDBNull(10) ? null : cipher.Decrypt("delivery.address", r.GetFieldValue<byte[]>(10)), status, r.GetDouble(12), r.GetDouble(13),
             r.GetBoolean(14), r.GetFieldValue<DateTimeOffset>(15), acceptBy, deliverBy, r.IsDBNull(18) ? null : r.GetFieldValue<DateTimeOffset>(18),
-            overdue, (uint)r.GetInt64(19), DeliveryWorkflow.ActionsFor(status, part));
+            overdue, (uint)r.GetInt64(19), DeliveryWorkflow.ActionsFor(status, part), r.IsDBNull(22) ? null : r.GetFieldValue<DateTimeOffset>(22));
     }
 
     private static async Task EventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, string action, string? from, string to, ClaimsPrincipal user, string? note, CancellationToken ct)

@@ -7,9 +7,11 @@ public static class DeliveryWorkflow
     public static readonly string[] Statuses = ["ordered", "accepted", "out", "delivered", "cancelled"];
     public static readonly string[] Actions = ["accept", "out", "deliver", "cancel"];
 
-    /// <summary>A provider accepts within this time of the order, else the order has expired (cancel it and order again).</summary>
+    /// <summary>A provider accepts within this time of the order, else the order has expired: <see cref="DeliveryClock"/> cancels it
+    /// (reason in its history) and the resident or staff order again.</summary>
     public static readonly TimeSpan AcceptWithin = TimeSpan.FromMinutes(30);
-    /// <summary>Delivered within this time of the order; later it shows as overdue.</summary>
+    /// <summary>Delivered within this time of the order; later it shows as overdue and <see cref="DeliveryClock"/> escalates it once to
+    /// the staff of its community (not cancelled: the provider holds the order and the goods may be on the way).</summary>
     public static readonly TimeSpan DeliverWithin = TimeSpan.FromHours(2);
 
     public readonly record struct Part(bool Provider, bool Orderer, bool Staff);

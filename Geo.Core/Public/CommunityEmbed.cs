@@ -83,6 +83,9 @@ public static class CommunityEmbed
 /// <summary>Nearest public places (shelters, civil-defence sites) by walking time, or by straight line when off the network.</summary>
 public static class PublicPlaces
 {
+    /// <summary>The whole minutes a page shows for a walking time (at least 1): the page and the API say the same.</summary>
+    public static int ShownMinutes(double minutes) => (int)Math.Max(1, Math.Round(minutes));
+
     public static string KindNameZh(string kind) =>
         Domain.AssetKinds.All.Where(k => Domain.AssetKinds.Code(k) == kind).Select(Domain.AssetKinds.NameZh).FirstOrDefault() ?? kind;
 

@@ -6,13 +6,15 @@ using Npgsql;
 
 namespace Geo.Core.Public;
 
-public sealed record ScreenWarning(long Id, string Title, string Message, string Severity, DateTimeOffset ValidUntil, Geometry Area);
+public sealed record ScreenWarning(long Id, string Title, string Message, string Severity, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil, Geometry Area);
 
 public sealed record ScreenView(long Id, string Name, double Lon, double Lat, bool ShowsWarnings, bool Synthetic, IReadOnlyList<ScreenWarning> Warnings,
     IReadOnlyList<PublicPlace> Shelters, IReadOnlyList<PublicPlace> CivilDefence, DateTimeOffset At);
 
 /// <summary>What a community display screen shows full-screen (3.2.3): the warnings in force over it with their area, and
-/// the nearest shelters and civil-defence sites by walking time at the elderly pace (a screen speaks to everyone).</summary>
+/// the nearest shelters and civil-defence sites by walking time at the elderly pace (a screen speaks to everyone).
+/// The one rule for the page (/screen/{id}) and the API (GET /api/screens/{id}/message): both list the same places in
+/// the same order with the same minutes.</summary>
 public static class ScreenBoard
 {
     public const int Take = 3, SearchMinutes = 60;
@@ -34,7 +36,7 @@ public static class ScreenBoard
         if (shows)
         {
             await using var cmd = ds.CreateCommand("""
-                SELECT id, title, message, severity, valid_until, area FROM weather_warnings
+                SELECT id, title, message, severity, valid_from, valid_until, area FROM weather_warnings
                 WHERE valid_from <= now() AND valid_until > now() AND ST_Covers(area, ST_SetSRID(ST_MakePoint($1, $2), 4326))
                 ORDER BY array_position(ARRAY['blue', 'yellow', 'orange', 'red'], severity) DESC NULLS LAST, id DESC LIMIT 5
                 """);
@@ -43,7 +45,7 @@ public static class ScreenBoard
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 warnings.Add(new ScreenWarning(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4),
-                    TopologyPreservingSimplifier.Simplify(r.GetFieldValue<Geometry>(5), 0.0001)));
+                    r.GetFieldValue<DateTimeOffset>(5), TopologyPreservingSimplifier.Simplify(r.GetFieldValue<Geometry>(6), 0.0001)));
         }
         var g = await graphs.GetAsync(ct);
         List<PublicPlace> shelters, civil;

@@ -35,6 +35,8 @@ public sealed class CommunityFacts
     /// walk at the elderly pace (times stored by <see cref="Care.CareReach"/>).</summary>
     public int CareHouseholds { get; set; }
     public int CareStationWithin15 { get; set; }
+    /// <summary>How many of <see cref="CareHouseholds"/> are synthetic (the demo's generated households): the evidence says so.</summary>
+    public int CareSynthetic { get; set; }
     public long Count(string key) => Counts.GetValueOrDefault(key);
 
     public static async Task<List<CommunityFacts>> LoadAllAsync(NpgsqlDataSource db, CancellationToken ct)
@@ -131,7 +133,8 @@ public sealed class CommunityFacts
     private static async Task LoadCareReachAsync(NpgsqlDataSource db, Dictionary<long, CommunityFacts> byId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT community_id, count(*)::int, count(*) FILTER (WHERE station_min <= 15)::int FROM care_registry GROUP BY community_id
+            SELECT community_id, count(*)::int, count(*) FILTER (WHERE station_min <= 15)::int, count(*) FILTER (WHERE synthetic)::int
+            FROM care_registry GROUP BY community_id
             """);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -139,6 +142,7 @@ public sealed class CommunityFacts
             if (!byId.TryGetValue(r.GetInt64(0), out var c)) continue;
             c.CareHouseholds = r.GetInt32(1);
             c.CareStationWithin15 = r.GetInt32(2);
+            c.CareSynthetic = r.GetInt32(3);
         }
     }
 

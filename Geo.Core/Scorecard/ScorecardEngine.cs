@@ -78,7 +78,7 @@ public sealed class ScorecardEngine(NpgsqlDataSource db)
         };
         return new IndicatorResult(id, double.IsNaN(r.Value) ? null : Math.Round(r.Value, 4), r.Passed, "computed",
             id == "2.1.1" ? f.LifeElementsWalkingBasis
-            : id == "2.1.4" && f.CareHouseholds > 0 ? $"care registry: {f.CareStationWithin15} of {f.CareHouseholds} registered households within 15 minutes' walk (elderly pace) of a service station"
+            : id == "2.1.4" && f.CareHouseholds > 0 ? $"care registry: {f.CareStationWithin15} of {f.CareHouseholds} registered households within 15 minutes' walk (elderly pace) of a service station{(f.CareSynthetic > 0 ? $" ({f.CareSynthetic} of them synthetic)" : "")}"
             : null);
 
         static (double, bool) Ratio(long have, int need) => ((double)have / need, have >= need);

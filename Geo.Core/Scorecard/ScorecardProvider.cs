@@ -28,6 +28,10 @@ public sealed class ScorecardProvider(NpgsqlDataSource db, ScorecardOptions opti
     private long _generation;
     private int _refreshing;
 
+    /// <summary>This provider's id in change-feed payloads: a change this instance made and already invalidated for is not
+    /// invalidated again when the feed brings it back.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>Where the card being served came from: "computed" or "snapshot".</summary>
     public string Source { get; private set; } = "none";
 

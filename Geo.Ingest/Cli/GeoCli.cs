@@ -4,14 +4,14 @@ using Npgsql;
 
 namespace Geo.Ingest.Cli;
 
-/// <summary>The commands behind ./geo migrate | ingest | generate | load-base | network | tiles | users | simulate.</summary>
+/// <summary>The commands behind ./geo migrate | ingest | generate | load-base | network | tiles | users | care | simulate.</summary>
 public static class GeoCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.WriteLine($"usage: Geo.Ingest migrate | {IngestCommand.Usage} | {GenerateCommands.Usage} | network generate|import|ensure | tiles seed ... | {UsersCli.Usage} | {SimulateCommand.Usage}");
+            Console.WriteLine($"usage: Geo.Ingest migrate | {IngestCommand.Usage} | {GenerateCommands.Usage} | network generate|import|ensure | tiles seed ... | {UsersCli.Usage} | {CareCli.Usage} | {SimulateCommand.Usage}");
             return args.Length == 0 ? 2 : 0;
         }
         try
@@ -73,6 +73,7 @@ public static class GeoCli
             case "ingest":
                 return await IngestCommand.RunAsync(dataSource, args[1..]);
             case "users": return await UsersCli.RunAsync(dataSource, args[1..]);
+            case "care": return await CareCli.RunAsync(dataSource, args[1..]);
             case "simulate":
                 try { return await SimulateCommand.RunAsync(dataSource, args[1..]); }
                 catch (ArgumentException e)

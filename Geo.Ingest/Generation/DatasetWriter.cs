@@ -28,6 +28,9 @@ internal static class DatasetWriter
         await using var conn = await ds.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
+        // the generated registry households live in the synthetic buildings: they go with them (`care demo`, run by
+        // ./geo run, makes them again for the new buildings); households staff registered stay
+        await ExecAsync(conn, "DELETE FROM care_registry WHERE synthetic AND created_by = 'generator'", ct);
         // synthetic assets first, so deleting the cells below has no references left to null out
         await ExecAsync(conn, "DELETE FROM assets WHERE synthetic", ct);
         await ExecAsync(conn, "DELETE FROM regions WHERE level = 'grid_cell' AND synthetic", ct);

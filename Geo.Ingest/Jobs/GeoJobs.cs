@@ -17,11 +17,13 @@ public sealed class JobOptions
     public bool? Enabled { get; set; }
     public TimeSpan SlaClockInterval { get; set; } = TimeSpan.FromMinutes(1);
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often expired delivery orders are cancelled and late ones escalated (<c>DeliveryClockJob</c>).</summary>
+    public TimeSpan DeliveryClockInterval { get; set; } = TimeSpan.FromMinutes(1);
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     public IEnumerable<string> Problems()
     {
-        foreach (var (name, value) in new[] { ("SlaClockInterval", SlaClockInterval), ("HeartbeatInterval", HeartbeatInterval), ("ClusterCheckinInterval", ClusterCheckinInterval) })
+        foreach (var (name, value) in new[] { ("SlaClockInterval", SlaClockInterval), ("HeartbeatInterval", HeartbeatInterval), ("DeliveryClockInterval", DeliveryClockInterval), ("ClusterCheckinInterval", ClusterCheckinInterval) })
             if (value < TimeSpan.FromMilliseconds(100) || value > TimeSpan.FromDays(1)) yield return $"{name} must be between 100 ms and 1 day, got {value}";
     }
 }
@@ -36,7 +38,7 @@ public static class GeoJobs
         var cs = cfg.GetConnectionString("Geo") ?? GeoDb.ConnectionStringFromEnvironment();
         var jobs = cfg.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
         GeoOptions.ThrowIfInvalid(JobOptions.Section, jobs.Problems());
-        var (sla, heartbeat, checkin) = (jobs.SlaClockInterval, jobs.HeartbeatInterval, jobs.ClusterCheckinInterval);
+        var (sla, heartbeat, checkin, deliveries) = (jobs.SlaClockInterval, jobs.HeartbeatInterval, jobs.ClusterCheckinInterval, jobs.DeliveryClockInterval);
 
         builder.AddQuartz(q =>
         {
@@ -48,6 +50,7 @@ public static class GeoJobs
             });
             q.ScheduleJob<SlaClockJob>(t => t.WithIdentity("sla-clock").WithSimpleSchedule(sla), j => j.WithIdentity("sla-clock"));
             q.ScheduleJob<SensorHeartbeatJob>(t => t.WithIdentity("sensor-heartbeat").WithSimpleSchedule(heartbeat), j => j.WithIdentity("sensor-heartbeat"));
+            q.ScheduleJob<DeliveryClockJob>(t => t.WithIdentity("delivery-clock").WithSimpleSchedule(deliveries), j => j.WithIdentity("delivery-clock"));
             ScorecardSnapshotJob.Register(q);
             LifeCircleJob.Register(q);
         });

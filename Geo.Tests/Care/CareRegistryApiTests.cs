@@ -101,7 +101,7 @@ public sealed class CareRegistryApiTests(PostgisFixture db) : IClassFixture<Post
         await using (var r = await cmd.ExecuteReaderAsync())
             while (await r.ReadAsync()) raw.AppendLine(r.GetString(0));
         var rows = raw.ToString();
-        Assert.Contains("\\\\x01", rows); // the bytea ciphertext with its version byte
+        Assert.Contains("\\\\x0207", rows); // the bytea ciphertext: version byte 2, then the key id (7 bytes: "default")
         foreach (var secret in new[] { "王秀英", "13900003333", "13900001111", "3号楼2单元501", "每日送餐", "赵六" })
         {
             Assert.DoesNotContain(secret, rows);

@@ -24,6 +24,7 @@ public sealed class ReadmeCommandsTests
         ["users apikey"] = [nameof(UsersScriptTests.Users_apikey_prints_a_key_stored_only_as_its_hash)],
         ["bench"] = [nameof(GeoScriptSmokeTests.Bench_dispatch_runs_a_tiny_round_and_names_are_checked)],
         ["simulate"] = [nameof(GeoScriptSmokeTests.Simulate_posts_device_batches_with_bound_keys_and_revokes_them)],
+        ["care rotate-key"] = [nameof(CareScriptTests.Care_rotate_key_re_encrypts_the_demo_households_to_the_active_key_once)],
     };
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class ReadmeCommandsTests
         var documented = ReadmeCommands();
         Assert.Contains("users seed-demo", documented); // the parser sees subcommands, not just first words
         Assert.Equal(documented.Order(StringComparer.Ordinal), SmokeTests.Keys.Order(StringComparer.Ordinal));
-        var facts = new[] { typeof(GeoScriptSmokeTests), typeof(UsersScriptTests) }
+        var facts = new[] { typeof(GeoScriptSmokeTests), typeof(UsersScriptTests), typeof(CareScriptTests) }
             .SelectMany(t => t.GetMethods())
             .Where(m => m.GetCustomAttribute<FactAttribute>() is { Skip: null })
             .Select(m => m.Name).ToHashSet();

@@ -25,7 +25,7 @@ public static class PublicText
 
     /// <summary>"about 7 min walk", or the straight-line metres when no walking time is known.</summary>
     public static string HowFar(Lang lang, PublicPlace p) => p.Minutes is { } m
-        ? F(lang, Text.PubWalkMin, Math.Max(1, Math.Round(m)).ToString(CultureInfo.InvariantCulture))
+        ? F(lang, Text.PubWalkMin, Core.Public.PublicPlaces.ShownMinutes(m).ToString(CultureInfo.InvariantCulture))
         : F(lang, Text.PubStraightLine, Math.Round(p.DistanceM ?? 0).ToString(CultureInfo.InvariantCulture));
 
     public static Text Severity(string severity) => severity switch
