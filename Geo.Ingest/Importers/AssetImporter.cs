@@ -101,8 +101,10 @@ public static partial class AssetImporter
             (inserted, updated) = (run.Accepted, 0);
         else if (isNew)
         {
-            (inserted, updated) = (await BulkLoad.SortedInsertAsync(conn, tx, Stage, ct), 0);
+            var breakdown = o.ProfileInsert ? new List<(string Phase, TimeSpan Time)>() : null;
+            (inserted, updated) = (await BulkLoad.SortedInsertAsync(conn, tx, Stage, breakdown, ct), 0);
             Mark("sorted insert");
+            if (breakdown is not null) phases.AddRange(breakdown.Select(b => ("  " + b.Phase, b.Time)));
         }
         else
         {
