@@ -26,7 +26,7 @@ public sealed record ImportOptions
     /// <summary>GeoPackage table to read when the file has several feature tables.</summary>
     public string? Layer { get; init; }
 
-    /// <summary>A new source of at least this many rows (estimated from the first block of the file) goes
+    /// <summary>A new source of at least this many accepted rows (counted before the COPY starts) goes
     /// through the stage and the spatially sorted insert (see <see cref="BulkLoad.SortedInsertAsync"/>);
     /// 0 sends every new source that way (tests).</summary>
     public long BulkFromRows { get; init; } = BulkLoad.SortFromRows;
