@@ -114,10 +114,21 @@ internal static class BulkLoad
     {
         // Region ids we could not assign stay NULL on insert (the trigger fills them) and fall back to the
         // stored ones on update (the trigger recomputes them if the geometry moved).
+        // Rows equal to the stored ones are left out before the INSERT: ON CONFLICT DO UPDATE locks every conflicting
+        // row (a tuple lock written to the heap and the WAL) even when its WHERE then skips the update, so an
+        // unchanged re-import used to write 1M row locks. The anti-join reads the source's rows once (hash join);
+        // ON CONFLICT stays for rows that differ or that a concurrent writer added meanwhile.
+        var staged = AssetBulkWriter.Columns.Split(", ").Select(c => "s." + c);
         var sql = $"""
             WITH up AS (
                 INSERT INTO assets AS a ({AssetBulkWriter.Columns})
-                SELECT {AssetBulkWriter.Columns} FROM {stage} ORDER BY row_no
+                SELECT {string.Join(", ", staged)} FROM {stage} s
+                LEFT JOIN assets o ON o.source = s.source AND o.external_id = s.external_id
+                WHERE o.id IS NULL
+                   OR (o.kind, o.name, o.status, o.synthetic, o.attributes) IS DISTINCT FROM (s.kind, s.name, s.status, s.synthetic, s.attributes)
+                   OR ST_AsEWKB(o.geom) IS DISTINCT FROM ST_AsEWKB(s.geom)
+                   OR (s.grid_cell_id IS NOT NULL AND (o.grid_cell_id, o.community_id) IS DISTINCT FROM (s.grid_cell_id, s.community_id))
+                ORDER BY s.row_no
                 ON CONFLICT (source, external_id) DO UPDATE SET
                     kind = EXCLUDED.kind, name = EXCLUDED.name, status = EXCLUDED.status, geom = EXCLUDED.geom,
                     synthetic = EXCLUDED.synthetic, attributes = EXCLUDED.attributes,
@@ -132,7 +143,8 @@ internal static class BulkLoad
             )
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
             """;
-        await ExecAsync(conn, tx, $"SET LOCAL work_mem = '{WorkMem}'", ct);
+        // a fresh temp table has no statistics: without them the anti-join is planned for a guess
+        await ExecAsync(conn, tx, $"SET LOCAL work_mem = '{WorkMem}'; ANALYZE {stage}", ct);
         await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
