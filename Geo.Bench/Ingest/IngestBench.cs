@@ -22,6 +22,9 @@ public static class IngestBench
         var count = args.Length > 0 && int.TryParse(args[0], out var n) ? n : Million;
         var oursOnly = args.Contains("--ours-only");
         var skipEf = args.Contains("--no-ef"); // quick iterations: the 100k SaveChanges run takes minutes
+        // the sorted insert runs under EXPLAIN ANALYZE to print where its time goes (a clock read per row and plan
+        // node: about 1% of the insert); --no-phases runs it bare
+        profile = !args.Contains("--no-phases");
         var cs = Environment.GetEnvironmentVariable("GEO_BENCH_DB") is { Length: > 0 } v ? v
             : throw new InvalidOperationException("GEO_BENCH_DB is not set (./geo bench sets it to a durable database)");
         await using var ds = GeoDb.CreateDataSource(cs);
@@ -87,15 +90,19 @@ public static class IngestBench
     private static void Ratio(string name, double ratio, string target, bool met) =>
         Console.WriteLine(Inv($"{name,-34} {ratio,6:0.00}x   target {target}: {(met ? "met" : "NOT met")}"));
 
+    private static bool profile = true;
+
     private static async Task<double> OursAsync(NpgsqlDataSource ds, string path, long expected)
     {
         await ExecAsync(ds, "TRUNCATE assets RESTART IDENTITY CASCADE");
         ImportReport? report = null;
-        var s = await TimeAsync(async () => report = await AssetImporter.RunAsync(ds, new ImportOptions { Path = path }));
+        var s = await TimeAsync(async () => report = await AssetImporter.RunAsync(ds, new ImportOptions { Path = path, ProfileInsert = profile }));
         if (report!.Inserted != expected) throw new InvalidOperationException($"expected {expected} inserted: {report}");
         var assigned = await ScalarAsync(ds, "SELECT count(*) FROM assets WHERE grid_cell_id IS NOT NULL AND community_id IS NOT NULL");
         var indexes = await ScalarAsync(ds, "SELECT count(*) FROM pg_indexes WHERE tablename = 'assets'");
-        Console.WriteLine(Inv($"  ours {Path.GetFileName(path)}: {report}; {report.PhaseSummary}; {assigned:N0} rows with grid cell + community; {indexes} indexes on assets"));
+        Console.WriteLine(Inv($"  ours {Path.GetFileName(path)}: {report}; {assigned:N0} rows with grid cell + community; {indexes} indexes on assets"));
+        foreach (var (phase, time) in report.Phases)
+            Console.WriteLine(Inv($"    {phase,-44} {time.TotalSeconds,8:0.00} s {time / report.Elapsed,6:P0}"));
         return s;
     }
 

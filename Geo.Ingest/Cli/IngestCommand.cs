@@ -24,12 +24,10 @@ public static class IngestCommand
         }
         try
         {
+            // progress only on a terminal: piped or redirected output is the report alone (scripts parse it)
             var report = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected
                 ? await WithProgressBarAsync(dataSource, options)
-                : await AssetImporter.RunAsync(dataSource, options, new Progress<ImportProgress>(p =>
-                {
-                    if (p.Phase != "read" || p.Fraction >= 1) Console.WriteLine($"{p.Phase}: {p.Rows:N0} rows");
-                }));
+                : await AssetImporter.RunAsync(dataSource, options);
             foreach (var w in report.Warnings) Console.WriteLine($"warning: {w}");
             Console.WriteLine(report);
             return 0;
@@ -45,21 +43,25 @@ public static class IngestCommand
     {
         ImportReport? report = null;
         await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async ctx =>
             {
                 var read = ctx.AddTask($"reading {Path.GetFileName(options.Path)}", maxValue: 1);
-                var upsert = ctx.AddTask("upsert", autoStart: false, maxValue: 1);
+                var upsert = ctx.AddTask("writing", autoStart: false, maxValue: 1);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 report = await AssetImporter.RunAsync(dataSource, options, new Progress<ImportProgress>(p =>
                 {
                     if (p.Phase == "read")
                     {
+                        // the bar's remaining-time column is the ETA of reading (from the file position)
                         read.Value = p.Fraction;
-                        read.Description = $"reading {p.Rows:N0} rows";
+                        read.Description = $"reading {p.Rows:N0} rows, {p.Rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s";
                     }
                     else
                     {
                         read.Value = 1;
+                        upsert.Description = $"{p.Phase} {p.Rows:N0} rows (one statement: no ETA)";
                         upsert.StartTask();
                         upsert.IsIndeterminate = true;
                     }

@@ -4,7 +4,9 @@ namespace Geo.Ingest.Importers;
 
 /// <summary>Streams an RFC 7946 FeatureCollection: the file is read in blocks and each feature is parsed
 /// on its own as soon as its bytes are complete, so memory stays flat for a million features (no DOM of
-/// the whole document). Broken JSON stops the import with the number of the feature it is in.</summary>
+/// the whole document). One thread scans the blocks for feature boundaries (a Utf8JsonReader skip, no values
+/// built); the features of a block are then parsed on every core, in file order. Broken JSON stops the import
+/// with the number of the feature it is in.</summary>
 public sealed class GeoJsonFeatureReader(string path) : IFeatureReader
 {
     private readonly FileStream _stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -24,13 +26,17 @@ public sealed class GeoJsonFeatureReader(string path) : IFeatureReader
         public bool SawFeatures;
     }
 
+    /// <summary>Features of one block at or above this count are parsed on every core (order kept); fewer are not
+    /// worth the hand-off.</summary>
+    private const int ParallelFrom = 256;
+
     public IEnumerable<SourceFeature> Read()
     {
         var buf = new byte[1 << 20];
         int len = 0;
         var final = false;
         var cursor = new Cursor();
-        var batch = new List<SourceFeature>(4096);
+        var batch = new List<FeatureSpan>(4096);
         var first = true;
         while (true)
         {
@@ -61,7 +67,7 @@ public sealed class GeoJsonFeatureReader(string path) : IFeatureReader
             {
                 throw new ImportException($"feature {cursor.Features + 1}: {Trim(e.Message)} (GeoJSON must be UTF-8)");
             }
-            foreach (var f in batch) yield return f;
+            foreach (var f in ParseAll(buf, batch)) yield return f;
             batch.Clear();
             _bytesDone += consumed;
             buf.AsSpan(consumed, len - consumed).CopyTo(buf);
@@ -74,8 +80,42 @@ public sealed class GeoJsonFeatureReader(string path) : IFeatureReader
             throw new ImportException("not a GeoJSON FeatureCollection: no \"features\" array");
     }
 
+    /// <summary>Where one complete feature lies in the current block (the block is parsed before it is shifted).</summary>
+    private readonly record struct FeatureSpan(long Number, int Start, int Length);
+
+    /// <summary>Parses the features the scanner found in <paramref name="buf"/>: a big block on every core (each
+    /// feature's bytes are complete and independent; results keep file order), a small one inline.</summary>
+    private static SourceFeature[] ParseAll(byte[] buf, List<FeatureSpan> spans)
+    {
+        var result = new SourceFeature[spans.Count];
+        if (spans.Count < ParallelFrom || Environment.ProcessorCount == 1)
+        {
+            for (var i = 0; i < spans.Count; i++) result[i] = ReadFeature(spans[i].Number, buf.AsSpan(spans[i].Start, spans[i].Length));
+            return result;
+        }
+        var failures = new Exception?[spans.Count];
+        var failed = false;
+        Parallel.For(0, spans.Count, i =>
+        {
+            try
+            {
+                result[i] = ReadFeature(spans[i].Number, buf.AsSpan(spans[i].Start, spans[i].Length));
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                failures[i] = e;
+                Volatile.Write(ref failed, true);
+            }
+        });
+        if (failed)
+            for (var i = 0; i < failures.Length; i++)
+                if (failures[i] is { } e)
+                    throw new ImportException($"feature {spans[i].Number}: {(e is JsonException ? "broken JSON: " : "")}{Trim(e.Message)}{(e is JsonException ? "" : " (GeoJSON must be UTF-8)")}");
+        return result;
+    }
+
     /// <summary>Consumes every complete token in <paramref name="data"/>; returns the bytes consumed.</summary>
-    private static int Parse(ReadOnlySpan<byte> data, bool final, Cursor c, List<SourceFeature> batch)
+    private static int Parse(ReadOnlySpan<byte> data, bool final, Cursor c, List<FeatureSpan> batch)
     {
         var r = new Utf8JsonReader(data, final, c.State);
         while (true)
@@ -112,7 +152,7 @@ public sealed class GeoJsonFeatureReader(string path) : IFeatureReader
                     if (!probe.TrySkip()) { c.State = before.CurrentState; return (int)before.BytesConsumed; }
                     var start = (int)r.TokenStartIndex;
                     c.Features++;
-                    batch.Add(ReadFeature(c.Features, data[start..(int)probe.BytesConsumed]));
+                    batch.Add(new FeatureSpan(c.Features, start, (int)probe.BytesConsumed - start));
                     r = probe;
                     break;
             }

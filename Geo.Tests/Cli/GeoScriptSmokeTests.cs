@@ -196,6 +196,11 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
             var first = await Script.RunAsync(Timeout, "ingest", file, "--kind", "wifi_hotspot", "--source", "smoke-ingest");
             Assert.True(first.ExitCode == 0, first.ToString());
             Assert.Contains("inserted 2", first.Stdout);
+            // piped output is the report alone: no progress lines, no terminal control sequences
+            var lines = first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.DoesNotContain(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^(read|insert|upsert|reading|writing)\b|rows/s"));
+            Assert.DoesNotContain('\u001b', first.Stdout);
+            Assert.DoesNotContain('\r', first.Stdout);
             var again = await Script.RunAsync(Timeout, "ingest", file, "--kind", "wifi_hotspot", "--source", "smoke-ingest");
             Assert.Contains("inserted 0, updated 0, unchanged 2", again.Stdout);
             Assert.Equal(2, await GridFixtures.CountAsync(fixture.Db.DataSource,

@@ -24,9 +24,13 @@ public sealed class MigrationTests(PostgisFixture db) : IClassFixture<PostgisFix
             SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
             WHERE tablename IN ('assets', 'regions') AND indexdef ILIKE '%USING gist%'
             """);
-        // ix_assets_kind_geom: (kind, geom) through btree_gist, for one-kind bbox pages (KindGeomIndex migration)
+        // ix_assets_kind_geom (KindGeomIndex) is gone again: CheaperAssetUpkeep, issue 15
         // ix_regions_grid_cell_geom: grid cells only, for case intake (LiveLoop migration)
-        Assert.Equal("ix_assets_geom,ix_assets_kind_geom,ix_regions_geom,ix_regions_grid_cell_geom", await cmd.ExecuteScalarAsync());
+        Assert.Equal("ix_assets_geom,ix_regions_geom,ix_regions_grid_cell_geom", await cmd.ExecuteScalarAsync());
+        // every index of assets, so an added one is a decision (each is maintained on every imported row)
+        await using var all = ds.CreateCommand("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'assets'");
+        Assert.Equal("PK_assets,ix_assets_community_id,ix_assets_geom,ix_assets_grid_cell_id,ix_assets_rare_kind_status,ix_assets_updated_at,ux_assets_source_external_id",
+            await all.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -25,6 +25,9 @@ public sealed class UpsertTests(PostgisFixture db) : IClassFixture<PostgisFixtur
         var second = await IngestKit.ImportAsync(db, path);
         Assert.Equal((3L, 0L, 0L, 3L), (second.Read, second.Inserted, second.Updated, second.Unchanged));
         Assert.Equal(before, await SnapshotAsync("same.geojson")); // same ids, updated_at and xmin
+        // not even a row lock was written (ON CONFLICT DO UPDATE locks every conflicting row it then skips; unchanged
+        // rows no longer reach it): xmax stays 0, so a 1M-row re-import writes no heap page and no lock WAL
+        Assert.Equal(0L, await IngestKit.ScalarAsync<long>(db.DataSource, "SELECT count(*) FROM assets WHERE source = $1 AND xmax::text <> '0'", "same.geojson"));
     }
 
     [Fact]

@@ -169,7 +169,8 @@ namespace Geo.Core.Data.Migrations
                         .HasDatabaseName("ix_assets_updated_at");
 
                     b.HasIndex("Kind", "Status")
-                        .HasDatabaseName("ix_assets_kind_status");
+                        .HasDatabaseName("ix_assets_rare_kind_status")
+                        .HasFilter("kind IN ('service_station', 'vegetable_garden', 'shelter', 'civil_defence')");
 
                     b.HasIndex("Source", "ExternalId")
                         .IsUnique()

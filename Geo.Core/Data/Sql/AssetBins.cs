@@ -29,13 +29,34 @@ public static class AssetBins
     private const string Rep = "(ST_XMin(geom) + ST_XMax(geom)) / 2 AS lon, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS lat";
 
     /// <summary>Adds the rows of <paramref name="rows"/> (a SELECT of kind, lon, lat, sign) to their bins, one
-    /// net delta per bin (an update that leaves kind and place alone nets to nothing and is skipped).</summary>
-    private static string Apply(string rows) => $"""
+    /// net delta per bin (an update that leaves kind and place alone nets to nothing and is skipped). This is the
+    /// first version (migration AssetBins replays it): every row's cell computed at every zoom (four ln/tan per row)
+    /// and four times the rows grouped.</summary>
+    private static string ApplyPerZoom(string rows) => $"""
         INSERT INTO asset_bins AS b (z, x, y, kind, n, sx, sy)
         SELECT l.z, geo_cell_x(p.lon, l.z), geo_cell_y(p.lat, l.z), p.kind, sum(p.sign), sum(p.sign * p.lon), sum(p.sign * p.lat)
         FROM ({rows}) p CROSS JOIN generate_series({MinCellZoom}, {MaxCellZoom}) AS l(z)
         GROUP BY 1, 2, 3, 4
         HAVING sum(p.sign) <> 0 OR sum(p.sign * p.lon) <> 0 OR sum(p.sign * p.lat) <> 0
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (z, x, y, kind) DO UPDATE SET n = b.n + EXCLUDED.n, sx = b.sx + EXCLUDED.sx, sy = b.sy + EXCLUDED.sy;
+        """;
+
+    /// <summary>The same bins as <see cref="ApplyPerZoom"/>, set-wise in two steps: each row's cell is computed
+    /// once, at <see cref="MaxCellZoom"/> (one ln/tan per row), the rows are summed per finest cell, and the coarser
+    /// cells are those sums rolled up by shifting the cell numbers (floor(v·2^z) = floor(v·2^17) >> (17 − z): scaling
+    /// by a power of two is exact in floating point, so a row lands in the same cell at every zoom as before).
+    /// Counts are identical; the coordinate sums are added in a different order (equal to rounding). The inner
+    /// count is cast back to integer: a sum of bigints is numeric, which made the outer aggregate twice as slow.</summary>
+    private static string Apply(string rows) => $"""
+        INSERT INTO asset_bins AS b (z, x, y, kind, n, sx, sy)
+        SELECT l.z, c.x >> ({MaxCellZoom} - l.z), c.y >> ({MaxCellZoom} - l.z), c.kind, sum(c.n), sum(c.sx), sum(c.sy)
+        FROM (SELECT p.kind, geo_cell_x(p.lon, {MaxCellZoom}) AS x, geo_cell_y(p.lat, {MaxCellZoom}) AS y,
+                     sum(p.sign)::integer AS n, sum(p.sign * p.lon) AS sx, sum(p.sign * p.lat) AS sy
+              FROM ({rows}) p GROUP BY 1, 2, 3) c
+        CROSS JOIN generate_series({MinCellZoom}, {MaxCellZoom}) AS l(z)
+        GROUP BY 1, 2, 3, 4
+        HAVING sum(c.n) <> 0 OR sum(c.sx) <> 0 OR sum(c.sy) <> 0
         ORDER BY 1, 2, 3, 4
         ON CONFLICT (z, x, y, kind) DO UPDATE SET n = b.n + EXCLUDED.n, sx = b.sx + EXCLUDED.sx, sy = b.sy + EXCLUDED.sy;
         """;
@@ -60,11 +81,11 @@ public static class AssetBins
         BEGIN
             -- plpgsql plans each statement on first use: a branch's transition table only has to exist when it runs
             IF TG_OP = 'INSERT' THEN
-                {Apply(Rows("new_rows", 1))}
+                {ApplyPerZoom(Rows("new_rows", 1))}
             ELSIF TG_OP = 'DELETE' THEN
-                {Apply(Rows("old_rows", -1))}
+                {ApplyPerZoom(Rows("old_rows", -1))}
             ELSE
-                {Apply(Rows("old_rows", -1) + " UNION ALL " + Rows("new_rows", 1))}
+                {ApplyPerZoom(Rows("old_rows", -1) + " UNION ALL " + Rows("new_rows", 1))}
             END IF;
             RETURN NULL;
         END
@@ -88,11 +109,51 @@ public static class AssetBins
             FOR EACH STATEMENT EXECUTE FUNCTION geo_asset_bins_truncate();
 
         -- what is already there (the trigger's INSERT branch over the whole table)
-        {Apply(Rows("assets", 1))}
+        {ApplyPerZoom(Rows("assets", 1))}
         """;
 
     /// <summary>Recounts every bin from assets: for writers that bypass triggers (session_replication_role = replica).</summary>
     public static string Rebuild => "TRUNCATE asset_bins;\n" + Apply(Rows("assets", 1));
+
+    /// <summary>The trigger function with the rolled-up aggregate (migration CheaperAssetUpkeep); same name, same triggers.</summary>
+    public static string CreateRollupFunction => $"""
+        CREATE OR REPLACE FUNCTION geo_asset_bins() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                {Apply(Rows("new_rows", 1))}
+            ELSIF TG_OP = 'DELETE' THEN
+                {Apply(Rows("old_rows", -1))}
+            ELSE
+                {Apply(Rows("old_rows", -1) + " UNION ALL " + Rows("new_rows", 1))}
+            END IF;
+            RETURN NULL;
+        END
+        $fn$;
+        """;
+
+    /// <summary>The first version of the trigger function (for the migration's Down).</summary>
+    public static string CreatePerZoomFunction => $"""
+        CREATE OR REPLACE FUNCTION geo_asset_bins() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                {ApplyPerZoom(Rows("new_rows", 1))}
+            ELSIF TG_OP = 'DELETE' THEN
+                {ApplyPerZoom(Rows("old_rows", -1))}
+            ELSE
+                {ApplyPerZoom(Rows("old_rows", -1) + " UNION ALL " + Rows("new_rows", 1))}
+            END IF;
+            RETURN NULL;
+        END
+        $fn$;
+        """;
+
+    /// <summary>The bins recomputed from <c>assets</c> with the first, per-zoom formula, as a query of
+    /// (z, x, y, kind, n, sx, sy) for the tests that compare the trigger-kept table with it.</summary>
+    public static string RecountQuery => $"""
+        SELECT l.z, geo_cell_x(p.lon, l.z) AS x, geo_cell_y(p.lat, l.z) AS y, p.kind, count(*)::integer AS n, sum(p.lon) AS sx, sum(p.lat) AS sy
+        FROM ({Rows("assets", 1)}) p CROSS JOIN generate_series({MinCellZoom}, {MaxCellZoom}) AS l(z)
+        GROUP BY 1, 2, 3, 4
+        """;
 
     public const string Drop = """
         DROP TRIGGER IF EXISTS trg_assets_bins_ins ON assets;
