@@ -35,11 +35,11 @@ internal static class TileTestSupport
 
     /// <summary>Waits for the host's invalidation listener to be LISTENing, so a change made next is heard.</summary>
     public static Task ListeningAsync(IServiceProvider services) =>
-        services.GetRequiredService<Geo.Api.Live.DbNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        services.GetRequiredService<Geo.Api.Live.DbNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
 
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null)
     {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30)); // generous: it returns as soon as done, and a loaded runner is slow
         while (true)
         {
             var v = await probe();
