@@ -26,12 +26,14 @@ public static class ChoroplethApi
         var group = app.MapGroup("/api/scorecard").WithTags("Scorecard");
         group.MapGet("/choropleth", async Task<Ok<ChoroplethResponse>> ([FromQuery(Name = "indicator")] string? indicator, [FromQuery(Name = "level")] string? level,
             [FromQuery(Name = "parent")] string? parent, ScorecardProvider cards, NpgsqlDataSource ds, CancellationToken ct) =>
-        {
-            var map = await Choropleth.BuildAsync(ds, await cards.GetAsync(ct), indicator, level, parent, ct);
-            return TypedResults.Ok(new ChoroplethResponse("FeatureCollection", map.Indicator, map.Level, map.Parent, map.Legend, map.NoDataColour, map.NoData,
-                [.. map.Regions.Select(r => new ChoroplethFeature("Feature", JsonSerializer.SerializeToElement(r.Outline, GeoJson),
-                    new ChoroplethProperties(r.RegionId, r.Code, r.Name, r.Value, r.Class, r.Colour)))]));
-        }).WithSummary("An indicator or dimension per community or town as a GeoJSON choropleth with its legend (equal-interval classes)");
+            TypedResults.Ok(Response(await Choropleth.BuildAsync(ds, await cards.GetAsync(ct), indicator, level, parent, ct))))
+            .WithSummary("An indicator or dimension per community or town as a GeoJSON choropleth with its legend (equal-interval classes)");
         return group;
     }
+
+    /// <summary>The GeoJSON shape of any <see cref="ChoroplethMap"/> (scorecard indicators and life-circle completeness alike).</summary>
+    public static ChoroplethResponse Response(ChoroplethMap map) =>
+        new("FeatureCollection", map.Indicator, map.Level, map.Parent, map.Legend, map.NoDataColour, map.NoData,
+            [.. map.Regions.Select(r => new ChoroplethFeature("Feature", JsonSerializer.SerializeToElement(r.Outline, GeoJson),
+                new ChoroplethProperties(r.RegionId, r.Code, r.Name, r.Value, r.Class, r.Colour)))]);
 }

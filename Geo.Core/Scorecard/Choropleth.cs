@@ -10,6 +10,9 @@ public sealed record ChoroplethClass(double From, double To, string Colour, int 
 
 public sealed record ChoroplethRegion(long RegionId, string Code, string Name, double? Value, int? Class, string Colour, Geometry Outline);
 
+/// <summary>One region's value for a choropleth (null: no data).</summary>
+public sealed record ChoroplethValue(long RegionId, string Code, string Name, double? Value);
+
 public sealed record ChoroplethMap(string Indicator, string Level, string? Parent, IReadOnlyList<ChoroplethClass> Legend, string NoDataColour, int NoData,
     IReadOnlyList<ChoroplethRegion> Regions);
 
@@ -77,8 +80,15 @@ public static class Choropleth
             // under the district every row qualifies; under a town its own communities
             if (p.Level != "district") rows = rows.Where(r => r.ParentId == p.RegionId);
         }
-        var list = rows.ToList();
-        var values = list.Select(r => ValueOf(r, indicator)).Where(v => v is not null).Select(v => v!.Value).ToList();
+        return await BuildAsync(ds, indicator, level, parent, [.. rows.Select(r => new ChoroplethValue(r.RegionId, r.Code, r.Name, ValueOf(r, indicator)))], ct);
+    }
+
+    /// <summary>The one machinery behind every choropleth (scorecard indicators, life-circle completeness): classes over
+    /// the values present, each region's class and colour, and its outline simplified for the level.</summary>
+    public static async Task<ChoroplethMap> BuildAsync(NpgsqlDataSource ds, string indicator, string level, string? parent, IReadOnlyList<ChoroplethValue> list,
+        CancellationToken ct)
+    {
+        var values = list.Where(r => r.Value is not null).Select(r => r.Value!.Value).ToList();
         var classes = Classes(values);
         var outlines = new Dictionary<long, Geometry>();
         await using (var cmd = ds.CreateCommand("SELECT id, ST_SimplifyPreserveTopology(geom, $2) FROM regions WHERE id = ANY($1)"))
@@ -93,7 +103,7 @@ public static class Choropleth
         foreach (var r in list)
         {
             if (!outlines.TryGetValue(r.RegionId, out var outline)) continue;
-            var v = ValueOf(r, indicator);
+            var v = r.Value;
             int? k = v is { } x && classes.Count > 0 ? ClassOf(classes, x) : null;
             if (k is { } c) counts[c]++;
             regions.Add(new ChoroplethRegion(r.RegionId, r.Code, r.Name, v, k, k is { } cc ? classes[cc].Colour : NoDataColour, outline));

@@ -15,6 +15,9 @@ public enum Text
     // public pages (community website embed, display screens)
     PubLifeCircle, PubWithin, PubSearchServices, PubSearchPlaceholder, PubNearestShelter, PubWalkMin, PubStraightLine, PubServicesFound, PubNoNetwork, PubElderlyPace, PubAdultPace, PubSyntheticNote, PubOpenMap, ScrWarnings, ScrNoWarnings, ScrShelters, ScrCivilDefence, ScrOffline, ScrUpdated, ScrValidUntil, ScrWarningArea, SevBlue, SevYellow, SevOrange, SevRed,
     ChoroTitle, ChoroIndicator, ChoroShow, ChoroNoData,
+    // issue 16: life circle at both paces, trends, large-text high-contrast mode
+    LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow,
+    ContrastOn, ContrastOff,
 }
 
 public static class UiText
@@ -179,6 +182,20 @@ public static class UiText
         [Text.ChoroIndicator] = "指标",
         [Text.ChoroShow] = "在地图上显示",
         [Text.ChoroNoData] = "无数据",
+        [Text.LcTitle] = "15分钟生活圈完整度：成人与老年人步速对比",
+        [Text.LcAdult] = "成人 {0} 公里/小时",
+        [Text.LcElderly] = "老年人 {0} 公里/小时",
+        [Text.LcNoRun] = "尚无生活圈计算结果（步行路网导入后自动计算）",
+        [Text.LcGaps] = "生活圈缺口（点击定位）",
+        [Text.LcCompleteness] = "完整度：15分钟内可达的七类服务所占比例（按居民加权）",
+        [Text.ChoroLcAdult] = "生活圈完整度（成人步速）",
+        [Text.ChoroLcElderly] = "生活圈完整度（老年人步速）",
+        [Text.TrendTitle] = "指标趋势（每晚快照）",
+        [Text.TrendRegion] = "地区",
+        [Text.TrendNone] = "暂无快照",
+        [Text.TrendShow] = "显示趋势",
+        [Text.ContrastOn] = "大字高对比",
+        [Text.ContrastOff] = "标准显示",
     };
 
     public static readonly IReadOnlyDictionary<Text, string> En = new Dictionary<Text, string>
@@ -341,6 +358,20 @@ public static class UiText
         [Text.ChoroIndicator] = "Indicator",
         [Text.ChoroShow] = "Show on the map",
         [Text.ChoroNoData] = "No data",
+        [Text.LcTitle] = "15-minute life circle: adult and elderly pace side by side",
+        [Text.LcAdult] = "Adult {0} km/h",
+        [Text.LcElderly] = "Elderly {0} km/h",
+        [Text.LcNoRun] = "No life-circle run yet (computed once a walking network exists)",
+        [Text.LcGaps] = "Life-circle gaps (click to go there)",
+        [Text.LcCompleteness] = "Completeness: share of the seven service categories within 15 minutes (resident-weighted)",
+        [Text.ChoroLcAdult] = "Life-circle completeness (adult pace)",
+        [Text.ChoroLcElderly] = "Life-circle completeness (elderly pace)",
+        [Text.TrendTitle] = "Trend (nightly snapshots)",
+        [Text.TrendRegion] = "Region",
+        [Text.TrendNone] = "No snapshots yet",
+        [Text.TrendShow] = "Show trend",
+        [Text.ContrastOn] = "Large text, high contrast",
+        [Text.ContrastOff] = "Standard display",
     };
 
     /// <summary>Labels of the kind-specific attribute fields (the snake_case JSON names).</summary>
