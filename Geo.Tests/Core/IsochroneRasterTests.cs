@@ -61,7 +61,7 @@ public sealed class IsochroneRasterTests
                     var (nx, ny) = g.NodeLonLat(reach.Node(i));
                     Assert.True(poly.Contains(GeoFactory.Point(nx, ny)), $"start {k} band {b}: node {g.NodeId(reach.Node(i))} outside");
                 }
-                if (b > 0) Assert.True(poly.Covers(bands[b - 1].Polygon), $"start {k}: band {b} does not cover band {b - 1}");
+                if (b > 0) Assert.True(poly.Covers(bands[b - 1].Polygon), $"start {k}: band {b} does not cover band {b - 1}: {AreaM2(bands[b - 1].Polygon.Difference(poly), plane)} m² outside, valid {poly.IsValid} {bands[b - 1].Polygon.IsValid}");
                 var exact = IsochronePieces.BufferUnion(reach, origin, bands[b].Minutes, bands[b].CutoffM, 40);
                 var (ours, theirs) = (AreaM2(poly, plane), AreaM2(exact.Polygon, plane));
                 Assert.InRange(ours / theirs, 0.96, 1.04);
