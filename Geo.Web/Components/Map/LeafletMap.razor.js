@@ -24,6 +24,10 @@ export function create(element, dotnet, options) {
         attribution: options.attribution,
         vectorTileLayerStyles: {
             district: { color: '#5b4a3a', weight: 2.5, fill: true, fillColor: '#f7f3ea', fillOpacity: options.onlineBasemap ? 0 : 1 },
+            // the walking network from street zoom (z15+): roads as pale bands, paths and footways thinner and dashed
+            streets: (p) => (['footway', 'path', 'pedestrian', 'steps', 'cycleway'].includes(p.highway)
+                ? { color: '#c8b99f', weight: 1.5, dashArray: '3 3', fill: false }
+                : { color: '#ddd2bf', weight: 4, lineCap: 'round', fill: false }),
             subdistricts: { color: '#8a7a66', weight: 1.5, fill: false },
             communities: (p) => ({ color: '#b3a58f', weight: 1, dashArray: p.synthetic ? '4 3' : null, fill: false }),
             grid_cells: { color: '#c9bfae', weight: 0.6, dashArray: '2 3', fill: false },
