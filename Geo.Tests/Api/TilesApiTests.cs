@@ -279,6 +279,15 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
             inside = (long)(await cmd.ExecuteScalarAsync())!;
         }
         Assert.True(inside > 10);
+        // replacing the network publishes its extent, so every node drops the basemap (and isochrone) results there
+        await using (var feed = db.DataSource.CreateCommand("SELECT payload FROM change_feed WHERE topic = 'geo_tiles' AND payload LIKE 'walk_edges %' ORDER BY seq DESC LIMIT 1"))
+        {
+            var box = ((string)(await feed.ExecuteScalarAsync())!).Split(' ')[1..].Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            await using var ext = db.DataSource.CreateCommand("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM walk_edges) x");
+            await using var r = await ext.ExecuteReaderAsync();
+            await r.ReadAsync();
+            Assert.True(box[0] <= r.GetDouble(0) && box[1] <= r.GetDouble(1) && box[2] >= r.GetDouble(2) && box[3] >= r.GetDouble(3), string.Join(" ", box));
+        }
         await using var app = new GeoWebFactory(db.ConnectionString);
         var http = app.CreateClient();
         // every street crossing the tile is in it (plus those only in its pixel buffer)
