@@ -100,6 +100,12 @@ public sealed partial class MapBrowserTests
             Assert.Equal(Math.Sign(drawn[k][0] - drawn[k - 1][0]), -Math.Sign(Math.Round(drawn[k][2] - drawn[k - 1][2], 2)));
         }
         await Infrastructure.Browser.ScreenshotAsync(page, "planner-lifecircle-trend");
+
+        // a camera/sensor indicator's values are staff-only, in the chart as in the API: an anonymous planner page says so
+        await page.GetByTestId("choropleth-indicator").SelectOptionAsync("3.2.1");
+        await page.GetByTestId("trend-show").ClickAsync();
+        await Expect(page.GetByTestId("trend-staff-only")).ToBeVisibleAsync();
+        await Expect(page.Locator("figure[data-testid=trend]")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
 
         static string N(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);

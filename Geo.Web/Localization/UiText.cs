@@ -16,7 +16,7 @@ public enum Text
     PubLifeCircle, PubWithin, PubSearchServices, PubSearchPlaceholder, PubNearestShelter, PubWalkMin, PubStraightLine, PubServicesFound, PubNoNetwork, PubElderlyPace, PubAdultPace, PubSyntheticNote, PubOpenMap, ScrWarnings, ScrNoWarnings, ScrShelters, ScrCivilDefence, ScrOffline, ScrUpdated, ScrValidUntil, ScrWarningArea, SevBlue, SevYellow, SevOrange, SevRed,
     ChoroTitle, ChoroIndicator, ChoroShow, ChoroNoData,
     // issue 16: life circle at both paces, trends, large-text high-contrast mode
-    LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow,
+    LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow, TrendStaffOnly,
     ContrastOn, ContrastOff,
 }
 
@@ -194,6 +194,7 @@ public static class UiText
         [Text.TrendRegion] = "地区",
         [Text.TrendNone] = "暂无快照",
         [Text.TrendShow] = "显示趋势",
+        [Text.TrendStaffOnly] = "该指标来自摄像头或传感器，仅工作人员可查看其数值",
         [Text.ContrastOn] = "大字高对比",
         [Text.ContrastOff] = "标准显示",
     };
@@ -370,6 +371,7 @@ public static class UiText
         [Text.TrendRegion] = "Region",
         [Text.TrendNone] = "No snapshots yet",
         [Text.TrendShow] = "Show trend",
+        [Text.TrendStaffOnly] = "This indicator comes from cameras or sensors: its values are for staff",
         [Text.ContrastOn] = "Large text, high contrast",
         [Text.ContrastOff] = "Standard display",
     };
