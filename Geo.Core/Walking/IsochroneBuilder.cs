@@ -17,13 +17,13 @@ namespace Geo.Core.Walking;
 /// moved onto the true corridor outline, the point at exactly the corridor's distance from its nearest reached
 /// piece along the line from that piece (an index of the pieces' segments answers "nearest"), then near-collinear
 /// corners are dropped. The outline then follows the round ends and the diagonal streets of the buffer at a
-/// corner every cell, while the raster still decides topology (which pieces merge, where holes are).</summary>
+/// corner every cell, while the raster still decides topology (which pieces merge, where holes are). Where two
+/// bands' outlines run together their corners are refined against different pieces and may cross slightly: the
+/// smaller band is then clipped to the larger (nested up to the overlay's rounding, far below a millimetre).</summary>
 public sealed class IsochroneBuilder(double corridorM = 40, double cellM = 10)
 {
     private const byte None = byte.MaxValue;
 
-    private static readonly NetTopologySuite.Operation.Buffer.BufferParameters Margin =
-        new() { QuadrantSegments = 1, JoinStyle = NetTopologySuite.Operation.Buffer.JoinStyle.Mitre };
 
     public double CorridorM => corridorM;
     public double CellM => cellM;
@@ -67,15 +67,16 @@ public sealed class IsochroneBuilder(double corridorM = 40, double cellM = 10)
             result[i] = new IsochroneBand(bands[i].Minutes, bands[i].Cutoff, outline, pieces[i].Nodes, pieces[i].Lines.Count);
             larger = mask;
         }
-        // refined outlines of two bands may cross by a fraction of a cell where they run together: keep them nested
-        for (var k = 1; k < order.Length; k++)
+        // refined outlines that run together may cross by a fraction of a metre: clip each band to the next larger one
+        // (largest first), only where a prepared Covers finds it sticking out
+        for (var k = order.Length - 2; k >= 0; k--)
         {
-            var (small, big) = (result[order[k - 1]], result[order[k]]);
-            if (small.Polygon.IsEmpty || big.Polygon.Covers(small.Polygon)) continue;
-            // the union's own rounding can leave the smaller band 1e-15° outside: a 0.1 mm mitred margin makes Covers hold
-            var merged = big.Polygon.Union(small.Polygon).Buffer(1e-9, Margin);
-            merged.SRID = GeoFactory.Srid;
-            result[order[k]] = big with { Polygon = merged };
+            var (small, big) = (result[order[k]], result[order[k + 1]]);
+            if (small.Polygon.IsEmpty || big.Polygon.IsEmpty) continue;
+            if (NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(big.Polygon).Covers(small.Polygon)) continue;
+            var clipped = small.Polygon.Intersection(big.Polygon);
+            clipped.SRID = GeoFactory.Srid;
+            result[order[k]] = small with { Polygon = clipped };
         }
         return result;
     }
