@@ -37,4 +37,8 @@ public static class ChoroplethApi
     public static IReadOnlyList<ChoroplethFeature> Features(ChoroplethMap map) =>
         [.. map.Regions.Select(r => new ChoroplethFeature("Feature", JsonSerializer.SerializeToElement(r.Outline, GeoJson),
             new ChoroplethProperties(r.RegionId, r.Code, r.Name, r.Value, r.Class, r.Colour)))];
+
+    /// <summary>The GeoJSON shape of any <see cref="ChoroplethMap"/> (scorecard indicators, life-circle completeness, dispatch statistics).</summary>
+    public static ChoroplethResponse Response(ChoroplethMap map) =>
+        new("FeatureCollection", map.Measure, map.Level, map.Parent, map.Legend, map.NoDataColour, map.NoData, Features(map));
 }

@@ -28,6 +28,7 @@ public static class ScorecardApi
         g.MapGet("/report", Report).WithSummary("Printable HTML report").Produces<string>(StatusCodes.Status200OK, "text/html");
         g.MapGet("/{code}", One).WithSummary("One region's scorecard with every indicator");
         g.MapGet("/{code}/history", History).WithSummary("Dimension scores over time from the nightly snapshots");
+        g.MapGet("/{code}/trend", Trend).WithSummary("One indicator or dimension of a region over time from the nightly snapshots (the planner's trend chart)");
         g.MapPost("/records", AddRecord).WithSummary("Record an organisational indicator for a region, with evidence and date (admin)")
             .RequireAuthorization(GeoPolicies.Admin);
         g.MapPost("/surveys", AddSurvey).WithSummary("Enter a resident survey result (perception dimension) for a region (admin)")
@@ -105,6 +106,10 @@ public static class ScorecardApi
         var id = await ScorecardStore.RegionIdAsync(db, code, ct) ?? throw GeoException.NotFound("code", $"no region with code '{code}'");
         return TypedResults.Ok(new ScorecardHistory(code, await ScorecardStore.HistoryAsync(db, id, n, ct)));
     }
+
+    private static async Task<Ok<ScorecardTrend>> Trend(string code, string? indicator, string? limit, HttpContext http, NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(await ScorecardTrends.ForAsync(db, http.User, code, indicator,
+            (int)QueryValues.Integer("limit", limit, 365, 1, ScorecardTrends.MaxPoints), ct));
 
     private static async Task<FileContentHttpResult> Csv(string? level, string? parent, HttpContext http, ScorecardProvider cards, CancellationToken ct)
     {

@@ -124,11 +124,11 @@ internal static class IsochroneBench
         var nearest = LifeCircleAnalysis.NearestByElement(graph, buildings, services, 15 * new WalkingOptions().Adult.MetresPerMinute);
         var searchMs = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
-        var rows = LifeCircleSummary.Summarise(regions, buildings, nearest, new WalkingOptions().Adult.MetresPerMinute);
+        var rows = LifeCircleSummary.Summarise(regions, buildings, nearest, new WalkingOptions().Adult.MetresPerMinute, new WalkingOptions().Elderly.MetresPerMinute);
         var summaryMs = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
         var (fa, fn) = await LifeCircleRunner.FingerprintAsync(ds, CancellationToken.None);
-        var run = await LifeCircleRunner.RunAsync(ds, graph, new WalkingOptions().Adult, "bench", fa, fn, CancellationToken.None);
+        var run = await LifeCircleRunner.RunAsync(ds, graph, new WalkingOptions().Adult, new WalkingOptions().Elderly, "bench", fa, fn, CancellationToken.None);
         var storedMs = sw.Elapsed.TotalMilliseconds;
         var all7 = 0.0;
         for (var bi = 0; bi < buildings.Count; bi++)

@@ -34,7 +34,8 @@ public sealed class TileInvalidationListener(TileCache cache, TileSeedStore seed
             cache.Clear();
             return;
         }
-        var source = p[0] == "regions" ? TileSource.Regions : TileSource.Assets;
+        // the basemap is drawn from regions and (from z15) the walking network's streets
+        var source = p[0] is "regions" or "walk_edges" ? TileSource.Regions : TileSource.Assets;
         var changed = new Envelope(x0, x1, y0, y1);
         changed.ExpandBy(1e-7); // box2d extents are float4-rounded
         var evicted = cache.Invalidate(source, changed);

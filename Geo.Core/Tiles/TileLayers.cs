@@ -41,6 +41,7 @@ public sealed class TileLayers
             new(Basemap, "离线底图", "Offline basemap", TileSource.Regions, null, 0, TileAddress.MaxZoom,
             [
                 new("district", 0, TileAddress.MaxZoom, RegionFields),
+                new("streets", TileSql.StreetMinZoom, TileAddress.MaxZoom, new Dictionary<string, string> { ["id"] = "Number", ["highway"] = "String", ["synthetic"] = "Boolean" }),
                 new("subdistricts", TileSql.SubdistrictMinZoom, TileAddress.MaxZoom, RegionFields),
                 new("communities", TileSql.CommunityMinZoom, TileAddress.MaxZoom, RegionFields),
                 new("grid_cells", TileSql.GridCellMinZoom, TileAddress.MaxZoom, RegionFields),

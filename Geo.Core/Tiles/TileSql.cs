@@ -18,6 +18,8 @@ public static class TileSql
     public const int CommunityLabelMinZoom = 13;
     public const int GridCellMinZoom = 14;
     public const int GridCellLabelMinZoom = 16;
+    /// <summary>The walking network's streets in the offline basemap from street zoom (issue 16).</summary>
+    public const int StreetMinZoom = 15;
 
     /// <summary>Names are dropped below this zoom: thousands of unique strings would dominate the tile.</summary>
     public const int AssetNameMinZoom = 15;
@@ -87,6 +89,7 @@ public static class TileSql
     public static string Basemap(int z)
     {
         var parts = new List<string> { Regions("district", "'district'") };
+        if (z >= StreetMinZoom) parts.Add(Streets());
         if (z >= SubdistrictMinZoom) parts.Add(Regions("subdistricts", "'subdistrict'"));
         if (z >= CommunityMinZoom) parts.Add(Regions("communities", "'community'"));
         if (z >= GridCellMinZoom) parts.Add(Regions("grid_cells", "'grid_cell'"));
@@ -107,6 +110,16 @@ public static class TileSql
                    ST_AsMVTGeom(ST_Simplify(ST_Transform(r.geom, 3857), $4, true), {Envelope}, {Extent}, {Buffer}, true) AS geom
             FROM regions r
             WHERE r.level = {level} AND r.geom && {Query}
+        ) t WHERE t.geom IS NOT NULL), ''::bytea)
+        """;
+
+    /// <summary>Walkable streets and paths (walk_edges) with their OSM-style <c>highway</c> class, drawn under the outlines.</summary>
+    private static string Streets() => $"""
+        COALESCE((SELECT ST_AsMVT(t, 'streets', {Extent}, 'geom', 'id') FROM (
+            SELECT e.id, e.highway, e.synthetic,
+                   ST_AsMVTGeom(ST_Simplify(ST_Transform(e.geom, 3857), $4, true), {Envelope}, {Extent}, {Buffer}, true) AS geom
+            FROM walk_edges e
+            WHERE e.geom && {Query}
         ) t WHERE t.geom IS NOT NULL), ''::bytea)
         """;
 

@@ -11,10 +11,19 @@ namespace Geo.Core.Walking;
 /// the cells of a metric grid whose centre lies within the corridor, and the cell outline is traced into
 /// rings (shells and holes). A cell-sized error (≤ cell·√2/2) is far below what a corridor width means,
 /// and the whole thing is a few milliseconds. All bands share one grid holding, per cell, the smallest
-/// band that covers it, so band k is {level ≤ k} and the bands nest by construction.</summary>
+/// band that covers it, so band k is {level ≤ k} and the bands nest by construction.
+///
+/// No staircase (issue 16): cell corners alone give 90° steps that show at street zoom. Every traced corner is
+/// moved onto the true corridor outline, the point at exactly the corridor's distance from its nearest reached
+/// piece along the line from that piece (an index of the pieces' segments answers "nearest"), then near-collinear
+/// corners are dropped. The outline then follows the round ends and the diagonal streets of the buffer at a
+/// corner every cell, while the raster still decides topology (which pieces merge, where holes are). Where two
+/// bands' outlines run together their corners are refined against different pieces and may cross slightly: the
+/// smaller band is then clipped to the larger (nested up to the overlay's rounding, far below a millimetre).</summary>
 public sealed class IsochroneBuilder(double corridorM = 40, double cellM = 10)
 {
     private const byte None = byte.MaxValue;
+
 
     public double CorridorM => corridorM;
     public double CellM => cellM;
@@ -54,8 +63,20 @@ public sealed class IsochroneBuilder(double corridorM = 40, double cellM = 10)
             var mask = grid.Mask((byte)k);
             grid.FillSaddles(mask, larger);
             var i = order[k];
-            result[i] = new IsochroneBand(bands[i].Minutes, bands[i].Cutoff, grid.Trace(mask, plane), pieces[i].Nodes, pieces[i].Lines.Count);
+            var outline = grid.Trace(mask, plane, new SegmentIndex(pieces[i].Lines, corridorM + 2 * cellM), corridorM);
+            result[i] = new IsochroneBand(bands[i].Minutes, bands[i].Cutoff, outline, pieces[i].Nodes, pieces[i].Lines.Count);
             larger = mask;
+        }
+        // refined outlines that run together may cross by a fraction of a metre: clip each band to the next larger one
+        // (largest first), only where a prepared Covers finds it sticking out
+        for (var k = order.Length - 2; k >= 0; k--)
+        {
+            var (small, big) = (result[order[k]], result[order[k + 1]]);
+            if (small.Polygon.IsEmpty || big.Polygon.IsEmpty) continue;
+            if (NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(big.Polygon).Covers(small.Polygon)) continue;
+            var clipped = small.Polygon.Intersection(big.Polygon);
+            clipped.SRID = GeoFactory.Srid;
+            result[order[k]] = small with { Polygon = clipped };
         }
         return result;
     }
@@ -147,7 +168,7 @@ public sealed class IsochroneBuilder(double corridorM = 40, double cellM = 10)
             } while (changed);
         }
 
-        public Geometry Trace(bool[] m, LocalPlane plane)
+        public Geometry Trace(bool[] m, LocalPlane plane, SegmentIndex? pieces = null, double corridor = 0)
         {
             var vcols = _cols + 1;
             var next = new int[vcols * (_rows + 1)];
@@ -178,12 +199,13 @@ public sealed class IsochroneBuilder(double corridorM = 40, double cellM = 10)
                     var w = next[v];
                     next[v] = -1;
                     var dir = w - v; // ±1 or ±vcols: the direction of travel
-                    if (dir != prevDir) ring.Add((v % vcols, v / vcols));
+                    // refined outlines need every corner (each becomes a point of the round outline)
+                    if (dir != prevDir || pieces is not null) ring.Add((v % vcols, v / vcols));
                     prevDir = dir;
                     v = w;
                 } while (v != v0);
                 // the start vertex may sit mid-way along a straight run: drop it then
-                if (ring.Count > 4 && Collinear(ring[^1], ring[0], ring[1])) ring.RemoveAt(0);
+                if (pieces is null && ring.Count > 4 && Collinear(ring[^1], ring[0], ring[1])) ring.RemoveAt(0);
                 var area = SignedArea(ring);
                 if (area > 0) shells.Add((ring, area));
                 else holes.Add(ring);
@@ -198,10 +220,13 @@ public sealed class IsochroneBuilder(double corridorM = 40, double cellM = 10)
                 {
                     if ((best < 0 || shells[s].Area < shells[best].Area) && Inside(shells[s].Ring, px, py)) best = s;
                 }
-                if (best >= 0) holesOf[best].Add(ToRing(hole, plane));
+                if (best >= 0 && ToRing(hole, plane, pieces, corridor) is { } h) holesOf[best].Add(h);
             }
-            var polygons = shells.Select((s, k) => GeoFactory.Wgs84.CreatePolygon(ToRing(s.Ring, plane), [.. holesOf[k]])).ToArray();
+            var polygons = shells.Select((s, k) => (Shell: ToRing(s.Ring, plane, pieces, corridor), k)).Where(s => s.Shell is not null)
+                .Select(s => GeoFactory.Wgs84.CreatePolygon(s.Shell, [.. holesOf[s.k]])).ToArray();
             Geometry g = polygons.Length == 1 ? polygons[0] : GeoFactory.Wgs84.CreateMultiPolygon(polygons);
+            // moved corners of two rings a cell apart can touch or overlap; the fixer merges them (rare, and cheap then)
+            if (pieces is not null && !g.IsValid) g = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(g);
             g.SRID = GeoFactory.Srid;
             return g;
         }
@@ -231,16 +256,97 @@ public sealed class IsochroneBuilder(double corridorM = 40, double cellM = 10)
             return inside;
         }
 
-        private LinearRing ToRing(List<(int I, int J)> r, LocalPlane plane)
+        private LinearRing? ToRing(List<(int I, int J)> r, LocalPlane plane, SegmentIndex? pieces = null, double corridor = 0)
         {
-            var coords = new Coordinate[r.Count + 1];
-            for (var k = 0; k < r.Count; k++)
+            var xy = new List<(double X, double Y)>(r.Count);
+            foreach (var (i, j) in r)
             {
-                var (lon, lat) = plane.ToLonLat(_x0 + r[k].I * _c, _y0 + r[k].J * _c);
+                var (x, y) = (_x0 + i * _c, _y0 + j * _c);
+                // onto the corridor outline, along the line from the nearest piece point; where two corridors meet (a
+                // concave corner) the point then lies nearer the other piece, and a few more steps walk it out to the cusp
+                for (var step = 0; pieces is not null && step < 4 && pieces.Nearest(x, y) is { D: > 1e-6 } n && Math.Abs(n.D - corridor) > 0.05; step++)
+                {
+                    var f = corridor / n.D;
+                    (x, y) = (n.X + (x - n.X) * f, n.Y + (y - n.Y) * f);
+                }
+                xy.Add((x, y));
+            }
+            if (pieces is not null) xy = DropNearlyStraight(xy, 0.25);
+            if (xy.Count < 3) return null;
+            var coords = new Coordinate[xy.Count + 1];
+            for (var k = 0; k < xy.Count; k++)
+            {
+                var (lon, lat) = plane.ToLonLat(xy[k].X, xy[k].Y);
                 coords[k] = new Coordinate(lon, lat);
             }
             coords[^1] = coords[0].Copy();
             return GeoFactory.Wgs84.CreateLinearRing(coords);
+        }
+
+        /// <summary>Douglas–Peucker at <paramref name="tolM"/>: straight stretches along a street need two points, not
+        /// one per cell, while round ends keep theirs.</summary>
+        private static List<(double X, double Y)> DropNearlyStraight(List<(double X, double Y)> p, double tolM)
+        {
+            if (p.Count <= 4) return p;
+            var closed = p.Select(q => new Coordinate(q.X, q.Y)).Append(new Coordinate(p[0].X, p[0].Y)).ToArray();
+            var kept = NetTopologySuite.Simplify.DouglasPeuckerLineSimplifier.Simplify(closed, tolM);
+            return kept.Length >= 4 ? [.. kept.Take(kept.Length - 1).Select(c => (c.X, c.Y))] : p;
+        }
+    }
+
+    /// <summary>The segments of the reached pieces in a uniform bucket grid, for "nearest point on any piece" from a
+    /// traced corner (which lies within the corridor plus a cell of some piece, hence the bucket size).</summary>
+    internal sealed class SegmentIndex
+    {
+        private readonly List<(double Ax, double Ay, double Bx, double By)> _segs = [];
+        private readonly Dictionary<(int, int), List<int>> _buckets = [];
+        private readonly double _size;
+
+        public SegmentIndex(IEnumerable<LineString> lines, double bucketM)
+        {
+            _size = bucketM;
+            foreach (var line in lines)
+            {
+                var seq = line.CoordinateSequence;
+                for (var s = 0; s == 0 || s + 1 < seq.Count; s++)
+                {
+                    var (ax, ay) = (seq.GetX(s), seq.GetY(s));
+                    var (bx, by) = s + 1 < seq.Count ? (seq.GetX(s + 1), seq.GetY(s + 1)) : (ax, ay);
+                    var id = _segs.Count;
+                    _segs.Add((ax, ay, bx, by));
+                    for (var i = Key(Math.Min(ax, bx)); i <= Key(Math.Max(ax, bx)); i++)
+                        for (var j = Key(Math.Min(ay, by)); j <= Key(Math.Max(ay, by)); j++)
+                        {
+                            if (!_buckets.TryGetValue((i, j), out var list)) _buckets[(i, j)] = list = [];
+                            list.Add(id);
+                        }
+                }
+            }
+        }
+
+        private int Key(double v) => (int)Math.Floor(v / _size);
+
+        /// <summary>The nearest point of any segment within about one bucket, and its distance; null when none is that close.</summary>
+        public (double X, double Y, double D)? Nearest(double x, double y)
+        {
+            var (bi, bj) = (Key(x), Key(y));
+            (double X, double Y, double D)? best = null;
+            for (var i = bi - 1; i <= bi + 1; i++)
+                for (var j = bj - 1; j <= bj + 1; j++)
+                {
+                    if (!_buckets.TryGetValue((i, j), out var list)) continue;
+                    foreach (var id in list)
+                    {
+                        var (ax, ay, bx, by) = _segs[id];
+                        var (dx, dy) = (bx - ax, by - ay);
+                        var l2 = dx * dx + dy * dy;
+                        var t = l2 > 0 ? Math.Clamp(((x - ax) * dx + (y - ay) * dy) / l2, 0, 1) : 0;
+                        var (qx, qy) = (ax + t * dx, ay + t * dy);
+                        var d = Math.Sqrt((qx - x) * (qx - x) + (qy - y) * (qy - y));
+                        if (best is null || d < best.Value.D) best = (qx, qy, d);
+                    }
+                }
+            return best;
         }
     }
 }

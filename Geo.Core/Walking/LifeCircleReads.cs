@@ -6,10 +6,19 @@ using Npgsql;
 
 namespace Geo.Core.Walking;
 
+/// <param name="CompletenessAdult">resident-weighted share of the seven service categories within 15 minutes at the adult pace
+/// (null for a run stored before paces were compared)</param>
+/// <param name="CompletenessElderly">the same at the elderly pace</param>
+/// <param name="ShareAll7ElderlyPace">residents with all seven within 15 minutes at the elderly pace</param>
 public sealed record LifeCircleRegionRow(string Code, string Name, string? Parent, double Residents, [property: JsonPropertyName("residents_60")] double Residents60, [property: JsonPropertyName("share_all7")] double ShareAll7,
-    [property: JsonPropertyName("share_all7_60")] double ShareAll760, JsonElement PerElement, JsonElement Gaps);
+    [property: JsonPropertyName("share_all7_60")] double ShareAll760, JsonElement PerElement, JsonElement Gaps,
+    [property: JsonPropertyName("completeness_adult")] double? CompletenessAdult, [property: JsonPropertyName("completeness_elderly")] double? CompletenessElderly,
+    [property: JsonPropertyName("share_all7_elderly_pace")] double? ShareAll7ElderlyPace);
 
-public sealed record LifeCircleTable(LifeCircleRun Run, string Level, string? Parent, string Basis, IReadOnlyList<LifeCircleRegionRow> Regions);
+/// <param name="AdultKmh">the adult pace of the completeness columns</param>
+/// <param name="ElderlyKmh">the elderly pace of the completeness columns</param>
+public sealed record LifeCircleTable(LifeCircleRun Run, string Level, string? Parent, string Basis, double AdultKmh, double ElderlyKmh,
+    IReadOnlyList<LifeCircleRegionRow> Regions);
 
 public sealed record LifeCircleGapRow(string Code, string Name, string Element, double UncoveredShare, double UncoveredResidents, string Message, double Lon, double Lat);
 
@@ -27,13 +36,15 @@ public static class LifeCircleReads
         ["shop"] = "shopping (购)", ["entertainment"] = "entertainment (娱)", ["health"] = "clinic or health service (健)",
     };
 
-    public static async Task<LifeCircleTable> TableAsync(NpgsqlDataSource db, string? level, string? parent, WalkingProfile adult, CancellationToken ct = default)
+    public static async Task<LifeCircleTable> TableAsync(NpgsqlDataSource db, string? level, string? parent, WalkingProfile adult, WalkingProfile elderly,
+        CancellationToken ct = default)
     {
         level ??= "community";
         if (!LifeCircleSummary.Levels.Contains(level)) throw GeoException.BadInput("level", $"expected one of {string.Join(", ", LifeCircleSummary.Levels)}");
         var run = await LatestRunAsync(db, ct) ?? throw NoRun();
         await using var cmd = db.CreateCommand("""
-            SELECT r.code, r.name, p.code, res.residents, res.residents_60, res.share_all7, res.share_all7_60, res.per_element::text, res.gaps::text
+            SELECT r.code, r.name, p.code, res.residents, res.residents_60, res.share_all7, res.share_all7_60, res.per_element::text, res.gaps::text,
+                   res.completeness_adult, res.completeness_elderly, res.share_all7_elderly_pace
             FROM life_circle_results res
             JOIN regions r ON r.id = res.region_id
             LEFT JOIN regions p ON p.id = r.parent_id
@@ -49,11 +60,13 @@ public static class LifeCircleReads
             while (await r.ReadAsync(ct))
             {
                 regions.Add(new LifeCircleRegionRow(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
-                    r.GetDouble(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), Json(r.GetString(7)), Json(r.GetString(8))));
+                    r.GetDouble(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), Json(r.GetString(7)), Json(r.GetString(8)),
+                    Nullable(r, 9), Nullable(r, 10), Nullable(r, 11)));
             }
         }
-        var pace = adult.SpeedKmh.ToString("0.##", CultureInfo.InvariantCulture);
-        return new LifeCircleTable(run, level, parent, $"walking network, adult pace {pace} km/h; bands 5/10/15 minutes", regions);
+        var (a, e) = (adult.SpeedKmh.ToString("0.##", CultureInfo.InvariantCulture), elderly.SpeedKmh.ToString("0.##", CultureInfo.InvariantCulture));
+        return new LifeCircleTable(run, level, parent, $"walking network, adult pace {a} km/h; bands 5/10/15 minutes; completeness at {a} and {e} km/h",
+            adult.SpeedKmh, elderly.SpeedKmh, regions);
     }
 
     public static async Task<LifeCircleGaps> GapsAsync(NpgsqlDataSource db, int limit, CancellationToken ct = default)
@@ -98,6 +111,50 @@ public static class LifeCircleReads
         return new LifeCircleRun(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<DateTimeOffset>(2), r.GetString(3),
             r.GetInt32(4), r.GetInt64(5), r.GetInt32(6), r.GetDouble(7));
     }
+
+    public static readonly string[] Paces = ["adult", "elderly"];
+
+    /// <summary>Life-circle completeness per community or town at one pace, through the scorecard's choropleth machinery
+    /// (<see cref="Scorecard.Choropleth"/>: same classes, colours and legend). <paramref name="parent"/> is a town (its
+    /// communities) or the district (every row).</summary>
+    public static async Task<Scorecard.ChoroplethMap> ChoroplethAsync(NpgsqlDataSource db, string? pace, string? level, string? parent, CancellationToken ct = default)
+    {
+        pace ??= "adult";
+        if (!Paces.Contains(pace)) throw GeoException.BadInput("pace", "adult or elderly");
+        level ??= "community";
+        if (level is not ("community" or "subdistrict")) throw GeoException.BadInput("level", "community or subdistrict");
+        if (parent is not null && parent.Length > 32) throw GeoException.BadInput("parent", "a town or district code");
+        long? parentId = null;
+        var parentIsDistrict = false;
+        if (parent is not null)
+        {
+            await using var p = db.CreateCommand("SELECT id, level FROM regions WHERE code = $1 AND level IN ('subdistrict', 'district')");
+            p.Parameters.AddWithValue(parent);
+            await using var pr = await p.ExecuteReaderAsync(ct);
+            if (!await pr.ReadAsync(ct)) throw GeoException.NotFound("parent", $"no town or district {parent}");
+            (parentId, parentIsDistrict) = (pr.GetInt64(0), pr.GetString(1) == "district");
+        }
+        var run = await LatestRunAsync(db, ct) ?? throw NoRun();
+        // the column is chosen from a closed set, never from the request's text
+        var column = pace == "adult" ? "res.completeness_adult" : "res.completeness_elderly";
+        await using var cmd = db.CreateCommand($"""
+            SELECT r.id, r.code, r.name, {column}
+            FROM life_circle_results res JOIN regions r ON r.id = res.region_id
+            WHERE res.run_id = $1 AND res.level = $2 AND ($3::bigint IS NULL OR r.parent_id = $3)
+            ORDER BY r.code
+            """);
+        cmd.Parameters.AddWithValue(run.Id);
+        cmd.Parameters.AddWithValue(level);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Bigint, parentIsDistrict || parentId is null ? DBNull.Value : parentId.Value);
+        var rows = new List<Scorecard.ChoroplethValue>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct)) rows.Add(new(r.GetInt64(0), r.GetString(1), r.GetString(2), Nullable(r, 3)));
+        }
+        return await Scorecard.Choropleth.DrawAsync(db, $"life_circle.{pace}", level, parent, rows, ct);
+    }
+
+    private static double? Nullable(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
     private static JsonElement Json(string s)
     {

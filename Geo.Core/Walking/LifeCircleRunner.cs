@@ -36,12 +36,12 @@ public static class LifeCircleRunner
 
     /// <summary>Recomputes when the fingerprint differs from the latest run's (or <paramref name="force"/>);
     /// returns the new run, or null when nothing changed or there is no walking network yet.</summary>
-    public static async Task<LifeCircleRun?> RunIfChangedAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingProfile adult, string trigger,
+    public static async Task<LifeCircleRun?> RunIfChangedAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingProfile adult, WalkingProfile elderly, string trigger,
         bool force = false, CancellationToken ct = default)
     {
         var (assets, network) = await FingerprintAsync(ds, ct);
         // a different pace changes every answer: it is part of what the last run was computed from
-        assets += "|" + adult.SpeedKmh.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        assets += "|" + adult.SpeedKmh.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + elderly.SpeedKmh.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string? lastAssets = null, lastNetwork = null;
         await using (var cmd = ds.CreateCommand("SELECT assets_fingerprint, network_fingerprint FROM life_circle_runs ORDER BY id DESC LIMIT 1"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -53,17 +53,18 @@ public static class LifeCircleRunner
         // first run, when a graph loaded at start-up may predate a network imported since)
         var graph = network != lastNetwork ? await graphs.RefreshAsync(ct: ct) : await graphs.GetAsync(ct);
         if (graph.EdgeCount == 0) return null;
-        return await RunAsync(ds, graph, adult, trigger, assets, network, ct);
+        return await RunAsync(ds, graph, adult, elderly, trigger, assets, network, ct);
     }
 
-    public static async Task<LifeCircleRun> RunAsync(NpgsqlDataSource ds, WalkingGraph graph, WalkingProfile adult, string trigger, string assetsFingerprint,
+    public static async Task<LifeCircleRun> RunAsync(NpgsqlDataSource ds, WalkingGraph graph, WalkingProfile adult, WalkingProfile elderly, string trigger, string assetsFingerprint,
         string networkFingerprint, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var sw = Stopwatch.StartNew();
         var (buildings, services, regions) = await LoadInputsAsync(ds, ct);
-        var nearest = LifeCircleAnalysis.NearestByElement(graph, buildings, services, 15 * adult.MetresPerMinute);
-        var results = LifeCircleSummary.Summarise(regions, buildings, nearest, adult.MetresPerMinute);
+        // one search serves both paces: the walk is the same, only the 15-minute threshold differs
+        var nearest = LifeCircleAnalysis.NearestByElement(graph, buildings, services, 15 * Math.Max(adult.MetresPerMinute, elderly.MetresPerMinute));
+        var results = LifeCircleSummary.Summarise(regions, buildings, nearest, adult.MetresPerMinute, elderly.MetresPerMinute);
         var elapsed = sw.Elapsed.TotalMilliseconds;
 
         await using var conn = await ds.OpenConnectionAsync(ct);
@@ -85,7 +86,8 @@ public static class LifeCircleRunner
             runId = (long)(await cmd.ExecuteScalarAsync(ct))!;
         }
         await using (var w = await conn.BeginBinaryImportAsync(
-            "COPY life_circle_results (run_id, region_id, level, residents, residents_60, share_all7, share_all7_60, per_element, gaps) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY life_circle_results (run_id, region_id, level, residents, residents_60, share_all7, share_all7_60, per_element, gaps, " +
+            "completeness_adult, completeness_elderly, share_all7_elderly_pace) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var r in results)
             {
@@ -99,6 +101,9 @@ public static class LifeCircleRunner
                 await w.WriteAsync(r.ShareAll7Elderly, NpgsqlDbType.Double, ct);
                 await w.WriteAsync(JsonSerializer.Serialize(r.PerElement, Json), NpgsqlDbType.Jsonb, ct);
                 await w.WriteAsync(JsonSerializer.Serialize(r.Gaps, Json), NpgsqlDbType.Jsonb, ct);
+                await w.WriteAsync(r.Paces.CompletenessAdult, NpgsqlDbType.Double, ct);
+                await w.WriteAsync(r.Paces.CompletenessElderly, NpgsqlDbType.Double, ct);
+                await w.WriteAsync(r.Paces.ShareAll7ElderlyPace, NpgsqlDbType.Double, ct);
             }
             await w.CompleteAsync(ct);
         }

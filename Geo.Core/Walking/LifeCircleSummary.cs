@@ -7,8 +7,15 @@ public sealed record ElementShares(double Min5, double Min10, double Min15, doub
 
 public sealed record LifeCircleGap(string Element, double UncoveredShare, double UncoveredResidents);
 
+/// <param name="ShareAll7Elderly">residents 60+ reaching all seven elements within 15 minutes at the adult pace</param>
+/// <param name="Paces">completeness at the adult and at the elderly pace, side by side</param>
 public sealed record LifeCircleRegionResult(long RegionId, string Level, double Residents, double Residents60,
-    double ShareAll7, double ShareAll7Elderly, Dictionary<string, ElementShares> PerElement, List<LifeCircleGap> Gaps);
+    double ShareAll7, double ShareAll7Elderly, Dictionary<string, ElementShares> PerElement, List<LifeCircleGap> Gaps, PaceCompleteness Paces);
+
+/// <summary>Life-circle completeness of a region at both walking paces: <c>Completeness*</c> is the resident-weighted
+/// mean share of the seven service categories within 15 minutes' walk (1 = every resident has all seven);
+/// <c>ShareAll7*</c> the share of residents who have all seven.</summary>
+public sealed record PaceCompleteness(double CompletenessAdult, double CompletenessElderly, double ShareAll7Adult, double ShareAll7ElderlyPace);
 
 /// <summary>Population-weighted roll-up of per-building walking costs to community, subdistrict and district.
 /// A building's residents 60+ are its residents times its community's 60+ share (buildings carry no ages).</summary>
@@ -21,13 +28,13 @@ public static class LifeCircleSummary
 
     private sealed class Tally
     {
-        public double Residents, Residents60, All7, All7Elderly;
+        public double Residents, Residents60, All7, All7Elderly, All7ElderlyPace, CategoriesAdult, CategoriesElderlyPace;
         public readonly double[,] Within = new double[LifeCircleAnalysis.ElementCount, 3];
         public readonly double[] WithinElderly = new double[LifeCircleAnalysis.ElementCount];
     }
 
     public static List<LifeCircleRegionResult> Summarise(IReadOnlyList<LifeCircleRegion> regions, IReadOnlyList<LifeCircleBuilding> buildings,
-        double[] nearest, double metresPerMinute)
+        double[] nearest, double metresPerMinute, double elderlyMetresPerMinute)
     {
         var byId = regions.Where(r => Levels.Contains(r.Level)).ToDictionary(r => r.Id);
         var districts = byId.Values.Where(r => r.Level == "district").ToList();
@@ -49,6 +56,7 @@ public static class LifeCircleSummary
             }
             var (res, res60) = (bd.Residents, bd.Residents * share60);
             var all7 = true;
+            var (categories, categoriesElderly) = (0, 0);
             foreach (var id in chain)
             {
                 if (!tallies.TryGetValue(id, out var t)) tallies[id] = t = new Tally();
@@ -59,6 +67,8 @@ public static class LifeCircleSummary
             {
                 var m = nearest[b * LifeCircleAnalysis.ElementCount + e];
                 all7 &= m <= 15 * metresPerMinute;
+                if (m <= 15 * metresPerMinute) categories++;
+                if (m <= 15 * elderlyMetresPerMinute) categoriesElderly++;
                 foreach (var id in chain)
                 {
                     var t = tallies[id];
@@ -69,11 +79,15 @@ public static class LifeCircleSummary
                     if (m <= 15 * metresPerMinute) t.WithinElderly[e] += res60;
                 }
             }
-            if (!all7) continue;
             foreach (var id in chain)
             {
-                tallies[id].All7 += res;
-                tallies[id].All7Elderly += res60;
+                var t = tallies[id];
+                t.CategoriesAdult += res * categories / (double)LifeCircleAnalysis.ElementCount;
+                t.CategoriesElderlyPace += res * categoriesElderly / (double)LifeCircleAnalysis.ElementCount;
+                if (categoriesElderly == LifeCircleAnalysis.ElementCount) t.All7ElderlyPace += res;
+                if (!all7) continue;
+                t.All7 += res;
+                t.All7Elderly += res60;
             }
         }
 
@@ -94,7 +108,9 @@ public static class LifeCircleSummary
             }
             gaps.Sort((a, b) => b.UncoveredResidents.CompareTo(a.UncoveredResidents));
             results.Add(new LifeCircleRegionResult(id, byId[id].Level, t.Residents, Math.Round(t.Residents60, 1),
-                Share(t.All7, t.Residents), Share(t.All7Elderly, t.Residents60), per, gaps));
+                Share(t.All7, t.Residents), Share(t.All7Elderly, t.Residents60), per, gaps,
+                new PaceCompleteness(Share(t.CategoriesAdult, t.Residents), Share(t.CategoriesElderlyPace, t.Residents), Share(t.All7, t.Residents),
+                    Share(t.All7ElderlyPace, t.Residents))));
         }
         return results;
     }

@@ -14,6 +14,8 @@ public static class WalkNetworkWriter
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
+            // the old network's extent: its streets leave the basemap tiles there (issue 16: streets from z15)
+            var extent = await ExtentAsync(conn, tx, ct);
             await using (var truncate = new NpgsqlCommand("TRUNCATE walk_edges, walk_nodes", conn, tx))
             {
                 await truncate.ExecuteNonQueryAsync(ct);
@@ -52,6 +54,12 @@ public static class WalkNetworkWriter
                 }
                 await w.CompleteAsync(ct);
             }
+            if (await ExtentAsync(conn, tx, ct) is { } added) extent = extent is { } old ? (Math.Min(old.X0, added.X0), Math.Min(old.Y0, added.Y0),
+                Math.Max(old.X1, added.X1), Math.Max(old.Y1, added.Y1)) : added;
+            // cached and seeded basemap tiles (and shared isochrone results) in that extent are dropped by every node
+            if (extent is { } x)
+                await Live.ChangeFeed.PublishAsync(conn, tx, Data.Sql.TileTriggers.Channel, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"walk_edges {x.X0} {x.Y0} {x.X1} {x.Y1}"), ct);
             await tx.CommitAsync(ct);
         }
         await using (var analyze = new NpgsqlCommand("ANALYZE walk_nodes; ANALYZE walk_edges", conn))
@@ -66,5 +74,12 @@ public static class WalkNetworkWriter
         var coords = new Coordinate[lonLat.Length / 2];
         for (var i = 0; i < coords.Length; i++) coords[i] = new Coordinate(lonLat[2 * i], lonLat[2 * i + 1]);
         return GeoFactory.Wgs84.CreateLineString(coords);
+    }
+
+    private static async Task<(double X0, double Y0, double X1, double Y1)?> ExtentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM walk_edges) x WHERE e IS NOT NULL", conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)) : null;
     }
 }

@@ -17,7 +17,7 @@ public sealed class LifeCircleJob(NpgsqlDataSource db, WalkingGraphProvider grap
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var run = await LifeCircleRunner.RunIfChangedAsync(db, graphs, walking.Adult, "schedule", ct: cancellationToken);
+        var run = await LifeCircleRunner.RunIfChangedAsync(db, graphs, walking.Adult, walking.Elderly, "schedule", ct: cancellationToken);
         if (run is null) log.LogDebug("life circle: inputs unchanged (or no walking network), nothing to do");
         else log.LogInformation("life circle run {Id}: {Buildings} buildings, {Residents} residents, {Services} services in {Ms:F0} ms",
             run.Id, run.Buildings, run.Residents, run.Services, run.ElapsedMs);

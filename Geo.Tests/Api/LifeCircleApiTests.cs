@@ -45,13 +45,13 @@ public sealed class LifeCircleApiTests(PostgisFixture db) : IClassFixture<Postgi
         }
 
         var graphs = new WalkingGraphProvider(db.DataSource);
-        var first = await LifeCircleRunner.RunIfChangedAsync(db.DataSource, graphs, new WalkingOptions().Adult, "test");
+        var first = await LifeCircleRunner.RunIfChangedAsync(db.DataSource, graphs, new WalkingOptions().Adult, new WalkingOptions().Elderly, "test");
         Assert.NotNull(first);
         Assert.Equal((2, 400L, 7), (first.Buildings, first.Residents, first.Services));
-        Assert.Null(await LifeCircleRunner.RunIfChangedAsync(db.DataSource, graphs, new WalkingOptions().Adult, "test")); // nothing changed
+        Assert.Null(await LifeCircleRunner.RunIfChangedAsync(db.DataSource, graphs, new WalkingOptions().Adult, new WalkingOptions().Elderly, "test")); // nothing changed
         await using (var cmd = db.DataSource.CreateCommand("UPDATE assets SET status = 'offline' WHERE external_id = 'shop-Health'"))
             await cmd.ExecuteNonQueryAsync();
-        var second = await LifeCircleRunner.RunIfChangedAsync(db.DataSource, graphs, new WalkingOptions().Adult, "test");
+        var second = await LifeCircleRunner.RunIfChangedAsync(db.DataSource, graphs, new WalkingOptions().Adult, new WalkingOptions().Elderly, "test");
         Assert.NotNull(second);
         Assert.True(second.Id > first.Id);
         Assert.Equal(6, second.Services);

@@ -224,7 +224,7 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
         Assert.EndsWith("/tiles/basemap/{z}/{x}/{y}.pbf", r.GetProperty("tiles")[0].GetString());
         Assert.StartsWith("http", r.GetProperty("tiles")[0].GetString());
         var layers = r.GetProperty("vector_layers").EnumerateArray().Select(l => l.GetProperty("id").GetString()).ToList();
-        Assert.Equal(["district", "subdistricts", "communities", "grid_cells", "labels"], layers);
+        Assert.Equal(["district", "streets", "subdistricts", "communities", "grid_cells", "labels"], layers);
         Assert.Equal(4, r.GetProperty("bounds").GetArrayLength());
         using var list = JsonDocument.Parse(await http.GetStringAsync("/tiles"));
         Assert.Contains(list.RootElement.EnumerateArray(), l => l.GetProperty("id").GetString() == "wifi_hotspot");
@@ -260,6 +260,42 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
         var low = Decode(await http.GetByteArrayAsync($"/tiles/basemap/{t10}.pbf"), t10);
         Assert.False(low.ContainsKey("grid_cells"));
         Assert.False(low.ContainsKey("communities"));
+    }
+
+    [Fact]
+    public async Task Basemap_draws_the_walking_streets_from_street_zoom()
+    {
+        var t = Column(7); // z16
+        var b = t.Bounds();
+        await WalkNetworks.GenerateAsync(db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = 4, River = false, Rail = false },
+            WalkNetworks.Square(b.MinX + b.Width * 0.2, b.MinY + b.Height * 0.2, b.Width * 0.6));
+        long inside;
+        await using (var cmd = db.DataSource.CreateCommand("SELECT count(*) FROM walk_edges WHERE ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))"))
+        {
+            cmd.Parameters.AddWithValue(b.MinX);
+            cmd.Parameters.AddWithValue(b.MinY);
+            cmd.Parameters.AddWithValue(b.MaxX);
+            cmd.Parameters.AddWithValue(b.MaxY);
+            inside = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        Assert.True(inside > 10);
+        // replacing the network publishes its extent, so every node drops the basemap (and isochrone) results there
+        await using (var feed = db.DataSource.CreateCommand("SELECT payload FROM change_feed WHERE topic = 'geo_tiles' AND payload LIKE 'walk_edges %' ORDER BY seq DESC LIMIT 1"))
+        {
+            var box = ((string)(await feed.ExecuteScalarAsync())!).Split(' ')[1..].Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            await using var ext = db.DataSource.CreateCommand("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM walk_edges) x");
+            await using var r = await ext.ExecuteReaderAsync();
+            await r.ReadAsync();
+            Assert.True(box[0] <= r.GetDouble(0) && box[1] <= r.GetDouble(1) && box[2] >= r.GetDouble(2) && box[3] >= r.GetDouble(3), string.Join(" ", box));
+        }
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var http = app.CreateClient();
+        // every street crossing the tile is in it (plus those only in its pixel buffer)
+        var layers = Decode(await http.GetByteArrayAsync($"/tiles/basemap/{t}.pbf"), t);
+        Assert.InRange(layers["streets"], inside, inside + 40);
+        // below street zoom the basemap stays outlines only
+        var t14 = Tile(b.Centre.X, b.Centre.Y, 14);
+        Assert.False(Decode(await http.GetByteArrayAsync($"/tiles/basemap/{t14}.pbf"), t14).ContainsKey("streets"));
     }
 }
 

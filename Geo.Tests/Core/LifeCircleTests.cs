@@ -88,7 +88,7 @@ public sealed class LifeCircleTests
             100, 100, 100, 100, 100, 100, inf, // no health
             600, 600, 600, 600, 600, 600, 600, // all seven in 8 minutes
         ];
-        var rows = LifeCircleSummary.Summarise(regions, buildings, nearest, 75).ToDictionary(r => r.RegionId);
+        var rows = LifeCircleSummary.Summarise(regions, buildings, nearest, 75, 50).ToDictionary(r => r.RegionId);
 
         var c1 = rows[3];
         Assert.Equal((400, 80), (c1.Residents, c1.Residents60));

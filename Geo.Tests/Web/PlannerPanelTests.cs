@@ -27,6 +27,8 @@ public sealed class PlannerPanelTests(PostgisFixture db) : BunitContext, IClassF
         Services.AddSingleton(lang);
         Services.AddSingleton(db.DataSource);
         Services.AddSingleton(new ScorecardProvider(db.DataSource, new ScorecardOptions()));
+        Services.AddSingleton(new Geo.Core.Walking.WalkingOptions());
+        AddAuthorization(); // anonymous: the trend chart applies the staff-only rule of sensitive indicators
 
         var cut = Render<PlannerPanel>(p => p.Add(x => x.GetMap, () => null));
 
@@ -43,6 +45,8 @@ public sealed class PlannerPanelTests(PostgisFixture db) : BunitContext, IClassF
         Assert.Contains("export.csv?level=community&parent=PL-S", cut.Find("[data-testid=export-csv]").GetAttribute("href"));
         Assert.Contains("report?level=community&parent=PL-S", cut.Find("[data-testid=report]").GetAttribute("href"));
         Assert.Contains("测试subdistrictPL", cut.Find("[data-testid=crumbs]").TextContent);
+        // no life-circle run in this database: the side-by-side table says so
+        cut.WaitForAssertion(() => Assert.Contains("尚无生活圈计算结果", cut.Find("[data-testid=lc-none]").TextContent), TimeSpan.FromSeconds(15));
         // no screen and no kiosk in the community: listed twice under "lacking"
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".lacking li").Count), TimeSpan.FromSeconds(15));
 

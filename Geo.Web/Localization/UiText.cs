@@ -17,6 +17,9 @@ public enum Text
     ChoroTitle, ChoroIndicator, ChoroShow, ChoroNoData,
     // dispatch statistics on the board
     StatsTitle, StatsLevel, StatsOpen, StatsOverdue, StatsEscalated, StatsMedianHours, StatsOnTime, StatsReported, StatsNone, StatsShowing, StatsMeasure, StatsMapOnlyAbove, StatsDays,
+    // issue 16: life circle at both paces, trends, large-text high-contrast mode
+    LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow, TrendStaffOnly,
+    ContrastOn, ContrastOff,
 }
 
 public static class UiText
@@ -194,6 +197,21 @@ public static class UiText
         [Text.StatsMeasure] = "地图指标",
         [Text.StatsMapOnlyAbove] = "专题图按社区或街道/乡镇绘制",
         [Text.StatsDays] = "近 {0} 天",
+        [Text.LcTitle] = "15分钟生活圈完整度：成人与老年人步速对比",
+        [Text.LcAdult] = "成人 {0} 公里/小时",
+        [Text.LcElderly] = "老年人 {0} 公里/小时",
+        [Text.LcNoRun] = "尚无生活圈计算结果（步行路网导入后自动计算）",
+        [Text.LcGaps] = "生活圈缺口（点击定位）",
+        [Text.LcCompleteness] = "完整度：15分钟内可达的七类服务所占比例（按居民加权）",
+        [Text.ChoroLcAdult] = "生活圈完整度（成人步速）",
+        [Text.ChoroLcElderly] = "生活圈完整度（老年人步速）",
+        [Text.TrendTitle] = "指标趋势（每晚快照）",
+        [Text.TrendRegion] = "地区",
+        [Text.TrendNone] = "暂无快照",
+        [Text.TrendShow] = "显示趋势",
+        [Text.TrendStaffOnly] = "该指标来自摄像头或传感器，仅工作人员可查看其数值",
+        [Text.ContrastOn] = "大字高对比",
+        [Text.ContrastOff] = "标准显示",
     };
 
     public static readonly IReadOnlyDictionary<Text, string> En = new Dictionary<Text, string>
@@ -369,6 +387,21 @@ public static class UiText
         [Text.StatsMeasure] = "Map measure",
         [Text.StatsMapOnlyAbove] = "The map is drawn per community or town",
         [Text.StatsDays] = "Last {0} days",
+        [Text.LcTitle] = "15-minute life circle: adult and elderly pace side by side",
+        [Text.LcAdult] = "Adult {0} km/h",
+        [Text.LcElderly] = "Elderly {0} km/h",
+        [Text.LcNoRun] = "No life-circle run yet (computed once a walking network exists)",
+        [Text.LcGaps] = "Life-circle gaps (click to go there)",
+        [Text.LcCompleteness] = "Completeness: share of the seven service categories within 15 minutes (resident-weighted)",
+        [Text.ChoroLcAdult] = "Life-circle completeness (adult pace)",
+        [Text.ChoroLcElderly] = "Life-circle completeness (elderly pace)",
+        [Text.TrendTitle] = "Trend (nightly snapshots)",
+        [Text.TrendRegion] = "Region",
+        [Text.TrendNone] = "No snapshots yet",
+        [Text.TrendShow] = "Show trend",
+        [Text.TrendStaffOnly] = "This indicator comes from cameras or sensors: its values are for staff",
+        [Text.ContrastOn] = "Large text, high contrast",
+        [Text.ContrastOff] = "Standard display",
     };
 
     /// <summary>Labels of the kind-specific attribute fields (the snake_case JSON names).</summary>

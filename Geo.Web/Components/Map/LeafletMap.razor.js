@@ -24,6 +24,10 @@ export function create(element, dotnet, options) {
         attribution: options.attribution,
         vectorTileLayerStyles: {
             district: { color: '#5b4a3a', weight: 2.5, fill: true, fillColor: '#f7f3ea', fillOpacity: options.onlineBasemap ? 0 : 1 },
+            // the walking network from street zoom (z15+): roads as pale bands, paths and footways thinner and dashed
+            streets: (p) => (['footway', 'path', 'pedestrian', 'steps', 'cycleway'].includes(p.highway)
+                ? { color: '#c8b99f', weight: 1.5, dashArray: '3 3', fill: false }
+                : { color: '#ddd2bf', weight: 4, lineCap: 'round', fill: false }),
             subdistricts: { color: '#8a7a66', weight: 1.5, fill: false },
             communities: (p) => ({ color: '#b3a58f', weight: 1, dashArray: p.synthetic ? '4 3' : null, fill: false }),
             grid_cells: { color: '#c9bfae', weight: 0.6, dashArray: '2 3', fill: false },
@@ -31,7 +35,15 @@ export function create(element, dotnet, options) {
         },
     }).addTo(map).on('load', () => element.classList.add('basemap-loaded'));
 
-    state.cluster = L.markerClusterGroup({ disableClusteringAtZoom: 17, chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45 });
+    // cluster icons as markercluster draws them, but 44 px: a tap target for a finger (issue 16)
+    state.cluster = L.markerClusterGroup({
+        disableClusteringAtZoom: 17, chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
+        iconCreateFunction: c => {
+            const n = c.getChildCount();
+            const size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+            return L.divIcon({ html: `<div><span>${n}</span></div>`, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(44, 44) });
+        },
+    });
     map.addLayer(state.cluster);
 
     map.on('moveend', () => notifyView(state));
@@ -67,7 +79,7 @@ function markerFor(s, p) {
     const colour = s.options.colours[p.kind] || '#333';
     const icon = s.L.divIcon({
         className: `geo-marker kind-${p.kind}${p.synthetic ? ' synthetic' : ''}${p.status !== 'online' ? ' not-online' : ''}`,
-        html: `<span data-id="${Number(p.id)}" style="background:${colour}"></span>`, iconSize: [16, 16],
+        html: `<span data-id="${Number(p.id)}" style="background:${colour}"></span>`, iconSize: [44, 44], // the dot is 14 px, the tap target 44
     });
     const m = s.L.marker(toLatLng(p.lon, p.lat), { icon, keyboard: false });
     m.on('click', () => openAsset(s, p.id, m.getLatLng()));

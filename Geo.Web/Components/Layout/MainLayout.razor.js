@@ -1,0 +1,17 @@
+// Large-text, high-contrast mode (issue 16): a class on <html> that app.css keys off. App.razor's inline script
+// applies it before the first paint; this module reads and changes it for the header's switch.
+const key = 'geo-contrast';
+
+export function isHighContrast() {
+    return document.documentElement.classList.contains('contrast-high');
+}
+
+export function setHighContrast(high) {
+    document.documentElement.classList.toggle('contrast-high', high);
+    try {
+        localStorage.setItem(key, high ? 'high' : 'normal');
+        sessionStorage.removeItem(key); // the switch overrides a kiosk URL's choice for this tab too
+    } catch { /* storage refused: the choice holds until the page is left */ }
+    // Leaflet measures its container: the larger header changes the map's size
+    window.dispatchEvent(new Event('resize'));
+}
