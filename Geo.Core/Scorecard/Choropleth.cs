@@ -63,10 +63,14 @@ public static class Choropleth
         return classes.Count - 1;
     }
 
-    public static async Task<ChoroplethMap> BuildAsync(NpgsqlDataSource ds, Scorecard card, string? indicator, string? level, string? parent, CancellationToken ct)
+    /// <param name="user">who asks: the values of indicators computed from cameras and sensors are for staff
+    /// (<see cref="ScorecardRedaction"/>, the same rule as the card and its trends)</param>
+    public static async Task<ChoroplethMap> BuildAsync(NpgsqlDataSource ds, Scorecard card, System.Security.Claims.ClaimsPrincipal? user, string? indicator, string? level, string? parent, CancellationToken ct)
     {
         if (indicator is null || !IsKnown(indicator))
             throw GeoException.BadInput("indicator", $"an indicator id (e.g. 2.1.4) or a dimension ({string.Join(", ", Dimensions)})");
+        if (ScorecardRedaction.SensitiveValues.Contains(indicator) && !Geo.Core.Access.GeoClaims.IsStaff(user))
+            throw GeoException.Forbidden("indicator", $"the values of {indicator} come from cameras or sensors and are shown to staff only");
         level ??= "community";
         IEnumerable<RegionScore> rows = level switch
         {

@@ -249,6 +249,21 @@ public sealed class HardeningApiTests(PostgisFixture db) : IClassFixture<Postgis
         Assert.Equal(7, ScorecardRedaction.For(planner, score).Indicators.Single(i => i.Id == "1.1.4").Value);
     }
 
+    [Fact]
+    public async Task Anonymous_choropleth_of_a_sensor_or_camera_indicator_is_refused_naming_the_indicator()
+    {
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var http = app.CreateClient();
+        foreach (var id in ScorecardRedaction.SensitiveValues)
+        {
+            var p = await ProblemAsync(await http.GetAsync($"/api/scorecard/choropleth?indicator={id}&level=subdistrict"), HttpStatusCode.Forbidden, "indicator");
+            Assert.Contains("staff", p.GetProperty("detail").GetString());
+        }
+        // an indicator from public layers stays open to everyone
+        var open = await http.GetAsync("/api/scorecard/choropleth?indicator=2.1.4&level=subdistrict");
+        Assert.True(open.StatusCode == HttpStatusCode.OK, $"{(int)open.StatusCode}: {await open.Content.ReadAsStringAsync()}");
+    }
+
     // ---- also: ids in problems, health, metrics
     [Fact]
     public async Task Problems_carry_the_request_id_and_trace_id_and_health_endpoints_answer()
