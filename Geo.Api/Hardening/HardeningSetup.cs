@@ -82,7 +82,7 @@ public static class HardeningSetup
             .ConfigureResource(r => r.AddService("geo"))
             .WithTracing(t => t.AddAspNetCoreInstrumentation().AddNpgsql().AddSource("Quartz", GeoMetrics.MeterName))
             .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddNpgsqlInstrumentation()
-                .AddMeter(GeoMetrics.MeterName, "Quartz").AddPrometheusExporter());
+                .AddMeter(GeoMetrics.MeterName, "Geo.Jobs", "Quartz").AddPrometheusExporter());
         return services;
     }
 

@@ -16,10 +16,19 @@ public sealed class AlarmLinkageWorker(NpgsqlDataSource ds, IHttpClientFactory h
     {
         if (string.IsNullOrEmpty(options.Url)) return;
         var client = http.CreateClient(nameof(AlarmLinkageWorker));
+        var sampled = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                var now = DateTimeOffset.UtcNow;
+                if (now - sampled >= TimeSpan.FromSeconds(15))
+                {
+                    // the queue length for /metrics, at most every 15 s (a count over the outbox's pending rows)
+                    var (pending, oldest) = await AlarmLinkage.BacklogAsync(ds, stoppingToken);
+                    Hardening.GeoMetrics.AlarmBacklog(pending, oldest is { } o ? now - o : TimeSpan.Zero);
+                    sampled = now;
+                }
                 var round = await AlarmLinkage.DeliverDueAsync(ds, client, options, DateTimeOffset.UtcNow, ct: stoppingToken);
                 if (round.Failed > 0) log.LogWarning("alarm linkage: {Failed} of {Claimed} deliveries failed; retrying with back-off", round.Failed, round.Claimed);
                 if (round.Claimed == 100) continue; // more waiting

@@ -53,6 +53,7 @@ public static class GeoJobs
             q.ScheduleJob<DeliveryClockJob>(t => t.WithIdentity("delivery-clock").WithSimpleSchedule(deliveries), j => j.WithIdentity("delivery-clock"));
             ScorecardSnapshotJob.Register(q);
             LifeCircleJob.Register(q);
+            q.AddJobListener<JobMetricsListener>([GroupMatcher<JobKey>.AnyGroup()]);
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
