@@ -21,7 +21,7 @@ public enum Text
     LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow, TrendStaffOnly,
     ContrastOn, ContrastOff,
     // map controls and the public pages' pace switch (issue 16 review)
-    ZoomIn, ZoomOut, PubPace, OfflineBasemap,
+    ZoomIn, ZoomOut, PubPace, OfflineBasemap, CaseCategory,
 }
 
 public static class UiText
@@ -181,6 +181,7 @@ public static class UiText
         [Text.ZoomIn] = "放大",
         [Text.ZoomOut] = "缩小",
         [Text.PubPace] = "步速",
+        [Text.CaseCategory] = "案件类别",
         [Text.OfflineBasemap] = "Geo 通州 · 离线底图",
         [Text.SevBlue] = "蓝色预警",
         [Text.SevYellow] = "黄色预警",
@@ -375,6 +376,7 @@ public static class UiText
         [Text.ZoomIn] = "Zoom in",
         [Text.ZoomOut] = "Zoom out",
         [Text.PubPace] = "Walking pace",
+        [Text.CaseCategory] = "Case category",
         [Text.OfflineBasemap] = "Geo Tongzhou · offline basemap",
         [Text.SevBlue] = "Blue warning",
         [Text.SevYellow] = "Yellow warning",
