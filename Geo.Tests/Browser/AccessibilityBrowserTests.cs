@@ -76,40 +76,6 @@ public sealed partial class MapBrowserTests
         await page.Context.CloseAsync();
     }
 
-    /// <summary>WCAG 2.x contrast of every visible text against the background it is painted on (ancestors' colours
-    /// composited), from Chromium's computed styles. Map content drawn over the basemap canvas (place names) is left
-    /// out: its background is the canvas, not CSS.</summary>
-    private const string ContrastJs = """
-        () => {
-          const parse = c => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(/[ ,\/]+/).filter(x => x).map(parseFloat);
-                               return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
-          const lin = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-          const lum = c => 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
-          const over = (top, bottom) => ({ r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a), b: top.b * top.a + bottom.b * (1 - top.a), a: 1 });
-          const background = el => { const layers = [];
-            for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; } }
-            let col = { r: 255, g: 255, b: 255, a: 1 }; for (let i = layers.length - 1; i >= 0; i--) col = over(layers[i], col); return col; };
-          const out = []; const seen = new Set();
-          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          while (walker.nextNode()) {
-            const t = walker.currentNode; const el = t.parentElement;
-            if (!t.textContent.trim() || !el || seen.has(el)) continue;
-            seen.add(el);
-            if (el.closest('script, style, option, title, .leaflet-map-pane')) continue;
-            const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
-            if (r.width === 0 || r.height === 0 || s.visibility === 'hidden') continue;
-            const bg = background(el); const fg = over(parse(s.color), bg);
-            const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
-            const size = parseFloat(s.fontSize); const bold = parseInt(s.fontWeight, 10) >= 700;
-            const large = size >= 24 || (size >= 18.66 && bold);
-            out.push({ text: t.textContent.trim().slice(0, 24), ratio: (l1 + 0.05) / (l2 + 0.05), need: large ? 3 : 4.5, size });
-          }
-          return out;
-        }
-        """;
-
-    public sealed record TextContrast(string Text, double Ratio, double Need, double Size);
-
     [Theory]
     [InlineData("/")]
     [InlineData("/planner")]
@@ -120,7 +86,7 @@ public sealed partial class MapBrowserTests
         await standard.Context.CloseAsync();
 
         var page = await OpenAsync(path, high: true);
-        var texts = (await page.EvaluateAsync<JsonElement>(ContrastJs)).Deserialize<List<TextContrast>>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var texts = await A11y.TextContrastsAsync(page);
         Assert.True(texts.Count >= 20, $"only {texts.Count} texts measured");
         var poor = texts.Where(t => t.Ratio < t.Need).Select(t => $"\"{t.Text}\" {t.Ratio:F2}:1 (needs {t.Need})").ToList();
         Assert.True(poor.Count == 0, $"{poor.Count} of {texts.Count} texts below WCAG AA: {string.Join("; ", poor.Take(15))}");

@@ -133,7 +133,7 @@ public sealed class PublicPagesBrowserTests(PublicPagesFixture f) : IClassFixtur
     }
 
     /// <summary>Issue 16 review: the embed (phone-sized, both languages) and the screen page pass the map's accessibility
-    /// checks (44 px targets, Tab reach, accessible names) and the Chinese pages show no English interface text (the
+    /// checks (44 px targets, Tab reach, accessible names, WCAG AA contrast of every text) and the Chinese pages show no English interface text (the
     /// pace switch's label and Leaflet's zoom buttons were English).</summary>
     [Theory]
     [InlineData("embed", "zh")]
@@ -151,6 +151,7 @@ public sealed class PublicPagesBrowserTests(PublicPagesFixture f) : IClassFixtur
         Assert.Contains(lang == "zh" ? "button \"放大\"" : "button \"Zoom in\"", tree);
         if (embed) Assert.Contains(lang == "zh" ? "navigation \"步速\"" : "navigation \"Walking pace\"", tree);
         if (lang == "zh") await A11y.AssertNoEnglishAsync(page, "communityPUB"); // the fixture's community name
+        await A11y.AssertContrastAsync(page, minTexts: 8); // the screen is white on black: the synthetic note was dark brown on it
         await Infrastructure.Browser.ScreenshotAsync(page, $"a11y-{which}-{lang}");
         await page.Context.CloseAsync();
     }
