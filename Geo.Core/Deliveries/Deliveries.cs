@@ -225,7 +225,10 @@ public sealed class Deliveries(NpgsqlDataSource ds, CareCipher cipher, WalkingGr
 
     /// <summary>Communities where registered residents (the care registry) have no active provider within a 15-minute walk at
     /// the elderly pace: counts only, no person. For planners.</summary>
-    public async Task<DeliveryGaps> GapsAsync(CancellationToken ct)
+    public Task<DeliveryGaps> GapsAsync(CancellationToken ct) => GapsAsync(ds, graphs, walking, ct);
+
+    /// <summary>The gaps without a caller: the scorecard's 2.1.3 reads the same figures.</summary>
+    public static async Task<DeliveryGaps> GapsAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct)
     {
         var g = await graphs.GetAsync(ct);
         var cutoff = walking.Elderly.MetresPerMinute * ReachMinutes;

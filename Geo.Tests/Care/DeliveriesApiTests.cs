@@ -4,6 +4,7 @@ using System.Text.Json;
 using Geo.Core.Domain;
 using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Geo.Tests.Care;
 
@@ -148,5 +149,25 @@ public sealed class DeliveriesApiTests(PostgisFixture db) : IClassFixture<Postgi
         Assert.Equal("care_registry_id", (await Json(asResident)).GetProperty("parameter").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PostAsJsonAsync("/api/deliveries", new { care_registry_id = household, items = "青菜" })).StatusCode);
         Assert.Equal(1, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM deliveries WHERE care_registry_id = $1", household));
+
+        // the scorecard's 2.1.3 reads the delivery service: a second household no provider reaches within 15 minutes
+        // (about 1.2 km away as the crow flies, 750 m is the elderly pace's reach) halves the share; the planners' gap list agrees
+        (await staff.PostAsJsonAsync("/api/care-registry", new { lon = 116.6790, lat = 39.8990, category = "severely_disabled", name = "【合成】远户", contact = "13800000002", synthetic = true })).EnsureSuccessStatusCode();
+        var planner = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
+        var gap = (await Json(await planner.GetAsync("/api/deliveries/gaps"))).GetProperty("communities").EnumerateArray().Single(c => c.GetProperty("code").GetString() == "DR-C");
+        Assert.Equal((2, 1), (gap.GetProperty("households").GetInt32(), gap.GetProperty("not_reached").GetInt32()));
+        var graphs = app.Services.GetRequiredService<Geo.Core.Walking.WalkingGraphProvider>();
+        var walking = app.Services.GetRequiredService<Geo.Core.Walking.WalkingOptions>();
+        var card = await new Geo.Core.Scorecard.ScorecardEngine(db.DataSource, graphs, walking).ComputeAsync();
+        var i213 = card.Communities.Single(c => c.Code == "DR-C").Indicators.Single(i => i.Id == "2.1.3");
+        Assert.Equal((0.5, false), (i213.Value, i213.Passed));
+        Assert.Contains("1 of 2 registered households have an active provider", i213.Evidence);
+        // a community with no registered household keeps the asset rule (distance to a delivering garden, metres)
+        var other = card.Communities.Single(c => c.Code == "DS-C").Indicators.Single(i => i.Id == "2.1.3");
+        Assert.True(other.Value is > 3000 and < 4000 && other.Passed == false, $"{other.Value} {other.Passed}"); // the garden is ~3.4 km off
+        Assert.Null(other.Evidence);
+        // and so does the served card, computed by the app's own provider
+        var served = await app.Services.GetRequiredService<Geo.Core.Scorecard.ScorecardProvider>().GetAsync();
+        Assert.Equal(0.5, served.Communities.Single(c => c.Code == "DR-C").Indicators.Single(i => i.Id == "2.1.3").Value);
     }
 }
