@@ -45,8 +45,20 @@ public sealed partial class MapBrowserTests
         const string password = "a11y-pass-789";
         var user = "a11y-" + Guid.NewGuid().ToString("N")[..6];
         await using (var ctx = f.Db.CreateContext())
+        {
             await Geo.Ingest.Accounts.UserAdmin.AddUserAsync(ctx, user, password, Geo.Core.Domain.GeoRoles.GridManager, "张网格", "张网格");
+            // a case on the board, so its map pin is measured too (pins were 22 px targets)
+            var now = DateTimeOffset.UtcNow;
+            ctx.Incidents.Add(new Geo.Core.Domain.Incident
+            {
+                CategoryCode = "sanitation", Status = Geo.Core.Domain.IncidentStatus.Dispatched, Description = "无障碍测试案件",
+                Geom = Geo.Core.Spatial.GeoFactory.Point(116.6925, 39.9020), Assignee = "张网格", Source = Geo.Core.Domain.IncidentSource.Staff,
+                ReportedAt = now, UpdatedAt = now, DeadlineAt = now.AddHours(4),
+            });
+            await ctx.SaveChangesAsync();
+        }
         var page = await SignedInBoardAsync(user, password);
+        await Expect(page.Locator(".geo-pin.case").First).ToBeVisibleAsync();
         if (high) await page.GetByTestId("contrast-switch").ClickAsync();
         await Expect(page.GetByTestId("contrast-switch")).ToHaveAttributeAsync("aria-pressed", high ? "true" : "false");
         await Expect(page.GetByTestId("dispatch-stats")).ToBeVisibleAsync();

@@ -152,6 +152,8 @@ public sealed class PublicPagesBrowserTests(PublicPagesFixture f) : IClassFixtur
         if (embed) Assert.Contains(lang == "zh" ? "navigation \"步速\"" : "navigation \"Walking pace\"", tree);
         if (lang == "zh") await A11y.AssertNoEnglishAsync(page, "communityPUB"); // the fixture's community name
         await A11y.AssertContrastAsync(page, minTexts: 8); // the screen is white on black: the synthetic note was dark brown on it
+        if (!embed) // read from across a room: the synthetic note follows the screen's large type (it was 14 px under 20–40 px text)
+            Assert.True(await page.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.querySelector('.synthetic')).fontSize)") >= 18);
         await Infrastructure.Browser.ScreenshotAsync(page, $"a11y-{which}-{lang}");
         await page.Context.CloseAsync();
     }

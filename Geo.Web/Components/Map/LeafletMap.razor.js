@@ -288,7 +288,7 @@ export function setPins(element, key, pins, fit) {
         el.textContent = p.label ?? '';
         el.style.background = p.colour || '#444';
         el.dataset.id = p.id;
-        const icon = s.L.divIcon({ className: `geo-pin ${p.className || ''}`, html: el, iconSize: [22, 22] });
+        const icon = s.L.divIcon({ className: `geo-pin ${p.className || ''}`, html: el, iconSize: [44, 44] }); // a 22 px pin, a 44 px tap target
         const m = s.L.marker(toLatLng(p.lon, p.lat), { icon, keyboard: false, title: p.title || '' });
         m.on('click', () => s.dotnet.invokeMethodAsync('OnPinClicked', key, String(p.id)));
         group.addLayer(m);
