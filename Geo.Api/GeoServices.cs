@@ -62,7 +62,8 @@ public static class GeoServices
         GeoOptions.ThrowIfInvalid(ScorecardOptions.Section,
             scorecard.RefreshAfter > TimeSpan.Zero ? [] : ["RefreshAfter must be a positive time span (e.g. 00:10:00)"]);
         services.AddSingleton(scorecard);
-        services.AddSingleton(sp => new ScorecardProvider(sp.GetRequiredService<NpgsqlDataSource>(), scorecard));
+        services.AddSingleton(sp => new ScorecardProvider(sp.GetRequiredService<NpgsqlDataSource>(), scorecard,
+            graphs: sp.GetRequiredService<WalkingGraphProvider>(), walking: walking));
         services.AddHostedService<ScorecardWarmup>();
 
         // one walking graph per process, shared by the walking endpoints, coverage and the life-circle job

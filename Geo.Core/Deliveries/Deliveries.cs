@@ -70,13 +70,21 @@ public sealed class Deliveries(NpgsqlDataSource ds, CareCipher cipher, WalkingGr
         if (errors.Count > 0) throw GeoException.Invalid(errors);
 
         double lon, lat;
+        var synthetic = input.Synthetic ?? false;
         var contact = input.Contact?.Trim();
         var address = input.Address?.Trim();
         if (input.CareRegistryId is long careId)
         {
             // staff on behalf of a registered resident: the registry's scope and audit apply
-            var rec = await new CareRegistry(ds, cipher, graphs, walking).GetAsync(user, careId, ct);
+            CareRecord rec;
+            try { rec = await new CareRegistry(ds, cipher, graphs, walking).GetAsync(user, careId, ct); }
+            catch (GeoException e) when (e.Kind is GeoErrorKind.NotFound or GeoErrorKind.Forbidden)
+            {
+                // the registry names its path's id (or itself); here the household is the body's care_registry_id
+                throw new GeoException(e.Kind, "care_registry_id", e.Message);
+            }
             (lon, lat) = (rec.Lon, rec.Lat);
+            synthetic |= rec.Synthetic; // an order for a synthetic (demo) household is demo data too
             contact ??= rec.Contact;
             address ??= rec.Address;
         }
@@ -110,7 +118,7 @@ public sealed class Deliveries(NpgsqlDataSource ds, CareCipher cipher, WalkingGr
             cmd.Parameters.AddWithValue(user.Identity?.Name ?? "unknown");
             cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Bigint, (object?)GeoClaims.UserId(user) ?? DBNull.Value);
             cmd.Parameters.AddWithValue(GeoClaims.Role(user) ?? "");
-            cmd.Parameters.AddWithValue(input.Synthetic ?? false);
+            cmd.Parameters.AddWithValue(synthetic);
             cmd.Parameters.AddWithValue(now);
             cmd.Parameters.AddWithValue(now + DeliveryWorkflow.AcceptWithin);
             cmd.Parameters.AddWithValue(now + DeliveryWorkflow.DeliverWithin);
@@ -217,7 +225,10 @@ public sealed class Deliveries(NpgsqlDataSource ds, CareCipher cipher, WalkingGr
 
     /// <summary>Communities where registered residents (the care registry) have no active provider within a 15-minute walk at
     /// the elderly pace: counts only, no person. For planners.</summary>
-    public async Task<DeliveryGaps> GapsAsync(CancellationToken ct)
+    public Task<DeliveryGaps> GapsAsync(CancellationToken ct) => GapsAsync(ds, graphs, walking, ct);
+
+    /// <summary>The gaps without a caller: the scorecard's 2.1.3 reads the same figures.</summary>
+    public static async Task<DeliveryGaps> GapsAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct)
     {
         var g = await graphs.GetAsync(ct);
         var cutoff = walking.Elderly.MetresPerMinute * ReachMinutes;

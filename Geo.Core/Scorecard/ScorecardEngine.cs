@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Geo.Core.Walking;
 using Npgsql;
 
 namespace Geo.Core.Scorecard;
@@ -18,13 +19,14 @@ public sealed record Scorecard(DateTimeOffset ComputedAt, double ElapsedMs, IRea
 /// <summary>Computes the 32-indicator scorecard for every community from the platform's data (rules in
 /// <see cref="Indicators"/>), merges the admins' records for organisational indicators (a record on a town or
 /// the district applies to its communities), and rolls up to towns and the district.</summary>
-public sealed class ScorecardEngine(NpgsqlDataSource db)
+public sealed class ScorecardEngine(NpgsqlDataSource db, WalkingGraphProvider? graphs = null, WalkingOptions? walking = null)
 {
     public async Task<Scorecard> ComputeAsync(CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
         var facts = await CommunityFacts.LoadAllAsync(db, ct);
         await CommunityFacts.AddCoverageAsync(db, facts, ct);
+        if (graphs is not null) await AddDeliveryReachAsync(facts, ct);
         var records = await ScorecardStore.LatestRecordsAsync(db, ct);
         var surveys = await ScorecardStore.LatestSurveysAsync(db, ct);
         var parents = await ScorecardStore.ParentsAsync(db, ct);
@@ -46,6 +48,17 @@ public sealed class ScorecardEngine(NpgsqlDataSource db)
         return new Scorecard(DateTimeOffset.UtcNow, sw.Elapsed.TotalMilliseconds, communities, subdistricts, district);
     }
 
+    /// <summary>2.1.3 from the delivery service itself (issue 16): once providers are registered, each community's registered
+    /// households reached by one within 15 minutes at the elderly pace (the planners' gap list, same computation).</summary>
+    private async Task AddDeliveryReachAsync(List<CommunityFacts> facts, CancellationToken ct)
+    {
+        var gaps = await Deliveries.Deliveries.GapsAsync(db, graphs!, walking ?? new WalkingOptions(), ct);
+        if (gaps.Providers == 0) return;
+        var notReached = gaps.Communities.ToDictionary(c => c.CommunityId, c => c.NotReached);
+        foreach (var f in facts.Where(f => f.CareHouseholds > 0))
+            f.DeliveryReached = f.CareHouseholds - notReached.GetValueOrDefault(f.Id);
+    }
+
     /// <summary>2.1.4 passes when at least this share of registered households reaches a station within 15 minutes.</summary>
     public const double CareReachPass = 0.9;
 
@@ -64,7 +77,11 @@ public sealed class ScorecardEngine(NpgsqlDataSource db)
                 ? ((double)f.CareStationWithin15 / f.CareHouseholds, (double)f.CareStationWithin15 / f.CareHouseholds >= CareReachPass)
                 : (f.Count("service_station"), f.Count("service_station") >= 1),
             "2.1.1" => (f.LifeElementsNear / 7.0, f.LifeElementsNear >= 7),
-            "2.1.3" => (f.NearestDeliveringGardenM ?? double.NaN, f.NearestDeliveringGardenM <= 3000),
+            // with delivery providers and a registry: the share of registered households a provider reaches (pass at 90%);
+            // before any provider is registered, a delivering vegetable garden near the population centre as before
+            "2.1.3" => f.DeliveryReached is int reached && f.CareHouseholds > 0
+                ? ((double)reached / f.CareHouseholds, (double)reached / f.CareHouseholds >= CareReachPass)
+                : (f.NearestDeliveringGardenM ?? double.NaN, f.NearestDeliveringGardenM <= 3000),
             "2.3.1" => Ratio(f.Count("payment_terminal"), Math.Max(1, (int)Math.Ceiling(f.Population / 3000.0))),
             "2.3.3" => Ratio(f.Count("kiosk"), Math.Max(1, (int)Math.Ceiling(f.Population60 / 1000.0))),
             "3.1.1" => f.GridCells == 0 ? (0, false) : ((double)f.GridCellsManaged / f.GridCells, f.GridCellsManaged == f.GridCells),
@@ -78,6 +95,7 @@ public sealed class ScorecardEngine(NpgsqlDataSource db)
         };
         return new IndicatorResult(id, double.IsNaN(r.Value) ? null : Math.Round(r.Value, 4), r.Passed, "computed",
             id == "2.1.1" ? f.LifeElementsWalkingBasis
+            : id == "2.1.3" && f.DeliveryReached is int d && f.CareHouseholds > 0 ? $"deliveries: {d} of {f.CareHouseholds} registered households have an active provider within 15 minutes' walk (elderly pace){(f.CareSynthetic > 0 ? $" ({f.CareSynthetic} of the households synthetic)" : "")}"
             : id == "2.1.4" && f.CareHouseholds > 0 ? $"care registry: {f.CareStationWithin15} of {f.CareHouseholds} registered households within 15 minutes' walk (elderly pace) of a service station{(f.CareSynthetic > 0 ? $" ({f.CareSynthetic} of them synthetic)" : "")}"
             : null);
 

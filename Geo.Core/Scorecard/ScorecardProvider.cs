@@ -20,7 +20,8 @@ public sealed class ScorecardOptions
 /// critical path once a card exists. A stale card is served while a fresh one is computed in the background
 /// (stale-while-revalidate). <see cref="Invalidate"/> (a new record or survey) makes the next read wait for a
 /// card computed after it: a computation that started before the invalidation is never taken as current.</summary>
-public sealed class ScorecardProvider(NpgsqlDataSource db, ScorecardOptions options, TimeProvider? clock = null)
+public sealed class ScorecardProvider(NpgsqlDataSource db, ScorecardOptions options, TimeProvider? clock = null,
+    Walking.WalkingGraphProvider? graphs = null, Walking.WalkingOptions? walking = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -84,7 +85,7 @@ public sealed class ScorecardProvider(NpgsqlDataSource db, ScorecardOptions opti
             // behind one lock made the last wait sixteen computations; now it waits at most two)
             if (force && _current is { } f && f.Card.ComputedAt >= asked && f.Generation == Interlocked.Read(ref _generation)) return f.Card;
             var gen = Interlocked.Read(ref _generation);
-            var card = await new ScorecardEngine(db).ComputeAsync(ct);
+            var card = await new ScorecardEngine(db, graphs, walking).ComputeAsync(ct);
             _current = (card, gen);
             Source = "computed";
             return card;

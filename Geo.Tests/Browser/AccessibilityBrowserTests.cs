@@ -9,21 +9,6 @@ namespace Geo.Tests.Browser;
 /// tap targets, keyboard reach, accessible names and WCAG AA contrast from computed styles.</summary>
 public sealed partial class MapBrowserTests
 {
-    /// <summary>Every visible, enabled control (and every clickable map marker, measured but not a tab stop); an input inside its label is measured as the label (the label is what
-    /// a finger hits: a click on it toggles the input).</summary>
-    private const string ControlsJs = """
-        () => [...document.querySelectorAll('button, a[href], input, select, textarea, [role=button], [tabindex]:not([tabindex="-1"]), .leaflet-marker-icon.leaflet-interactive')]
-            .filter(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
-                           return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !e.disabled && !e.closest('[aria-hidden=true]'); })
-            .map((e, i) => { e.setAttribute('data-a11y', String(i));
-                             const t = (e.matches('input[type=checkbox], input[type=radio]') && e.closest('label')) || e;
-                             const r = t.getBoundingClientRect();
-                             return { i, what: e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' "' + (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30) + '"',
-                                      w: r.width, h: r.height, tab: e.tabIndex >= 0 }; })
-        """;
-
-    public sealed record Control(int I, string What, double W, double H, bool Tab);
-
     private async Task<IPage> OpenAsync(string path, bool high)
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
@@ -44,70 +29,64 @@ public sealed partial class MapBrowserTests
     {
         var page = await OpenAsync(path, high);
         Assert.Equal(high, await page.EvaluateAsync<bool>("() => document.documentElement.classList.contains('contrast-high')"));
-        var controls = (await page.EvaluateAsync<JsonElement>(ControlsJs)).Deserialize<List<Control>>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-        Assert.True(controls.Count >= 10, $"only {controls.Count} controls found");
-
-        // tap targets ≥ 44 × 44 CSS px (WCAG 2.5.5)
-        var small = controls.Where(c => c.W < 44 - 0.01 || c.H < 44 - 0.01).Select(c => $"{c.What} {c.W:F0}×{c.H:F0}").ToList();
-        Assert.True(small.Count == 0, $"{small.Count} of {controls.Count} controls smaller than 44 px: {string.Join("; ", small.Take(15))}");
-
-        // keyboard: tabbing from the top reaches every control
-        await page.EvaluateAsync("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }");
-        var reached = new HashSet<int>();
-        for (var k = 0; k < controls.Count * 2 + 20 && reached.Count < controls.Count(c => c.Tab); k++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-            var idx = await page.EvaluateAsync<string?>("() => document.activeElement?.getAttribute('data-a11y') ?? null");
-            if (idx is not null) reached.Add(int.Parse(idx, System.Globalization.CultureInfo.InvariantCulture));
-        }
-        var missed = controls.Where(c => c.Tab && !reached.Contains(c.I)).Select(c => c.What).ToList();
-        Assert.True(missed.Count == 0, $"not reachable by Tab: {string.Join("; ", missed.Take(15))}");
-
-        // screen readers: every control in the accessibility tree has a name
-        var tree = await page.Locator("body").AriaSnapshotAsync();
-        var unnamed = tree.Split('\n').Where(l => UnnamedControl().IsMatch(l)).ToList();
-        Assert.True(unnamed.Count == 0, $"controls without an accessible name: {string.Join("; ", unnamed.Take(15))}");
+        var tree = await A11y.AssertControlsAsync(page, minControls: 10);
         Assert.Contains("button \"", tree);
         await Infrastructure.Browser.ScreenshotAsync(page, $"a11y-{path.Trim('/') switch { "" => "resident", var p => p }}-{(high ? "high" : "standard")}");
         await page.Context.CloseAsync();
     }
 
-    [GeneratedRegex(@"^\s*- (button|link|textbox|checkbox|combobox|searchbox|spinbutton|radio|slider|switch|listbox)(\s*\[[^\]]*\])*\s*(:.*)?$")]
-    private static partial Regex UnnamedControl();
-
-    /// <summary>WCAG 2.x contrast of every visible text against the background it is painted on (ancestors' colours
-    /// composited), from Chromium's computed styles. Map content drawn over the basemap canvas (place names) is left
-    /// out: its background is the canvas, not CSS.</summary>
-    private const string ContrastJs = """
-        () => {
-          const parse = c => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(/[ ,\/]+/).filter(x => x).map(parseFloat);
-                               return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
-          const lin = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-          const lum = c => 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
-          const over = (top, bottom) => ({ r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a), b: top.b * top.a + bottom.b * (1 - top.a), a: 1 });
-          const background = el => { const layers = [];
-            for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; } }
-            let col = { r: 255, g: 255, b: 255, a: 1 }; for (let i = layers.length - 1; i >= 0; i--) col = over(layers[i], col); return col; };
-          const out = []; const seen = new Set();
-          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          while (walker.nextNode()) {
-            const t = walker.currentNode; const el = t.parentElement;
-            if (!t.textContent.trim() || !el || seen.has(el)) continue;
-            seen.add(el);
-            if (el.closest('script, style, option, title, .leaflet-map-pane')) continue;
-            const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
-            if (r.width === 0 || r.height === 0 || s.visibility === 'hidden') continue;
-            const bg = background(el); const fg = over(parse(s.color), bg);
-            const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
-            const size = parseFloat(s.fontSize); const bold = parseInt(s.fontWeight, 10) >= 700;
-            const large = size >= 24 || (size >= 18.66 && bold);
-            out.push({ text: t.textContent.trim().slice(0, 24), ratio: (l1 + 0.05) / (l2 + 0.05), need: large ? 3 : 4.5, size });
-          }
-          return out;
+    /// <summary>The dispatch board (issue 16 review): a signed-in grid manager's board, in both looks, passes the same
+    /// checks as the resident and planner views.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispatch_board_controls_are_44px_targets_reachable_by_tab_and_named(bool high)
+    {
+        const string password = "a11y-pass-789";
+        var user = "a11y-" + Guid.NewGuid().ToString("N")[..6];
+        await using (var ctx = f.Db.CreateContext())
+        {
+            await Geo.Ingest.Accounts.UserAdmin.AddUserAsync(ctx, user, password, Geo.Core.Domain.GeoRoles.GridManager, "张网格", "张网格");
+            // a case on the board, so its map pin is measured too (pins were 22 px targets)
+            var now = DateTimeOffset.UtcNow;
+            ctx.Incidents.Add(new Geo.Core.Domain.Incident
+            {
+                CategoryCode = "sanitation", Status = Geo.Core.Domain.IncidentStatus.Dispatched, Description = "无障碍测试案件",
+                Geom = Geo.Core.Spatial.GeoFactory.Point(116.6925, 39.9020), Assignee = "张网格", Source = Geo.Core.Domain.IncidentSource.Staff,
+                ReportedAt = now, UpdatedAt = now, DeadlineAt = now.AddHours(4),
+            });
+            await ctx.SaveChangesAsync();
         }
-        """;
+        var page = await SignedInBoardAsync(user, password);
+        await Expect(page.Locator(".geo-pin.case").First).ToBeVisibleAsync();
+        if (high) await page.GetByTestId("contrast-switch").ClickAsync();
+        await Expect(page.GetByTestId("contrast-switch")).ToHaveAttributeAsync("aria-pressed", high ? "true" : "false");
+        await Expect(page.GetByTestId("dispatch-stats")).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(300);
+        var tree = await A11y.AssertControlsAsync(page, minControls: 10);
+        Assert.Contains("button \"", tree);
+        await A11y.AssertNoEnglishAsync(page, "Geo");
+        await Infrastructure.Browser.ScreenshotAsync(page, $"a11y-board-{(high ? "high" : "standard")}");
+        await page.Context.CloseAsync();
+    }
 
-    public sealed record TextContrast(string Text, double Ratio, double Need, double Size);
+    /// <summary>zh-CN is the default: the resident and planner views show no English interface text (Leaflet's zoom
+    /// buttons and the basemap's attribution were English), and after the switch the English view names them in English.</summary>
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/planner")]
+    public async Task Chinese_view_shows_no_english_interface_text_and_the_switch_renames_the_map_controls(string path)
+    {
+        var page = await OpenAsync(path, high: false);
+        await A11y.AssertNoEnglishAsync(page, "Geo");
+        await Expect(page.Locator(".leaflet-control-zoom-in")).ToHaveAttributeAsync("aria-label", "放大");
+        await Expect(page.GetByTestId("lang-switch")).ToHaveAttributeAsync("lang", "en");
+        await page.GetByTestId("lang-switch").ClickAsync();
+        await Expect(page.Locator(".leaflet-control-zoom-in")).ToHaveAttributeAsync("aria-label", "Zoom in");
+        await Expect(page.Locator(".leaflet-control-attribution")).ToContainTextAsync("offline basemap");
+        await Expect(page.GetByTestId("lang-switch")).ToHaveAttributeAsync("lang", "zh-CN");
+        await page.Context.CloseAsync();
+    }
 
     [Theory]
     [InlineData("/")]
@@ -119,7 +98,7 @@ public sealed partial class MapBrowserTests
         await standard.Context.CloseAsync();
 
         var page = await OpenAsync(path, high: true);
-        var texts = (await page.EvaluateAsync<JsonElement>(ContrastJs)).Deserialize<List<TextContrast>>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var texts = await A11y.TextContrastsAsync(page);
         Assert.True(texts.Count >= 20, $"only {texts.Count} texts measured");
         var poor = texts.Where(t => t.Ratio < t.Need).Select(t => $"\"{t.Text}\" {t.Ratio:F2}:1 (needs {t.Need})").ToList();
         Assert.True(poor.Count == 0, $"{poor.Count} of {texts.Count} texts below WCAG AA: {string.Join("; ", poor.Take(15))}");

@@ -132,6 +132,32 @@ public sealed class PublicPagesBrowserTests(PublicPagesFixture f) : IClassFixtur
         await page.Context.CloseAsync();
     }
 
+    /// <summary>Issue 16 review: the embed (phone-sized, both languages) and the screen page pass the map's accessibility
+    /// checks (44 px targets, Tab reach, accessible names, WCAG AA contrast of every text) and the Chinese pages show no English interface text (the
+    /// pace switch's label and Leaflet's zoom buttons were English).</summary>
+    [Theory]
+    [InlineData("embed", "zh")]
+    [InlineData("embed", "en")]
+    [InlineData("screen", "zh")]
+    [InlineData("screen", "en")]
+    public async Task Public_page_controls_are_44px_targets_reachable_by_tab_named_and_in_the_pages_language(string which, string lang)
+    {
+        var embed = which == "embed";
+        var page = embed ? await f.Browser.NewPageAsync(f.App.BaseUrl, 390, 844) : await f.Browser.NewPageAsync(f.App.BaseUrl, 1280, 720);
+        await page.GotoAsync((embed ? $"/embed/community/{PublicPagesFixture.Code}" : $"/screen/{f.ScreenId}") + (lang == "en" ? "?lang=en" : ""));
+        await Expect(page.Locator(embed ? "path.shape.outline" : "path.shape.warning")).ToBeAttachedAsync();
+        await page.WaitForTimeoutAsync(300);
+        var tree = await A11y.AssertControlsAsync(page, minControls: embed ? 7 : 3);
+        Assert.Contains(lang == "zh" ? "button \"放大\"" : "button \"Zoom in\"", tree);
+        if (embed) Assert.Contains(lang == "zh" ? "navigation \"步速\"" : "navigation \"Walking pace\"", tree);
+        if (lang == "zh") await A11y.AssertNoEnglishAsync(page, "communityPUB"); // the fixture's community name
+        await A11y.AssertContrastAsync(page, minTexts: 8); // the screen is white on black: the synthetic note was dark brown on it
+        if (!embed) // read from across a room: the synthetic note follows the screen's large type (it was 14 px under 20–40 px text)
+            Assert.True(await page.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.querySelector('.synthetic')).fontSize)") >= 18);
+        await Infrastructure.Browser.ScreenshotAsync(page, $"a11y-{which}-{lang}");
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task Embed_answers_with_csp_frame_ancestors_and_bad_codes_with_the_problem_shape()
     {
@@ -177,6 +203,9 @@ public sealed class PublicPagesBrowserTests(PublicPagesFixture f) : IClassFixtur
         await app.DisposeAsync();
         await Expect(page.Locator("#offline")).ToBeVisibleAsync();
         await Expect(page.Locator("#offline")).ToContainTextAsync("网络中断");
+        // the time it names is the page's own (Beijing time, as "updated" prints it), not the screen's clock zone
+        var updated = (await page.Locator("#screen-content .updated").TextContentAsync())!.Trim();
+        await Expect(page.Locator("#offline")).ToContainTextAsync(updated[^5..]);
         await Expect(page.Locator("article.warning h3")).ToContainTextAsync("暴雨红色预警");
         // even a reload with the server gone shows the last content (the service worker's copy)
         await page.ReloadAsync();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Geo.Core.Domain;
 using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Geo.Tests.Care;
 
@@ -109,5 +110,64 @@ public sealed class DeliveriesApiTests(PostgisFixture db) : IClassFixture<Postgi
         Assert.DoesNotContain("远户", gaps.GetRawText());
         Assert.Equal(HttpStatusCode.Forbidden, (await resident.GetAsync("/api/deliveries/gaps")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/deliveries")).StatusCode);
+    }
+
+    /// <summary>Issue 16 review: staff order for a registered household of their own community (the order takes the household's
+    /// place and is synthetic when the household is); another community's staff get a 404 naming care_registry_id (it named
+    /// the registry's path id), a resident a 403, nobody signed in a 401.</summary>
+    [Fact]
+    public async Task Staff_order_for_their_own_registered_household_only_and_the_error_names_care_registry_id()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "DR", 116.66, 39.88, 0.02, "钱网格");
+        await GridFixtures.CellAsync(db.DataSource, "DS", 116.70, 39.88, 0.02, "赵网格");
+        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 32, River = false, Rail = false }, WalkNetworks.Square(116.66, 39.88, 0.02));
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var admin = await GridFixtures.ClientAsync(app, db, GeoRoles.Admin);
+        var (provider, providerUser) = await AccountAsync(app, GeoRoles.Resident);
+        var staff = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "钱网格");
+        var otherStaff = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "赵网格");
+        var (resident, _) = await AccountAsync(app, GeoRoles.Resident);
+        var garden = await GridFixtures.AssetAsync(db, "代配送菜园", 116.6705, 39.8905, new VegetableGardenAttributes(80, true));
+        await using (var cmd = db.DataSource.CreateCommand("UPDATE assets SET status = 'online' WHERE id = $1")) { cmd.Parameters.AddWithValue(garden); await cmd.ExecuteNonQueryAsync(); }
+        (await admin.PostAsJsonAsync("/api/deliveries/providers", new { asset_id = garden, user_id = providerUser })).EnsureSuccessStatusCode();
+        var created = await staff.PostAsJsonAsync("/api/care-registry", new { lon = 116.6710, lat = 39.8908, category = "elderly_alone", name = "【合成】代订户", contact = "13800000001", synthetic = true });
+        created.EnsureSuccessStatusCode();
+        var household = (await Json(created)).GetProperty("id").GetInt64();
+
+        var order = await staff.PostAsJsonAsync("/api/deliveries", new { care_registry_id = household, items = "青菜" });
+        Assert.Equal(HttpStatusCode.Created, order.StatusCode);
+        var o = await Json(order);
+        Assert.Equal((household, garden, true), (o.GetProperty("care_registry_id").GetInt64(), o.GetProperty("provider_id").GetInt64(), o.GetProperty("synthetic").GetBoolean()));
+        Assert.Equal("13800000001", o.GetProperty("contact").GetString());
+
+        var refused = await otherStaff.PostAsJsonAsync("/api/deliveries", new { care_registry_id = household, items = "青菜" });
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal("care_registry_id", (await Json(refused)).GetProperty("parameter").GetString());
+        Assert.DoesNotContain("代订户", await refused.Content.ReadAsStringAsync());
+        var asResident = await resident.PostAsJsonAsync("/api/deliveries", new { care_registry_id = household, items = "青菜" });
+        Assert.True(asResident.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, asResident.StatusCode.ToString());
+        Assert.Equal("care_registry_id", (await Json(asResident)).GetProperty("parameter").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PostAsJsonAsync("/api/deliveries", new { care_registry_id = household, items = "青菜" })).StatusCode);
+        Assert.Equal(1, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM deliveries WHERE care_registry_id = $1", household));
+
+        // the scorecard's 2.1.3 reads the delivery service: a second household no provider reaches within 15 minutes
+        // (about 1.2 km away as the crow flies, 750 m is the elderly pace's reach) halves the share; the planners' gap list agrees
+        (await staff.PostAsJsonAsync("/api/care-registry", new { lon = 116.6790, lat = 39.8990, category = "severely_disabled", name = "【合成】远户", contact = "13800000002", synthetic = true })).EnsureSuccessStatusCode();
+        var planner = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
+        var gap = (await Json(await planner.GetAsync("/api/deliveries/gaps"))).GetProperty("communities").EnumerateArray().Single(c => c.GetProperty("code").GetString() == "DR-C");
+        Assert.Equal((2, 1), (gap.GetProperty("households").GetInt32(), gap.GetProperty("not_reached").GetInt32()));
+        var graphs = app.Services.GetRequiredService<Geo.Core.Walking.WalkingGraphProvider>();
+        var walking = app.Services.GetRequiredService<Geo.Core.Walking.WalkingOptions>();
+        var card = await new Geo.Core.Scorecard.ScorecardEngine(db.DataSource, graphs, walking).ComputeAsync();
+        var i213 = card.Communities.Single(c => c.Code == "DR-C").Indicators.Single(i => i.Id == "2.1.3");
+        Assert.Equal((0.5, false), (i213.Value, i213.Passed));
+        Assert.Contains("1 of 2 registered households have an active provider", i213.Evidence);
+        // a community with no registered household keeps the asset rule (distance to a delivering garden, metres)
+        var other = card.Communities.Single(c => c.Code == "DS-C").Indicators.Single(i => i.Id == "2.1.3");
+        Assert.True(other.Value is > 3000 and < 4000 && other.Passed == false, $"{other.Value} {other.Passed}"); // the garden is ~3.4 km off
+        Assert.Null(other.Evidence);
+        // and so does the served card, computed by the app's own provider
+        var served = await app.Services.GetRequiredService<Geo.Core.Scorecard.ScorecardProvider>().GetAsync();
+        Assert.Equal(0.5, served.Communities.Single(c => c.Code == "DR-C").Indicators.Single(i => i.Id == "2.1.3").Value);
     }
 }

@@ -20,6 +20,8 @@ public enum Text
     // issue 16: life circle at both paces, trends, large-text high-contrast mode
     LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow, TrendStaffOnly,
     ContrastOn, ContrastOff,
+    // map controls and the public pages' pace switch (issue 16 review)
+    ZoomIn, ZoomOut, PubPace, OfflineBasemap, CaseCategory,
 }
 
 public static class UiText
@@ -176,6 +178,11 @@ public static class UiText
         [Text.ScrUpdated] = "更新于{0}",
         [Text.ScrValidUntil] = "有效至{0}",
         [Text.ScrWarningArea] = "预警区域",
+        [Text.ZoomIn] = "放大",
+        [Text.ZoomOut] = "缩小",
+        [Text.PubPace] = "步速",
+        [Text.CaseCategory] = "案件类别",
+        [Text.OfflineBasemap] = "Geo 通州 · 离线底图",
         [Text.SevBlue] = "蓝色预警",
         [Text.SevYellow] = "黄色预警",
         [Text.SevOrange] = "橙色预警",
@@ -366,6 +373,11 @@ public static class UiText
         [Text.ScrUpdated] = "Updated {0}",
         [Text.ScrValidUntil] = "Valid until {0}",
         [Text.ScrWarningArea] = "Warning area",
+        [Text.ZoomIn] = "Zoom in",
+        [Text.ZoomOut] = "Zoom out",
+        [Text.PubPace] = "Walking pace",
+        [Text.CaseCategory] = "Case category",
+        [Text.OfflineBasemap] = "Geo Tongzhou · offline basemap",
         [Text.SevBlue] = "Blue warning",
         [Text.SevYellow] = "Yellow warning",
         [Text.SevOrange] = "Orange warning",

@@ -11,7 +11,9 @@
     if (!el || !dataEl || typeof L === 'undefined') return;
     var data = JSON.parse(dataEl.textContent);
     if (map) { map.remove(); map = null; }
-    map = L.map(el, { zoomControl: true, attributionControl: false, keyboard: true, maxZoom: 19 }).setView([data.lat, data.lon], 16);
+    // the zoom buttons' names in the page's language (Leaflet's own are English)
+    map = L.map(el, { zoomControl: false, attributionControl: false, keyboard: true, maxZoom: 19 }).setView([data.lat, data.lon], 16);
+    L.control.zoom({ zoomInTitle: el.getAttribute('data-zoom-in') || 'Zoom in', zoomOutTitle: el.getAttribute('data-zoom-out') || 'Zoom out' }).addTo(map);
     var bounds = L.latLngBounds([[data.lat, data.lon], [data.lat, data.lon]]);
     data.shapes.forEach(function (s) {
       var layer = L.geoJSON(s.geometry).bindTooltip(s.label).addTo(map);

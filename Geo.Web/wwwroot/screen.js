@@ -12,8 +12,8 @@
   function showOffline(on) {
     if (!offline) return;
     if (!on) { offline.hidden = true; return; }
-    var at = new Date(content().getAttribute('data-at'));
-    var hhmm = ('0' + at.getHours()).slice(-2) + ':' + ('0' + at.getMinutes()).slice(-2);
+    // Beijing time as the page prints it (a screen's own clock zone may be UTC)
+    var hhmm = content().getAttribute('data-at-local');
     offline.textContent = offline.getAttribute('data-template').replace('{0}', hhmm);
     offline.hidden = false;
   }

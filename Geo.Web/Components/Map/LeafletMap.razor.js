@@ -14,6 +14,7 @@ export function create(element, dotnet, options) {
     const state = { L, map, dotnet, options, labels: options.labels, visible: new Set(options.visibleKinds),
         markers: new Map(), mode: 'locate', measure: null, nearby: null, density: null, lastClick: null };
     maps.set(element, state);
+    applyLabels(state);
 
     if (options.onlineBasemap) {
         L.tileLayer(options.onlineBasemap, { attribution: options.onlineAttribution, maxZoom: 19 }).addTo(map);
@@ -21,7 +22,6 @@ export function create(element, dotnet, options) {
     state.names = L.layerGroup().addTo(map);
     L.vectorGrid.protobuf(options.baseUrl + '/tiles/basemap/{z}/{x}/{y}.pbf', {
         rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 19,
-        attribution: options.attribution,
         vectorTileLayerStyles: {
             district: { color: '#5b4a3a', weight: 2.5, fill: true, fillColor: '#f7f3ea', fillOpacity: options.onlineBasemap ? 0 : 1 },
             // the walking network from street zoom (z15+): roads as pale bands, paths and footways thinner and dashed
@@ -124,7 +124,19 @@ export function setVisibleKinds(element, kinds) {
 
 export function setLabels(element, labels) {
     const s = maps.get(element);
-    if (s) s.labels = labels;
+    if (s) { s.labels = labels; applyLabels(s); }
+}
+
+// Leaflet's zoom buttons are named in English and the attribution is a fixed string: both follow the page's language.
+function applyLabels(s) {
+    const c = s.map.getContainer();
+    for (const [cls, name] of [['.leaflet-control-zoom-in', s.labels.zoomIn], ['.leaflet-control-zoom-out', s.labels.zoomOut]]) {
+        const a = c.querySelector(cls);
+        if (a && name) { a.title = name; a.setAttribute('aria-label', name); }
+    }
+    if (s.attribution) s.map.attributionControl.removeAttribution(s.attribution);
+    s.attribution = s.labels.attribution;
+    if (s.attribution) s.map.attributionControl.addAttribution(s.attribution);
 }
 
 async function openAsset(s, id, latlng) {
@@ -276,7 +288,7 @@ export function setPins(element, key, pins, fit) {
         el.textContent = p.label ?? '';
         el.style.background = p.colour || '#444';
         el.dataset.id = p.id;
-        const icon = s.L.divIcon({ className: `geo-pin ${p.className || ''}`, html: el, iconSize: [22, 22] });
+        const icon = s.L.divIcon({ className: `geo-pin ${p.className || ''}`, html: el, iconSize: [44, 44] }); // a 22 px pin, a 44 px tap target
         const m = s.L.marker(toLatLng(p.lon, p.lat), { icon, keyboard: false, title: p.title || '' });
         m.on('click', () => s.dotnet.invokeMethodAsync('OnPinClicked', key, String(p.id)));
         group.addLayer(m);
