@@ -114,7 +114,7 @@ public static class IngestBench
         {
             var path = Path.Combine(dir, "buildings.geojson");
             var stats = ShapeFiles.WriteBuildings(path, polygons);
-            Console.WriteLine(Inv($"generated {stats.Buildings:N0} buildings ({stats.MultiPolygons:N0} multipolygons, {stats.Holes:N0} with a courtyard hole, {stats.Vertices:N0} vertices): GeoJSON {new FileInfo(path).Length / 1e6:0} MB"));
+            Console.WriteLine(Inv($"generated {stats.Buildings:N0} buildings ({stats.MultiPolygons:N0} multipolygons, {stats.Holes:N0} holed parts (courtyards), {stats.Vertices:N0} vertices): GeoJSON {new FileInfo(path).Length / 1e6:0} MB"));
             var ours = await OursAsync(ds, path, polygons);
             var theirs = await TimeAsync(() => Ogr2Ogr(ds, ogr, path, "bench_ogr_buildings"));
             // the same shapes on both sides: per building, ST_Equals and the same vertex count
