@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Geo.Core.Data.Sql;
 using Geo.Core.Spatial;
 using Geo.Core.Tiles;
 
@@ -21,8 +22,10 @@ public sealed record TileJson(
     {
         var e = GeoFactory.DistrictExtent;
         var description = layer.Source == TileSource.Assets
-            ? $"{layer.TitleZh} / {layer.TitleEn}. 第 {Geo.Core.Data.Sql.AssetBins.MaxAggregatedZoom} 级及以下按网格聚合：每个要素是一个格网内同一类型的全部资产，count 为数量 / "
-              + $"At zoom {Geo.Core.Data.Sql.AssetBins.MaxAggregatedZoom} and below, assets are aggregated: each feature is every asset of one kind in a 1/16-tile bin, with their number in 'count' (nothing is dropped); above it, one feature per asset."
+            ? $"{layer.TitleZh} / {layer.TitleEn}. 第 {AssetBins.MaxAggregatedZoom - 1} 级及以下每个瓦片 16×16 格、第 {AssetBins.MaxAggregatedZoom} 级（街道级）8×8 格聚合："
+              + $"每个要素是一个格内同一类型的全部资产，位于其平均位置，count 为数量（不丢弃任何资产）；第 {AssetBins.MaxAggregatedZoom + 1} 级起每个资产一个要素（含 id、status，名称自第 {TileSql.AssetNameMinZoom} 级）。 / "
+              + $"Zoom {AssetBins.MaxAggregatedZoom - 1} and below: 16 × 16 bins per tile; zoom {AssetBins.MaxAggregatedZoom} (street zoom): 8 × 8 bins per tile. Each feature is every asset of one kind in one bin, "
+              + $"at their mean position, with their number in 'count' (nothing is dropped). From zoom {AssetBins.MaxAggregatedZoom + 1}: one feature per asset (id, status; name from zoom {TileSql.AssetNameMinZoom})."
             : $"{layer.TitleZh} / {layer.TitleEn}";
         return new("3.0.0", layer.Id, description,
             [$"{baseUrl}/tiles/{layer.Id}/{{z}}/{{x}}/{{y}}.pbf"], layer.MinZoom, layer.MaxZoom,

@@ -32,9 +32,20 @@ public static class IngestBench
         await PrintDurabilityAsync(ds);
         await EnsureRegionsAsync(ds);
 
+        // real shapes beside the points: --polygons N buildings (0: none), --lines S an S × S street grid (0: none);
+        // --shapes-only skips the point runs
+        var polygons = IntOption(args, "--polygons", 100_000);
+        var lines = IntOption(args, "--lines", 300);
+        var shapesOnly = args.Contains("--shapes-only");
+
         var dir = Directory.CreateTempSubdirectory("geo-bench-ingest-").FullName;
         try
         {
+            if (shapesOnly)
+            {
+                await ShapeRunsAsync(ds, OgrConnection(cs), dir, polygons, lines);
+                return 0;
+            }
             var geojson = Path.Combine(dir, "points.geojson");
             var csv = Path.Combine(dir, "points.csv");
             var csvSmall = Path.Combine(dir, "points-100k.csv");
@@ -76,11 +87,77 @@ public static class IngestBench
             Ratio("GeoJSON: ours / ogr2ogr time", oursJson / ogrJson, "≤ 1.0", oursJson <= ogrJson);
             Ratio("CSV:     ours / ogr2ogr time", oursCsv / ogrCsv, "≤ 1.0", oursCsv <= ogrCsv);
             if (!skipEf) Ratio("100k:    SaveChanges / ours time", ef / ours100k, "≥ 10", ef / ours100k >= 10);
+            Console.WriteLine();
+            await ShapeRunsAsync(ds, ogr, dir, polygons, lines);
             return 0;
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i < 0 ? fallback
+            : i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v
+            : throw new ArgumentException($"{name} needs a count ≥ 0");
+    }
+
+    /// <summary>Buildings (polygons with holes, multipolygons) through our importer and the walking network
+    /// (an OSM street grid) through <c>./geo network import</c>'s code, each against ogr2ogr of the same file,
+    /// with the row counts and geometries checked equal between the two.</summary>
+    private static async Task ShapeRunsAsync(NpgsqlDataSource ds, string ogr, string dir, int polygons, int side)
+    {
+        if (polygons > 0)
+        {
+            var path = Path.Combine(dir, "buildings.geojson");
+            var stats = ShapeFiles.WriteBuildings(path, polygons);
+            Console.WriteLine(Inv($"generated {stats.Buildings:N0} buildings ({stats.MultiPolygons:N0} multipolygons, {stats.Holes:N0} holed parts (courtyards), {stats.Vertices:N0} vertices): GeoJSON {new FileInfo(path).Length / 1e6:0} MB"));
+            var ours = await OursAsync(ds, path, polygons);
+            var theirs = await TimeAsync(() => Ogr2Ogr(ds, ogr, path, "bench_ogr_buildings"));
+            // the same shapes on both sides: per building, ST_Equals and the same vertex count
+            var same = await ScalarAsync(ds, """
+                SELECT count(*) FROM assets a JOIN bench_ogr_buildings o ON o.id = a.external_id
+                WHERE a.source = 'buildings.geojson' AND ST_Equals(a.geom, o.geom) AND ST_NPoints(a.geom) = ST_NPoints(o.geom)
+                """);
+            var holes = await ScalarAsync(ds, "SELECT count(*) FROM (SELECT (ST_Dump(geom)).geom g FROM assets WHERE source = 'buildings.geojson') d WHERE ST_NumInteriorRings(g) > 0");
+            var multis = await ScalarAsync(ds, "SELECT count(*) FROM assets WHERE source = 'buildings.geojson' AND GeometryType(geom) = 'MULTIPOLYGON'");
+            if (same != polygons || holes != stats.Holes || multis != stats.MultiPolygons)
+                throw new InvalidOperationException($"buildings differ: {same:N0} of {polygons:N0} equal to ogr2ogr's, {holes:N0} holed parts (expected {stats.Holes:N0}), {multis:N0} multipolygons (expected {stats.MultiPolygons:N0})");
+            Console.WriteLine(Inv($"  checked: all {same:N0} buildings ST_Equals ogr2ogr's with the same vertex count; {holes:N0} holed parts, {multis:N0} multipolygons as generated"));
+            Console.WriteLine($"{"run",-44} {"rows",10} {"seconds",8} {"rows/s",10}");
+            Row("ours GeoJSON buildings (polygons)", polygons, ours);
+            Row("ogr2ogr -f PostgreSQL GeoJSON buildings", polygons, theirs);
+            Ratio("buildings: ours / ogr2ogr time", ours / theirs, "≤ 1.0", ours <= theirs);
+            Console.WriteLine();
+        }
+        if (side > 1)
+        {
+            var path = Path.Combine(dir, "streets.osm");
+            ShapeFiles.WriteStreetGrid(path, side);
+            long ways = 2L * side, nodes = (long)side * side, edges = 2L * side * (side - 1);
+            Console.WriteLine(Inv($"generated a {side} × {side} street grid: {ways:N0} ways, {nodes:N0} nodes, OSM XML {new FileInfo(path).Length / 1e6:0} MB"));
+            var ours = await TimeAsync(async () =>
+            {
+                if (await Geo.Ingest.Cli.NetworkCli.RunAsync(ds, ["import", path]) != 0) throw new InvalidOperationException("network import failed");
+            });
+            var theirs = await TimeAsync(() => Ogr2Ogr(ds, ogr, path, "bench_ogr_streets", "lines"));
+            var ourNodes = await ScalarAsync(ds, "SELECT count(*) FROM walk_nodes");
+            var ourEdges = await ScalarAsync(ds, "SELECT count(*) FROM walk_edges");
+            var ogrWays = await ScalarAsync(ds, "SELECT count(*) FROM bench_ogr_streets");
+            // the same streets: the split edges add up to the ways (total length within a millimetre per way)
+            var lengthGap = await ScalarAsync(ds, """
+                SELECT round(abs((SELECT sum(ST_Length(geom::geography)) FROM walk_edges) - (SELECT sum(ST_Length(geom::geography)) FROM bench_ogr_streets)) * 1000)
+                """);
+            if (ourNodes != nodes || ourEdges != edges || ogrWays != ways || lengthGap > ways)
+                throw new InvalidOperationException($"streets differ: {ourNodes:N0}/{nodes:N0} nodes, {ourEdges:N0}/{edges:N0} edges, ogr2ogr {ogrWays:N0}/{ways:N0} ways, total length off by {lengthGap} mm");
+            Console.WriteLine(Inv($"  checked: {ourNodes:N0} nodes and {ourEdges:N0} edges as built; ogr2ogr {ogrWays:N0} ways; total lengths equal within {lengthGap} mm"));
+            Console.WriteLine($"{"run",-44} {"rows",10} {"seconds",8} {"rows/s",10}");
+            Row("ours network import (OSM → split edges)", edges, ours);
+            Row("ogr2ogr -f PostgreSQL OSM lines (ways)", ways, theirs);
+            Ratio("streets: ours / ogr2ogr time", ours / theirs, "≤ 1.0", ours <= theirs);
         }
     }
 

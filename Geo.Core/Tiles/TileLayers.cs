@@ -22,8 +22,8 @@ public sealed class TileLayers
 
     private static readonly Dictionary<string, string> AssetFields = new()
     {
-        ["id"] = "Number (z14+)", ["kind"] = "String", ["name"] = "String (z15+)", ["status"] = "String (z14+)", ["synthetic"] = "Boolean (z14+)",
-        ["count"] = "Number (z13 and below: assets of this kind in the bin)",
+        ["id"] = "Number (z15+)", ["kind"] = "String", ["name"] = "String (z15+)", ["status"] = "String (z15+)", ["synthetic"] = "Boolean (z15+)",
+        ["count"] = "Number (z14 and below: assets of this kind in the bin)",
     };
 
     private static readonly Dictionary<string, string> RegionFields = new()

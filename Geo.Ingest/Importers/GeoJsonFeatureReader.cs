@@ -166,7 +166,7 @@ public sealed class GeoJsonFeatureReader(string path) : IFeatureReader
     {
         var r = new Utf8JsonReader(json, isFinalBlock: true, default);
         r.Read();
-        var props = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        var props = new FeatureProperties();
         if (r.TokenType != JsonTokenType.StartObject) return new SourceFeature(number, null, props, "a feature must be a JSON object");
         NetTopologySuite.Geometries.Geometry? geom = null;
         var hasGeometry = false;
@@ -190,9 +190,10 @@ public sealed class GeoJsonFeatureReader(string path) : IFeatureReader
                         if (r.TokenType != JsonTokenType.StartObject) return new SourceFeature(number, null, props, "\"properties\" must be an object or null");
                         while (r.Read() && r.TokenType != JsonTokenType.EndObject)
                         {
-                            var key = r.GetString()!;
+                            // invalid UTF-8 goes through GetString, which refuses it with the message the import reports
+                            var key = r.ValueIsEscaped || !System.Text.Unicode.Utf8.IsValid(r.ValueSpan) ? r.GetString()! : FeatureProperties.Name(r.ValueSpan);
                             r.Read();
-                            props[key] = Value(ref r);
+                            props.Set(key, Value(ref r));
                         }
                         break;
                     default: r.Skip(); break;

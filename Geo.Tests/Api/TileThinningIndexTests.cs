@@ -4,7 +4,7 @@ using Geo.Tests.Infrastructure;
 namespace Geo.Tests.Api;
 
 /// <summary>One mechanism serves the low-zoom asset tiles: the <c>asset_bins</c> summary, read by its primary
-/// key range, never the assets table (which used to need six partial per-zoom GiST indexes); from z14 the
+/// key range, never the assets table (which used to need six partial per-zoom GiST indexes); from z15 the
 /// tiles read a full spatial index of assets.</summary>
 public sealed class TileThinningIndexTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {
@@ -13,6 +13,7 @@ public sealed class TileThinningIndexTests(PostgisFixture db) : IClassFixture<Po
     [InlineData(10)]
     [InlineData(12)]
     [InlineData(13)]
+    [InlineData(14)]
     public async Task Low_zoom_tiles_read_the_bins_by_primary_key_and_never_assets(int z)
     {
         var text = await PlanAsync(z);
@@ -28,10 +29,10 @@ public sealed class TileThinningIndexTests(PostgisFixture db) : IClassFixture<Po
         Assert.Equal(0L, await cmd.ExecuteScalarAsync());
     }
 
-    /// <summary>From z14 on every asset is drawn: the tile reads a full (non-partial) GiST index over the geometry.
+    /// <summary>From z15 on every asset is drawn: the tile reads a full (non-partial) GiST index over the geometry.
     /// (ix_assets_geom; the composite kind + geom one was dropped in issue 15), never a sequential scan.</summary>
     [Theory]
-    [InlineData(14)]
+    [InlineData(15)]
     [InlineData(16)]
     public async Task Unaggregated_tiles_read_a_full_spatial_index(int z)
     {

@@ -131,7 +131,7 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
     public async Task Low_zooms_count_every_asset_of_every_kind()
     {
         // 600 kiosks and 3 shelters in one z16 tile: every zoom accounts for all 603 (thinning used to keep
-        // one kiosk in 4096 at z10); up to z13 as bins with a count, from z14 one feature each
+        // one kiosk in 4096 at z10); up to z14 as bins with a count, from z15 one feature each
         var t = Column(4);
         var rnd = new Random(7);
         var kiosks = Enumerable.Range(0, 600).Select(i => { var p = Inside(t, 0.05 + 0.9 * rnd.NextDouble(), 0.05 + 0.9 * rnd.NextDouble()); return AssetFixtures.Point(AssetKind.Kiosk, $"K{i}", p.Lon, p.Lat); });
@@ -140,7 +140,7 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
         await using var app = new GeoWebFactory(db.ConnectionString);
         var http = app.CreateClient();
         var (lon, lat) = Inside(t, 0.5, 0.5);
-        foreach (var z in new[] { 8, 10, 12, 13, 14, 16 })
+        foreach (var z in new[] { 8, 10, 12, 13, 14, 15, 16 })
         {
             var tz = Tile(lon, lat, z);
             var features = Features(await http.GetByteArrayAsync($"/tiles/assets/{tz}.pbf"), tz, "assets");

@@ -86,13 +86,18 @@ function markerFor(s, p) {
     return m;
 }
 
+// up to street zoom a tile feature is a bin of `count` assets of one kind: its dot grows with the count (area ~ log)
+function binRadius(count) {
+    return count > 1 ? Math.min(3 + 1.5 * Math.log2(count), 14) : 3;
+}
+
 function setDensity(s, dense) {
     if (dense && !s.density) {
         s.density = s.L.vectorGrid.protobuf(s.options.baseUrl + '/tiles/assets/{z}/{x}/{y}.pbf', {
             rendererFactory: s.L.canvas.tile, interactive: false, maxNativeZoom: 19,
             vectorTileLayerStyles: {
                 assets: (p) => s.visible.has(p.kind)
-                    ? { radius: 3, fill: true, fillColor: s.options.colours[p.kind], fillOpacity: 0.85, stroke: !!p.synthetic, color: '#fff', weight: 0.5 }
+                    ? { radius: binRadius(p.count), fill: true, fillColor: s.options.colours[p.kind], fillOpacity: 0.85, stroke: !!p.synthetic, color: '#fff', weight: 0.5 }
                     : [],
             },
         }).addTo(s.map);
