@@ -29,7 +29,8 @@ public static class HttpBasics
     /// <summary>Text formats worth compressing; zip, PNG and vector tiles are left alone.</summary>
     public static readonly string[] CompressedTypes =
         ["application/json", "application/geo+json", "application/schema+json", "application/problem+json", "text/csv", "text/html",
-         "text/xml", "application/xml", "application/vnd.oai.openapi+json"];
+         "text/xml", "application/xml", "application/vnd.oai.openapi+json", "text/css", "text/javascript", "application/javascript",
+         "image/svg+xml", "application/manifest+json"];
 
     public static IServiceCollection AddGeoHttpBasics(this IServiceCollection services, IConfiguration config)
     {

@@ -153,4 +153,28 @@ public sealed class HttpBasicsTests(SeededApiFixture f) : IClassFixture<SeededAp
         Assert.Equal(ApiAssert.Ids(plain), ApiAssert.Ids(doc));
         Assert.True(compressed.Length * 3 < System.Text.Encoding.UTF8.GetByteCount(plain.GetRawText()) * 2, $"compression should take a third off GeoJSON at least: {compressed.Length} of {System.Text.Encoding.UTF8.GetByteCount(plain.GetRawText())}");
     }
+
+    [Theory]
+    [InlineData("/lib/leaflet/leaflet.js", "br")]
+    [InlineData("/lib/leaflet/leaflet.js", "gzip")]
+    [InlineData("/lib/leaflet/leaflet.css", "gzip")]
+    [InlineData("/app.css", "br")]
+    public async Task Scripts_and_styles_travel_compressed_and_inflate_to_the_file(string path, string encoding)
+    {
+        using var raw = f.App.Server.CreateClient();
+        var plain = await raw.GetByteArrayAsync(path);
+        var req = new HttpRequestMessage(HttpMethod.Get, path);
+        req.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue(encoding));
+        var res = await raw.SendAsync(req);
+        Assert.Equal(System.Net.HttpStatusCode.OK, res.StatusCode);
+        Assert.Equal(encoding, res.Content.Headers.ContentEncoding.SingleOrDefault());
+        var wire = await res.Content.ReadAsByteArrayAsync();
+        await using Stream inflate = encoding == "br"
+            ? new BrotliStream(new MemoryStream(wire), CompressionMode.Decompress)
+            : new GZipStream(new MemoryStream(wire), CompressionMode.Decompress);
+        using var back = new MemoryStream();
+        await inflate.CopyToAsync(back);
+        Assert.Equal(plain, back.ToArray());
+        Assert.True(wire.Length * 2 < plain.Length, $"{path} as {encoding}: {wire.Length} bytes on the wire for {plain.Length}");
+    }
 }
