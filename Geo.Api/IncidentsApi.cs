@@ -29,7 +29,7 @@ public static class IncidentsApi
         [FromQuery(Name = "offset")] public string? Offset { get; init; }
     }
 
-    public sealed record StatsChoropleth(string Type, string Measure, string Level, int Days, IReadOnlyList<Geo.Core.Scorecard.ChoroplethClass> Legend,
+    public sealed record StatsChoropleth(string Type, string Measure, string Level, string? Parent, int Days, IReadOnlyList<Geo.Core.Scorecard.ChoroplethClass> Legend,
         string NoDataColour, int NoData, IReadOnlyList<ChoroplethApi.ChoroplethFeature> Features);
 
     public sealed record ReportIn(string? Category, double? Lon, double? Lat, string? Description, string? Contact,
@@ -58,20 +58,20 @@ public static class IncidentsApi
         }).RequireAuthorization(GeoPolicies.SignedIn).WithSummary("The signed-in resident's own reports");
 
         // before /{id}: "stats" is not a case id. Staff only, over the cases the caller may see (grid managers: their own)
-        staff.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.Ok(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), ct)))
-            .WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90), for the cases the caller may see");
-        staff.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), ct))),
+        staff.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? parent, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+            TypedResults.Ok(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), parent, ct)))
+            .WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90), for the cases the caller may see: one row per region in the caller's scope (zeros where nothing happened), optionally only those under `parent` (a region code)");
+        staff.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? parent, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), parent, ct))),
                 "text/csv; charset=utf-8", $"dispatch-stats-{level ?? "community"}.csv"))
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithSummary("The dispatch statistics as CSV");
-        staff.MapGet("/stats/choropleth", async Task<Ok<StatsChoropleth>> (string? level, string? measure, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+        staff.MapGet("/stats/choropleth", async Task<Ok<StatsChoropleth>> (string? level, string? parent, string? measure, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
         {
             var d = Days(days);
-            var map = await DispatchStats.ChoroplethAsync(ds, user, level ?? "community", measure ?? "open", d, ct);
-            return TypedResults.Ok(new StatsChoropleth("FeatureCollection", map.Measure, map.Level, d, map.Legend, map.NoDataColour, map.NoData, ChoroplethApi.Features(map)));
-        }).WithSummary("One dispatch measure (open, overdue, escalated, on_time_share, median_handling_hours) per community or subdistrict as a GeoJSON choropleth with its legend (equal-interval classes, the dispatch board's)");
+            var map = await DispatchStats.ChoroplethAsync(ds, user, level ?? "community", measure ?? "open", d, parent, ct);
+            return TypedResults.Ok(new StatsChoropleth("FeatureCollection", map.Measure, map.Level, map.Parent, d, map.Legend, map.NoDataColour, map.NoData, ChoroplethApi.Features(map)));
+        }).WithSummary("One dispatch measure (open, overdue, escalated, on_time_share, median_handling_hours) per grid_cell (of one `parent` community, required), community or subdistrict as a GeoJSON choropleth with its legend (equal-interval classes, the dispatch board's): every region in the caller's scope, 0 where nothing happened, no data only where the measure is undefined");
 
         staff.MapGet("/{id}", DetailAsync).WithSummary("One case with its audit trail and the actions the caller may take next");
 

@@ -183,11 +183,15 @@ public static class Open311Api
             Incident incident;
             try
             {
-                incident = await IncidentIntake.ReportAsync(db, new IncidentReport(
+                // a retried report (after a timeout) with the same Idempotency-Key is the one request: same service_request_id
+                var idempotencyKey = req.Headers.TryGetValue(IncidentIntake.IdempotencyHeader, out var hk) ? hk.ToString() : null;
+                bool replayed;
+                (incident, replayed) = await IncidentIntake.ReportOnceAsync(db, new IncidentReport(
                     form["service_code"].ToString(), lon, lat, form["description"].ToString(), IncidentSource.Open311,
                     user.Identity?.Name ?? "open311", GeoClaims.Role(user) ?? GeoRoles.Resident, GeoClaims.UserId(user),
                     contact.Length > 0 ? contact : null, AddressString: form["address_string"].ToString(), MediaUrl: form["media_url"].ToString()),
-                    DateTimeOffset.UtcNow, ct);
+                    idempotencyKey, DateTimeOffset.UtcNow, ct);
+                if (replayed) req.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
             }
             catch (GeoException ex)
             {
@@ -207,7 +211,7 @@ public static class Open311Api
             }, StatusCodes.Status201Created);
         }).AllowAnonymousWrite("Open311 clients submit resident reports").WithName("open311CreateRequest")
             .Produces<Created[]>(StatusCodes.Status201Created, "application/json", "text/xml")
-            .WithSummary("Submit a GeoReport v2 service request (form-encoded)");
+            .WithSummary("Submit a GeoReport v2 service request (form-encoded). An `Idempotency-Key` header makes a retried request write it once (the retry gets the same service_request_id and `Idempotent-Replayed: true`; the key reused for another request is a 422)");
         return group;
     }
 

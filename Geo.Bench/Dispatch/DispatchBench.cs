@@ -17,7 +17,8 @@ namespace Geo.Bench.Dispatch;
 
 /// <summary>./geo bench dispatch [--seconds 60] [--reporters 200] [--existing 100000]: concurrent
 /// resident reports over real HTTP (Kestrel on 127.0.0.1) against a database already holding
-/// --existing cases; then counts in the database that no acknowledged case was lost or duplicated.
+/// --existing cases, each with an Idempotency-Key (the path retrying clients take); then counts in the database that no
+/// acknowledged case was lost or duplicated.
 /// Peer: the same intake called in-process without HTTP, for the cost of the HTTP layer. Then staff transitions (single
 /// and bulk) on the reported cases, and the cluster's commit floor (pgbench) measured in the same run.</summary>
 public static class DispatchBench
@@ -47,7 +48,10 @@ public static class DispatchBench
         Console.WriteLine($"dispatch: {existing:N0} existing cases, {reporters} reporters for {seconds} s over HTTP at {url}");
         var (ok, failed, lat, elapsed) = await LoadAsync(reporters, seconds, async (w, n) =>
         {
-            using var res = await http.PostAsJsonAsync("/api/incidents", Body(run, w, n));
+            // every report carries an Idempotency-Key, as a real client that retries after a timeout must
+            using var msg = new HttpRequestMessage(HttpMethod.Post, "/api/incidents") { Content = JsonContent.Create(Body(run, w, n)) };
+            msg.Headers.Add(IncidentIntake.IdempotencyHeader, $"{run}-{w}-{n}");
+            using var res = await http.SendAsync(msg);
             return res.StatusCode == HttpStatusCode.Created;
         });
         await app.StopAsync();
@@ -67,8 +71,8 @@ public static class DispatchBench
         var (pok, _, plat, pelapsed) = await LoadAsync(reporters, peerSeconds, async (w, n) =>
         {
             await using var db = GeoDb.CreateContext(ds);
-            var inc = await IncidentIntake.ReportAsync(db, new IncidentReport("sanitation", Lon(w, n), Lat(w, n), $"{peerRun}-{w}-{n}",
-                IncidentSource.Resident, "anonymous", GeoRoles.Resident), DateTimeOffset.UtcNow);
+            var (inc, _) = await IncidentIntake.ReportOnceAsync(db, new IncidentReport("sanitation", Lon(w, n), Lat(w, n), $"{peerRun}-{w}-{n}",
+                IncidentSource.Resident, "anonymous", GeoRoles.Resident), $"{peerRun}-{w}-{n}", DateTimeOffset.UtcNow);
             return inc.Id > 0;
         });
 

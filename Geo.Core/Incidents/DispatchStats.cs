@@ -22,9 +22,9 @@ public static class DispatchStats
 {
     public static readonly string[] Levels = ["grid_cell", "community", "subdistrict"];
 
-    /// <summary>What the choropleth can colour by; the levels it draws (grid cells are the board's table only).</summary>
+    /// <summary>What the choropleth can colour by; the levels it draws (grid cells: one community's, <c>parent</c> required).</summary>
     public static readonly string[] Measures = ["open", "overdue", "escalated", "on_time_share", "median_handling_hours"];
-    public static readonly string[] MapLevels = ["community", "subdistrict"];
+    public static readonly string[] MapLevels = ["grid_cell", "community", "subdistrict"];
     public const int MaxDays = 366;
     public const int DefaultDays = 90;
 
@@ -38,23 +38,65 @@ public static class DispatchStats
         _ => throw GeoException.BadInput("measure", $"one of {string.Join(", ", Measures)}"),
     };
 
-    /// <summary>The statistics over the cases <paramref name="user"/> may see; anyone but staff is refused.</summary>
-    public static Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, int days, CancellationToken ct = default)
+    /// <summary>The statistics over the cases <paramref name="user"/> may see, one row for every region in the caller's
+    /// scope (zero counts where nothing was reported; the median and on-time share are null where nothing was closed);
+    /// anyone but staff is refused.</summary>
+    /// <param name="parent">optional: only the regions directly under this one (a town's communities, a community's
+    /// grid cells), by code</param>
+    public static Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, int days, CancellationToken ct = default) =>
+        ComputeAsync(ds, user, level, days, null, ct);
+
+    /// <inheritdoc cref="ComputeAsync(NpgsqlDataSource, ClaimsPrincipal, string, int, CancellationToken)"/>
+    public static async Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, int days, string? parent, CancellationToken ct = default)
+    {
+        var assignee = Assignee(user);
+        if (!Levels.Contains(level)) throw GeoException.BadInput("level", $"one of {string.Join(", ", Levels)}");
+        var parentId = await ParentAsync(ds, level, parent, ct);
+        return await ComputeAsync(ds, assignee, level, days, parentId, ct);
+    }
+
+    /// <summary>The most regions one choropleth draws (a community has tens of grid cells; the district ~1,000 communities).</summary>
+    public const int MaxMapRegions = 2000;
+
+    /// <summary>The chosen measure per grid cell, community or town as a choropleth: every region in the caller's scope
+    /// (zero where nothing happened, "no data" only where the measure is undefined). Grid cells need a
+    /// <paramref name="parent"/> community (a grid manager's or a command centre's view of one community's cells).</summary>
+    public static async Task<ChoroplethMap> ChoroplethAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, string measure, int days, CancellationToken ct = default) =>
+        await ChoroplethAsync(ds, user, level, measure, days, null, ct);
+
+    /// <inheritdoc cref="ChoroplethAsync(NpgsqlDataSource, ClaimsPrincipal, string, string, int, CancellationToken)"/>
+    public static async Task<ChoroplethMap> ChoroplethAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, string measure, int days, string? parent, CancellationToken ct = default)
+    {
+        var assignee = Assignee(user);
+        if (!MapLevels.Contains(level)) throw GeoException.BadInput("level", $"one of {string.Join(", ", MapLevels)}");
+        if (!Measures.Contains(measure)) throw GeoException.BadInput("measure", $"one of {string.Join(", ", Measures)}");
+        if (level == "grid_cell" && string.IsNullOrEmpty(parent))
+            throw GeoException.BadInput("parent", "the community (code) whose grid cells to map is required at level=grid_cell");
+        var parentId = await ParentAsync(ds, level, parent, ct);
+        var rows = await ComputeAsync(ds, assignee, level, days, parentId, ct);
+        if (rows.Count > MaxMapRegions)
+            throw GeoException.TooLarge(parent is null ? "level" : "parent", $"{rows.Count} regions; a map draws at most {MaxMapRegions} (choose a parent region)");
+        return await Choropleth.DrawAsync(ds, measure, level, parent, [.. rows.Select(r => new ChoroplethValue(r.RegionId, r.Code, r.Name, ValueOf(r, measure)))], ct);
+    }
+
+    /// <summary>null: every case (command centre); else the grid manager's name (IncidentScope.Visible's rule).</summary>
+    private static string? Assignee(ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true) throw new GeoException(GeoErrorKind.Unauthorized, "user", "sign in as staff to see dispatch statistics");
         if (!GeoClaims.IsStaff(user)) throw GeoException.Forbidden("user", "dispatch statistics are for grid managers, planners and admins");
-        // the same rule as IncidentScope.Visible: grid managers see the cases assigned to them
-        var assignee = user.IsInRole(GeoRoles.GridManager) ? user.FindFirst(GeoClaims.GridManager)?.Value ?? "" : null;
-        return ComputeAsync(ds, assignee, level, days, ct);
+        return user.IsInRole(GeoRoles.GridManager) ? user.FindFirst(GeoClaims.GridManager)?.Value ?? "" : null;
     }
 
-    /// <summary>The chosen measure per community or town as a choropleth (the caller's scope; only regions with a case in the window).</summary>
-    public static async Task<ChoroplethMap> ChoroplethAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, string measure, int days, CancellationToken ct = default)
+    /// <summary>The id of the parent region by code, which must be one level above <paramref name="level"/>.</summary>
+    private static async Task<long?> ParentAsync(NpgsqlDataSource ds, string level, string? parent, CancellationToken ct)
     {
-        if (!MapLevels.Contains(level)) throw GeoException.BadInput("level", $"one of {string.Join(", ", MapLevels)}");
-        if (!Measures.Contains(measure)) throw GeoException.BadInput("measure", $"one of {string.Join(", ", Measures)}");
-        var rows = await ComputeAsync(ds, user, level, days, ct);
-        return await Choropleth.DrawAsync(ds, measure, level, null, [.. rows.Select(r => new ChoroplethValue(r.RegionId, r.Code, r.Name, ValueOf(r, measure)))], ct);
+        if (string.IsNullOrEmpty(parent)) return null;
+        if (parent.Length > 64) throw GeoException.BadInput("parent", "a region code (at most 64 characters)");
+        var above = level switch { "grid_cell" => "community", "community" => "subdistrict", _ => "district" };
+        await using var cmd = ds.CreateCommand("SELECT id FROM regions WHERE code = $1 AND level = $2");
+        cmd.Parameters.AddWithValue(parent);
+        cmd.Parameters.AddWithValue(above);
+        return await cmd.ExecuteScalarAsync(ct) is long id ? id : throw GeoException.NotFound("parent", $"no {above} with code {parent}");
     }
 
     /// <summary>A region's bounding box (lon/lat), for flying a map to a row of the statistics.</summary>
@@ -66,8 +108,10 @@ public static class DispatchStats
         return await r.ReadAsync(ct) ? (r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)) : null;
     }
 
-    /// <param name="assignee">null: every case; else only the cases assigned to this grid manager</param>
-    private static async Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, string? assignee, string level, int days, CancellationToken ct)
+    /// <param name="assignee">null: every case and every region; else only the cases assigned to this grid manager, and
+    /// the regions holding a cell they manage or one of those cases</param>
+    /// <param name="parentId">null: every region of the level; else the regions directly under it</param>
+    private static async Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, string? assignee, string level, int days, long? parentId, CancellationToken ct)
     {
         if (!Levels.Contains(level)) throw GeoException.BadInput("level", $"one of {string.Join(", ", Levels)}");
         if (days is < 1 or > MaxDays) throw GeoException.BadInput("days", $"1–{MaxDays}");
@@ -77,6 +121,13 @@ public static class DispatchStats
             "grid_cell" => "i.grid_cell_id",
             "community" => "i.community_id",
             _ => "(SELECT c.parent_id FROM regions c WHERE c.id = i.community_id)",
+        };
+        // a grid manager's regions: the cells they manage, the communities holding one, those communities' towns
+        var managed = level switch
+        {
+            "grid_cell" => "r.grid_manager = $3",
+            "community" => "EXISTS (SELECT 1 FROM regions g WHERE g.parent_id = r.id AND g.level = 'grid_cell' AND g.grid_manager = $3)",
+            _ => "EXISTS (SELECT 1 FROM regions g JOIN regions c ON c.id = g.parent_id WHERE c.parent_id = r.id AND g.level = 'grid_cell' AND g.grid_manager = $3)",
         };
         await using var cmd = ds.CreateCommand($"""
             WITH s AS (
@@ -92,13 +143,18 @@ public static class DispatchStats
                 FROM incidents i
                 WHERE i.reported_at >= now() - make_interval(days => $1) AND ($3::text IS NULL OR i.assignee = $3)
                 GROUP BY 1)
-            SELECT r.id, r.code, r.name, s.reported, s.open, s.overdue, s.escalated, s.median_hours, s.on_time, s.closed
-            FROM s JOIN regions r ON r.id = s.region_id AND r.level = $2
-            ORDER BY s.overdue DESC, s.open DESC, r.code
+            -- every region in scope, with or without cases: zero counts, and null median/on-time where none closed
+            SELECT r.id, r.code, r.name, coalesce(s.reported, 0), coalesce(s.open, 0), coalesce(s.overdue, 0), coalesce(s.escalated, 0),
+                   s.median_hours, s.on_time, coalesce(s.closed, 0)
+            FROM regions r LEFT JOIN s ON s.region_id = r.id
+            WHERE r.level = $2 AND ($4::bigint IS NULL OR r.parent_id = $4)
+              AND ($3::text IS NULL OR s.region_id IS NOT NULL OR {managed})
+            ORDER BY coalesce(s.overdue, 0) DESC, coalesce(s.open, 0) DESC, r.code
             """);
         cmd.Parameters.AddWithValue(days);
         cmd.Parameters.AddWithValue(level);
         cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)assignee ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Bigint, (object?)parentId ?? DBNull.Value);
         var rows = new List<DispatchStatsRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -45,8 +45,8 @@ internal static class DemoLiveState
     }
 
     /// <summary>Plausible proportions: categories weighted toward sanitation and parking; ~4% rejected; handling times
-    /// spread around the category's limit so ~15% of cases overrun (overdue), ~40% of those escalated; cases of the last
-    /// days still open at the stage their age suggests.</summary>
+    /// spread around the category's limit, the slowest ~15% stuck well past it (overdue, ~40% of those escalated), so the
+    /// board has open overdue and escalated cases too; cases of the last days still open at the stage their age suggests.</summary>
     private static async Task<long> SeedCaseHistoryAsync(NpgsqlDataSource ds, CancellationToken ct)
     {
         await using var conn = await ds.OpenConnectionAsync(ct);
@@ -77,7 +77,10 @@ internal static class DemoLiveState
             timed AS (
                 SELECT cs.*, k.name_zh, k.time_limit_hours,
                        cs.reported_at + make_interval(secs => k.time_limit_hours * 3600 * 1.4) AS deadline_at,
-                       cs.reported_at + make_interval(secs => k.time_limit_hours * 3600 * (0.2 + 1.25 * cs.ro * cs.ro)) AS done_at
+                       -- most cases close within the limit; the slowest 15% are stuck (3–9 limits), so open cases
+                       -- past their deadline exist now, not only overdue closed ones (the board's overdue column)
+                       cs.reported_at + make_interval(secs => k.time_limit_hours * 3600 *
+                           CASE WHEN cs.ro > 0.85 THEN 3 + 40 * (cs.ro - 0.85) ELSE 0.2 + 1.25 * cs.ro * cs.ro END) AS done_at
                 FROM cases cs JOIN incident_categories k ON k.code = cs.category)
             SELECT t.*,
                    CASE WHEN t.ro > 0.96 AND t.done_at < now() THEN 'rejected'

@@ -42,8 +42,11 @@ public sealed partial class MapBrowserTests
         foreach (var level in new[] { "community", "subdistrict", "grid_cell" })
         {
             await stats.GetByTestId("stats-level").SelectOptionAsync(level);
-            await Expect(stats.GetByTestId("stats-csv")).ToHaveAttributeAsync("href", $"api/incidents/stats.csv?level={level}&days=90");
-            var api = await ApiAsync(page, $"/api/incidents/stats?level={level}");
+            // grid cells: a grid manager starts on their (first) community, the table and CSV are its cells
+            var parent = level == "grid_cell" ? "&parent=" + MapAppFixture.CommunityCode : "";
+            if (level == "grid_cell") await Expect(stats.GetByTestId("stats-parent")).ToHaveValueAsync(MapAppFixture.CommunityCode);
+            await Expect(stats.GetByTestId("stats-csv")).ToHaveAttributeAsync("href", $"api/incidents/stats.csv?level={level}&days=90{parent}");
+            var api = await ApiAsync(page, $"/api/incidents/stats?level={level}{parent}");
             Assert.NotEmpty(api.EnumerateArray());
             var rows = stats.Locator("table[data-testid=stats-table] tbody tr");
             await Expect(rows).ToHaveCountAsync(api.GetArrayLength());
@@ -84,9 +87,18 @@ public sealed partial class MapBrowserTests
             await Expect(page.Locator("path.dispatch-choropleth")).ToHaveCountAsync(features.Count);
             Assert.Equal(features[0].GetProperty("properties").GetProperty("colour").GetString(), await page.Locator("path.dispatch-choropleth").First.GetAttributeAsync("fill"));
         }
-        // a row flies the map to its region
+        // a row flies the map to its region; then the grid cells of that community coloured as the API colours them
         await stats.Locator("tbody tr").First.Locator("button.fly").ClickAsync();
         await Expect(stats.Locator("tbody tr.focus")).ToHaveCountAsync(1);
+        await stats.GetByTestId("stats-measure").SelectOptionAsync("open");
+        await stats.GetByTestId("stats-level").SelectOptionAsync("grid_cell");
+        await Expect(stats.GetByTestId("stats-parent")).ToHaveValueAsync(MapAppFixture.CommunityCode);
+        var cells = await ApiAsync(page, $"/api/incidents/stats/choropleth?level=grid_cell&parent={MapAppFixture.CommunityCode}&measure=open");
+        var cellFeatures = cells.GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(MapAppFixture.GridCode, Assert.Single(cellFeatures).GetProperty("properties").GetProperty("code").GetString());
+        await Expect(stats.GetByTestId("stats-legend")).ToHaveAttributeAsync("data-measure", "open");
+        await Expect(page.Locator("path.dispatch-choropleth")).ToHaveCountAsync(1);
+        Assert.Equal(cellFeatures[0].GetProperty("properties").GetProperty("colour").GetString(), await page.Locator("path.dispatch-choropleth").First.GetAttributeAsync("fill"));
         await Infrastructure.Browser.ScreenshotAsync(page, "dispatch-stats");
         await page.Context.CloseAsync();
     }

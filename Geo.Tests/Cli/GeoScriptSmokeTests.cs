@@ -375,6 +375,8 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
             """));
         Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM incidents WHERE reporter_contact = 'synthetic history' AND description LIKE '【合成 synthetic】%' AND status = 'closed'") > 0);
         Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM incidents WHERE reporter_contact = 'synthetic history' AND overdue_at IS NOT NULL") > 0);
+        // … with open cases past their deadline now (the board's overdue column; before, only closed ones overran)
+        Assert.True(await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM incidents WHERE reporter_contact = 'synthetic history' AND overdue_at IS NOT NULL AND status NOT IN ('closed', 'rejected')") > 0);
 
         var bad = await Script.RunAsync(Timeout, "simulate", "--minutes", "-1");
         Assert.Equal(2, bad.ExitCode);

@@ -113,7 +113,7 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
         await using var app = new GeoWebFactory(db.ConnectionString);
         var admin = await GridFixtures.ClientAsync(app, db, GeoRoles.Admin);
         foreach (var measure in DispatchStats.Measures)
-        foreach (var level in DispatchStats.MapLevels)
+        foreach (var level in new[] { "community", "subdistrict" }) // grid cells need a parent: the next test
         {
             var stats = (await admin.GetFromJsonAsync<JsonElement>($"/api/incidents/stats?level={level}")).EnumerateArray().ToList();
             var api = await admin.GetFromJsonAsync<JsonElement>($"/api/incidents/stats/choropleth?level={level}&measure={measure}");
@@ -138,11 +138,106 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
         Assert.Equal(cells[2].Community, liRegion.GetProperty("properties").GetProperty("region_id").GetInt64());
         Assert.Equal(5, liRegion.GetProperty("properties").GetProperty("value").GetDouble());
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/incidents/stats/choropleth?level=community&measure=open")).StatusCode);
-        foreach (var (query, parameter) in new[] { ("measure=speed", "measure"), ("level=grid_cell", "level"), ("level=planet", "level"), ("days=0", "days") })
+        foreach (var (query, parameter) in new[] { ("measure=speed", "measure"), ("level=grid_cell", "parent"), ("level=planet", "level"), ("days=0", "days") })
         {
             var bad = await li.GetAsync("/api/incidents/stats/choropleth?" + query);
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Equal(parameter, (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
         }
+    }
+
+    [Fact]
+    public async Task Every_region_in_scope_is_a_row_with_zeros_and_a_communitys_grid_cells_map_with_no_data_only_where_undefined()
+    {
+        // community ZA: cell 1 with an open overdue escalated case and a case closed on time; cell 2 without cases.
+        // community ZB (same manager): no cases at all
+        var now = DateTimeOffset.UtcNow;
+        var (za, cell1) = await GridFixtures.CellAsync(db.DataSource, "ZA", 116.70, 39.80, 0.02, "周网格");
+        var (zb, zbCell) = await GridFixtures.CellAsync(db.DataSource, "ZB", 116.74, 39.80, 0.02, "周网格");
+        long cell2;
+        await using (var cmd = db.DataSource.CreateCommand("""
+            INSERT INTO regions (level, code, name, parent_id, geom, population, population_60_plus, pilot, synthetic, grid_manager)
+            VALUES ('grid_cell', 'ZA-G2', '测试网格ZA二', $1, ST_Multi(ST_MakeEnvelope(116.71, 39.80, 116.72, 39.81, 4326)), 10, 2, false, true, '周网格') RETURNING id
+            """))
+        {
+            cmd.Parameters.AddWithValue(za);
+            cell2 = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        await using (var cmd = db.DataSource.CreateCommand("""
+            INSERT INTO incidents (category_code, status, description, geom, community_id, grid_cell_id, source, reported_at, updated_at, deadline_at, overdue_at, escalated_at, closed_at, assignee)
+            VALUES ('noise', 'dispatched', 'zero rows 1', ST_SetSRID(ST_MakePoint(116.705, 39.805), 4326), $1, $2, 'staff', $3 - interval '3 days', $3, $3 - interval '2 days', $3 - interval '2 days', $3 - interval '1 day', NULL, '周网格'),
+                   ('noise', 'closed', 'zero rows 2', ST_SetSRID(ST_MakePoint(116.705, 39.805), 4326), $1, $2, 'staff', $3 - interval '3 days', $3, $3 - interval '2 days', NULL, NULL, $3 - interval '70 hours', '周网格')
+            """))
+        {
+            cmd.Parameters.AddWithValue(za);
+            cmd.Parameters.AddWithValue(cell1);
+            cmd.Parameters.AddWithValue(now);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        // the command centre: one row per community in the database, each equal to an independent count of its cases
+        var rows = await DispatchStats.ComputeAsync(db.DataSource, Admin, "community", 90);
+        var expected = new Dictionary<long, (long Reported, long Open, long Overdue, long Escalated, long Closed)>();
+        await using (var cmd = db.DataSource.CreateCommand("""
+            SELECT r.id,
+                   (SELECT count(*) FROM incidents i WHERE i.community_id = r.id AND i.reported_at >= now() - interval '90 days'),
+                   (SELECT count(*) FROM incidents i WHERE i.community_id = r.id AND i.reported_at >= now() - interval '90 days' AND i.closed_at IS NULL AND i.status NOT IN ('closed', 'rejected', 'resolved', 'verified')),
+                   (SELECT count(*) FROM incidents i WHERE i.community_id = r.id AND i.reported_at >= now() - interval '90 days' AND i.closed_at IS NULL AND i.status NOT IN ('closed', 'rejected', 'resolved', 'verified') AND i.overdue_at IS NOT NULL),
+                   (SELECT count(*) FROM incidents i WHERE i.community_id = r.id AND i.reported_at >= now() - interval '90 days' AND i.closed_at IS NULL AND i.status NOT IN ('closed', 'rejected', 'resolved', 'verified') AND i.escalated_at IS NOT NULL),
+                   (SELECT count(*) FROM incidents i WHERE i.community_id = r.id AND i.reported_at >= now() - interval '90 days' AND i.closed_at IS NOT NULL)
+            FROM regions r WHERE r.level = 'community'
+            """))
+        await using (var rd = await cmd.ExecuteReaderAsync())
+            while (await rd.ReadAsync()) expected[rd.GetInt64(0)] = (rd.GetInt64(1), rd.GetInt64(2), rd.GetInt64(3), rd.GetInt64(4), rd.GetInt64(5));
+        Assert.Equal(expected.Keys.Order(), rows.Select(r => r.RegionId).Order());
+        foreach (var r in rows)
+        {
+            Assert.Equal(expected[r.RegionId], (r.Reported, r.Open, r.Overdue, r.Escalated, r.Closed));
+            Assert.Equal(r.Closed == 0, r.MedianHandlingHours is null);
+            Assert.Equal(r.Closed == 0, r.OnTimeShare is null);
+        }
+        var zbRow = rows.Single(r => r.RegionId == zb);
+        Assert.Equal((0L, 0L, 0L, 0L, 0L, (double?)null, (double?)null), (zbRow.Reported, zbRow.Open, zbRow.Overdue, zbRow.Escalated, zbRow.Closed, zbRow.MedianHandlingHours, zbRow.OnTimeShare));
+
+        // the manager: exactly the communities and cells they manage, the quiet ones as zeros
+        var zhou = Manager("周网格");
+        Assert.Equal([za, zb], (await DispatchStats.ComputeAsync(db.DataSource, zhou, "community", 90)).Select(r => r.RegionId).Order());
+        Assert.Equal([cell1, zbCell, cell2], (await DispatchStats.ComputeAsync(db.DataSource, zhou, "grid_cell", 90)).Select(r => r.RegionId).Order());
+        Assert.Equal([cell1, cell2], (await DispatchStats.ComputeAsync(db.DataSource, zhou, "grid_cell", 90, "ZA-C")).Select(r => r.RegionId).Order());
+        // the community map draws the quiet community as 0 (a class colour), not as no data
+        var communities = await DispatchStats.ChoroplethAsync(db.DataSource, zhou, "community", "open", 90);
+        var quiet = communities.Regions.Single(r => r.RegionId == zb);
+        Assert.Equal((0.0, false), (quiet.Value, quiet.Class is null));
+        Assert.NotEqual(communities.NoDataColour, quiet.Colour);
+        Assert.Equal(0, communities.NoData);
+
+        // grid cells of ZA: cell 2 is 0 open (coloured), but its on-time share is undefined (no data)
+        var open = await DispatchStats.ChoroplethAsync(db.DataSource, zhou, "grid_cell", "open", 90, "ZA-C");
+        Assert.Equal([(cell1, 1.0), (cell2, 0.0)], open.Regions.Select(r => (r.RegionId, r.Value!.Value)).Order());
+        Assert.All(open.Regions, r => Assert.NotNull(r.Class));
+        Assert.Equal("ZA-C", open.Parent);
+        var onTime = await DispatchStats.ChoroplethAsync(db.DataSource, zhou, "grid_cell", "on_time_share", 90, "ZA-C");
+        Assert.Equal(1.0, onTime.Regions.Single(r => r.RegionId == cell1).Value);
+        var undefined = onTime.Regions.Single(r => r.RegionId == cell2);
+        Assert.Equal((null, null, onTime.NoDataColour), (undefined.Value, undefined.Class, undefined.Colour));
+        Assert.Equal(1, onTime.NoData);
+
+        // over HTTP: the same map; a parent is required, must exist one level up; another manager sees none of these cells
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var manager = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "周网格");
+        var api = await manager.GetFromJsonAsync<JsonElement>("/api/incidents/stats/choropleth?level=grid_cell&parent=ZA-C&measure=open");
+        Assert.Equal("ZA-C", api.GetProperty("parent").GetString());
+        Assert.Equal([cell1, cell2], api.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("region_id").GetInt64()).Order());
+        var csv = await manager.GetStringAsync("/api/incidents/stats.csv?level=grid_cell&parent=ZA-C");
+        Assert.Contains($"\r\n{cell2},\"ZA-G2\",\"测试网格ZA二\",0,0,0,0,,,0\r\n", csv);
+        foreach (var (query, status, parameter) in new[] { ("level=grid_cell&measure=open", 400, "parent"), ("level=grid_cell&parent=NOPE&measure=open", 404, "parent"),
+                     ("level=grid_cell&parent=ZA-S&measure=open", 404, "parent"), ("level=community&parent=" + new string('x', 65), 400, "parent") })
+        {
+            var bad = await manager.GetAsync("/api/incidents/stats/choropleth?" + query);
+            Assert.Equal(status, (int)bad.StatusCode);
+            Assert.Equal(parameter, (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        }
+        var other = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "吴网格");
+        Assert.Empty((await other.GetFromJsonAsync<JsonElement>("/api/incidents/stats/choropleth?level=grid_cell&parent=ZA-C&measure=open")).GetProperty("features").EnumerateArray());
     }
 }

@@ -16,7 +16,7 @@ public enum Text
     PubLifeCircle, PubWithin, PubSearchServices, PubSearchPlaceholder, PubNearestShelter, PubWalkMin, PubStraightLine, PubServicesFound, PubNoNetwork, PubElderlyPace, PubAdultPace, PubSyntheticNote, PubOpenMap, ScrWarnings, ScrNoWarnings, ScrShelters, ScrCivilDefence, ScrOffline, ScrUpdated, ScrValidUntil, ScrWarningArea, SevBlue, SevYellow, SevOrange, SevRed,
     ChoroTitle, ChoroIndicator, ChoroShow, ChoroNoData,
     // dispatch statistics on the board
-    StatsTitle, StatsLevel, StatsOpen, StatsOverdue, StatsEscalated, StatsMedianHours, StatsOnTime, StatsReported, StatsNone, StatsShowing, StatsMeasure, StatsMapOnlyAbove, StatsDays,
+    StatsTitle, StatsLevel, StatsOpen, StatsOverdue, StatsEscalated, StatsMedianHours, StatsOnTime, StatsReported, StatsNone, StatsShowing, StatsMeasure, StatsMapOnlyAbove, StatsDays, StatsAllCommunities,
     // issue 16: life circle at both paces, trends, large-text high-contrast mode
     LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow, TrendStaffOnly,
     ContrastOn, ContrastOff,
@@ -202,7 +202,8 @@ public static class UiText
         [Text.StatsNone] = "统计期内没有案件",
         [Text.StatsShowing] = "显示前 {0} 个区域(共 {1} 个),完整数据请下载 CSV",
         [Text.StatsMeasure] = "地图指标",
-        [Text.StatsMapOnlyAbove] = "专题图按社区或街道/乡镇绘制",
+        [Text.StatsMapOnlyAbove] = "选择一个社区以绘制其网格专题图",
+        [Text.StatsAllCommunities] = "全部社区",
         [Text.StatsDays] = "近 {0} 天",
         [Text.LcTitle] = "15分钟生活圈完整度：成人与老年人步速对比",
         [Text.LcAdult] = "成人 {0} 公里/小时",
@@ -397,7 +398,8 @@ public static class UiText
         [Text.StatsNone] = "No cases in the period",
         [Text.StatsShowing] = "Showing the first {0} of {1} regions; download the CSV for all",
         [Text.StatsMeasure] = "Map measure",
-        [Text.StatsMapOnlyAbove] = "The map is drawn per community or town",
+        [Text.StatsMapOnlyAbove] = "Choose a community to map its grid cells",
+        [Text.StatsAllCommunities] = "All communities",
         [Text.StatsDays] = "Last {0} days",
         [Text.LcTitle] = "15-minute life circle: adult and elderly pace side by side",
         [Text.LcAdult] = "Adult {0} km/h",
