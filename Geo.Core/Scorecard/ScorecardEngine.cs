@@ -138,7 +138,7 @@ public sealed class ScorecardEngine(NpgsqlDataSource db, WalkingGraphProvider? g
         return null;
     }
 
-    /// <summary>The documented dimension formulas (ARCHITECTURE.md, "Scorecard"):
+    /// <summary>The documented dimension formulas (docs/DESIGN-NOTES.md, "Coverage and the scorecard"):
     /// coordination = share passed of 2.1.1, 2.1.3, 2.2.1, 3.1.1, 4.1 (resources integrated, departments cooperating);
     /// convenience = mean of the values (capped at 1) of 1.1.1, 2.1.1, 2.3.1, 2.3.3 and 2.1.4 passed;
     /// safety = mean of the values (capped at 1) of 3.2.1, 3.2.3, 3.3.1, 3.3.2;

@@ -1,7 +1,7 @@
 namespace Geo.Core.Data.Sql;
 
 /// <summary>Which indexes <c>assets</c> keeps beyond the primary key and why (issue 15: each one is maintained on
-/// every inserted row, so each must be used by some plan). See ARCHITECTURE.md "Bulk import".</summary>
+/// every inserted row, so each must be used by some plan). See docs/DESIGN-NOTES.md "Bulk import".</summary>
 public static class AssetIndexes
 {
     /// <summary>Kinds that are rare and looked up on their own (nearest shelter, service stations for the
