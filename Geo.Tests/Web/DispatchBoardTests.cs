@@ -94,7 +94,7 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         var fresh = await TouchAsync(mine);
         await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] button[data-action=resolve]").Click());
         cut.WaitForAssertion(() => Assert.Contains("已被他人修改", cut.Find("[data-testid=board-message]").TextContent), Wait);
-        Assert.Equal(fresh.ToString(), cut.Find($"li[data-case='{mine}']").GetAttribute("data-version")); // reloaded
+        cut.WaitForAssertion(() => Assert.Equal(fresh.ToString(), cut.Find($"li[data-case='{mine}']").GetAttribute("data-version")), Wait); // reloaded
         await using (var ctx = db.CreateContext())
             Assert.Equal(IncidentStatus.InProgress, (await ctx.Incidents.SingleAsync(i => i.Id == mine)).Status);
 
@@ -109,9 +109,10 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         cut.WaitForAssertion(() => Assert.Equal("resolved", cut.Find($"li[data-case='{mine}']").GetAttribute("data-status")), Wait);
 
         // filters: overdue only keeps it, another status hides it
-        cut.Find("[data-testid=filter-overdue]").Change(true);
+        // find and fire in one dispatcher turn: the board re-renders on its own (reloads, stats), which renews handler ids
+        await cut.InvokeAsync(() => cut.Find("[data-testid=filter-overdue]").Change(true));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{mine}']")), Wait);
-        cut.Find("[data-testid=filter-status]").Change("reported");
+        await cut.InvokeAsync(() => cut.Find("[data-testid=filter-status]").Change("reported"));
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"li[data-case='{mine}']")), Wait);
     }
 
@@ -125,7 +126,7 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
 
         var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{b}']")), Wait);
-        foreach (var id in new[] { a, b }) cut.Find($"li[data-case='{id}'] input.pick").Change(true);
+        foreach (var id in new[] { a, b }) await cut.InvokeAsync(() => cut.Find($"li[data-case='{id}'] input.pick").Change(true));
         await cut.InvokeAsync(() => cut.Find("[data-testid=bulk-register]").Click());
         cut.WaitForAssertion(() =>
         {
@@ -137,7 +138,7 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         await cut.InvokeAsync(() => cut.Find($"li[data-case='{a}'] button.case-title").Click());
         cut.WaitForAssertion(() => Assert.Contains("李网格", cut.Find("[data-testid=nearest]").TextContent), Wait);
 
-        cut.Find($"li[data-case='{a}'] input.pick").Change(true);
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{a}'] input.pick").Change(true));
         await cut.InvokeAsync(() => cut.Find("[data-testid=bulk-dispatch]").Click());
         cut.WaitForAssertion(() => Assert.Equal("dispatched", cut.Find($"li[data-case='{a}']").GetAttribute("data-status")), Wait);
         Assert.Equal("registered", cut.Find($"li[data-case='{b}']").GetAttribute("data-status"));
