@@ -107,21 +107,7 @@ public sealed class DeliveryClockJobTests(PostgisFixture db) : IClassFixture<Pos
         var provider = await ProviderAsync("DCB", 116.82);
         var expired = await OrdersAsync(provider, "ordered", 40, 12);
         var late = await OrdersAsync(provider, "out", 125, 4);
-        IHost Instance()
-        {
-            var b = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Geo"] = db.ConnectionString,
-                ["Geo:Jobs:SlaClockInterval"] = "01:00:00",
-                ["Geo:Jobs:HeartbeatInterval"] = "01:00:00",
-                ["Geo:Jobs:DeliveryClockInterval"] = "00:00:00.2",
-                ["Geo:Jobs:ClusterCheckinInterval"] = "00:00:01",
-            });
-            b.Services.AddGeoData(b.Configuration);
-            b.AddGeoJobs();
-            return b.Build();
-        }
+        IHost Instance() => ClusteredJobHost.Build(db.ConnectionString, new Dictionary<string, string> { ["DeliveryClockInterval"] = "00:00:00.2" });
         using var one = Instance();
         using var two = Instance();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));

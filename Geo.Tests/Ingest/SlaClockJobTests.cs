@@ -45,20 +45,7 @@ public sealed class SlaClockJobTests(PostgisFixture db) : IClassFixture<PostgisF
     public async Task Two_clustered_app_instances_escalate_once_and_share_the_quartz_tables()
     {
         var ids = await OverdueCasesAsync("SB", 116.82, 10);
-        IHost Instance()
-        {
-            var b = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Geo"] = db.ConnectionString,
-                ["Geo:Jobs:SlaClockInterval"] = "00:00:00.2",
-                ["Geo:Jobs:HeartbeatInterval"] = "01:00:00",
-                ["Geo:Jobs:ClusterCheckinInterval"] = "00:00:01",
-            });
-            b.Services.AddGeoData(b.Configuration);
-            b.AddGeoJobs();
-            return b.Build();
-        }
+        IHost Instance() => ClusteredJobHost.Build(db.ConnectionString, new Dictionary<string, string> { ["SlaClockInterval"] = "00:00:00.2" });
         using var one = Instance();
         using var two = Instance();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));

@@ -119,31 +119,21 @@ public static class AssetBins
     public static string Rebuild => "TRUNCATE asset_bins;\n" + Apply(Rows("assets", 1));
 
     /// <summary>The trigger function with the rolled-up aggregate (migration CheaperAssetUpkeep); same name, same triggers.</summary>
-    public static string CreateRollupFunction => $"""
-        CREATE OR REPLACE FUNCTION geo_asset_bins() RETURNS trigger LANGUAGE plpgsql AS $fn$
-        BEGIN
-            IF TG_OP = 'INSERT' THEN
-                {Apply(Rows("new_rows", 1))}
-            ELSIF TG_OP = 'DELETE' THEN
-                {Apply(Rows("old_rows", -1))}
-            ELSE
-                {Apply(Rows("old_rows", -1) + " UNION ALL " + Rows("new_rows", 1))}
-            END IF;
-            RETURN NULL;
-        END
-        $fn$;
-        """;
+    public static string CreateRollupFunction => TriggerFunction(Apply);
 
     /// <summary>The first version of the trigger function (for the migration's Down).</summary>
-    public static string CreatePerZoomFunction => $"""
+    public static string CreatePerZoomFunction => TriggerFunction(ApplyPerZoom);
+
+    /// <summary>geo_asset_bins() over the statement's transition tables, with <paramref name="apply"/> writing the bins.</summary>
+    private static string TriggerFunction(Func<string, string> apply) => $"""
         CREATE OR REPLACE FUNCTION geo_asset_bins() RETURNS trigger LANGUAGE plpgsql AS $fn$
         BEGIN
             IF TG_OP = 'INSERT' THEN
-                {ApplyPerZoom(Rows("new_rows", 1))}
+                {apply(Rows("new_rows", 1))}
             ELSIF TG_OP = 'DELETE' THEN
-                {ApplyPerZoom(Rows("old_rows", -1))}
+                {apply(Rows("old_rows", -1))}
             ELSE
-                {ApplyPerZoom(Rows("old_rows", -1) + " UNION ALL " + Rows("new_rows", 1))}
+                {apply(Rows("old_rows", -1) + " UNION ALL " + Rows("new_rows", 1))}
             END IF;
             RETURN NULL;
         END
