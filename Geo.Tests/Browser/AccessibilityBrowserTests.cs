@@ -13,6 +13,7 @@ public sealed partial class MapBrowserTests
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync(high ? path + "?contrast=high" : path);
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("contrast-switch")).ToHaveAttributeAsync("aria-pressed", high ? "true" : "false");
         if (path == "/planner") await Expect(page.GetByTestId("scorecard")).ToBeVisibleAsync();
@@ -114,6 +115,7 @@ public sealed partial class MapBrowserTests
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         var html = page.Locator("html");
         var toggle = page.GetByTestId("contrast-switch");
         await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
@@ -124,11 +126,13 @@ public sealed partial class MapBrowserTests
 
         // a new page load in the same browser (here another view) starts in high contrast
         await page.GotoAsync("/planner");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.GetByTestId("contrast-switch")).ToHaveAttributeAsync("aria-pressed", "true");
         await Expect(html).ToHaveClassAsync(new Regex("contrast-high"));
         await page.GetByTestId("contrast-switch").ClickAsync();
         await Expect(html).Not.ToHaveClassAsync(new Regex("contrast-high"));
         await page.ReloadAsync();
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.GetByTestId("contrast-switch")).ToHaveAttributeAsync("aria-pressed", "false");
         await Expect(html).Not.ToHaveClassAsync(new Regex("contrast-high"));
         await page.Context.CloseAsync();
@@ -136,6 +140,7 @@ public sealed partial class MapBrowserTests
         // a fresh browser profile: ?contrast=high alone turns it on
         var kiosk = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await kiosk.GotoAsync("/resident?contrast=high");
+        await Infrastructure.Browser.WaitInteractiveAsync(kiosk);
         await Expect(kiosk.Locator("html")).ToHaveClassAsync(new Regex("contrast-high"));
         await Expect(kiosk.GetByTestId("contrast-switch")).ToHaveAttributeAsync("aria-pressed", "true");
         await kiosk.Context.CloseAsync();

@@ -12,6 +12,7 @@ public sealed partial class MapBrowserTests
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/planner");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         var table = page.GetByTestId("scorecard");
         await table.Locator("tr[data-code='110112999'] button.drill").ClickAsync();
         await Expect(table.Locator($"tr[data-code='{MapAppFixture.CommunityCode}']")).ToBeVisibleAsync();

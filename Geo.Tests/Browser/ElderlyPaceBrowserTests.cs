@@ -10,6 +10,7 @@ public sealed partial class MapBrowserTests
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/resident");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
         await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
         await page.GetByTestId("search-input").PressAsync("Enter");

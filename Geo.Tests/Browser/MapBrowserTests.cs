@@ -11,6 +11,7 @@ public sealed partial class MapBrowserTests(MapAppFixture f) : IClassFixture<Map
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         var basemapTile = page.WaitForResponseAsync(r => r.Url.Contains("/tiles/basemap/") && r.Status == 200);
         await page.GotoAsync("/");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await basemapTile;
         await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
         await Expect(page.Locator(".leaflet-host canvas").First).ToBeVisibleAsync();
@@ -21,6 +22,7 @@ public sealed partial class MapBrowserTests(MapAppFixture f) : IClassFixture<Map
 
         var phone = await f.Browser.NewPageAsync(f.App.BaseUrl, 390, 844);
         await phone.GotoAsync("/resident");
+        await Infrastructure.Browser.WaitInteractiveAsync(phone);
         await Expect(phone.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
         var box = await phone.Locator(".leaflet-host").BoundingBoxAsync();
         Assert.True(box is { Width: > 300, Height: > 300 }, "the map should fill a phone screen");
@@ -34,6 +36,7 @@ public sealed partial class MapBrowserTests(MapAppFixture f) : IClassFixture<Map
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
 
         // search by code finds the community too; by name here
@@ -79,6 +82,7 @@ public sealed partial class MapBrowserTests(MapAppFixture f) : IClassFixture<Map
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/planner");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.Locator(".topbar .title")).ToHaveTextAsync("通州智慧社区地图");
         await Expect(page.Locator(".layer[data-kind=wifi_hotspot] .name")).ToHaveTextAsync("无线热点");
         await page.GetByTestId("lang-switch").ClickAsync();
@@ -97,6 +101,7 @@ public sealed partial class MapBrowserTests(MapAppFixture f) : IClassFixture<Map
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
         await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
         await page.GetByTestId("search-input").PressAsync("Enter");

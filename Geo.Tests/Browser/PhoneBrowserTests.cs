@@ -19,6 +19,7 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
         context.SetDefaultTimeout(Infrastructure.Browser.TimeoutMs);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/resident");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
         return page;
     }

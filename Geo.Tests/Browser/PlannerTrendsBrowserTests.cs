@@ -45,6 +45,7 @@ public sealed partial class MapBrowserTests
         using var http = f.App.Factory.CreateClient();
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/planner");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         var table = page.GetByTestId("scorecard");
         await table.Locator($"tr[data-code='{Town}'] button.drill").ClickAsync();
         await Expect(table.Locator($"tr[data-code='{MapAppFixture.CommunityCode}']")).ToBeVisibleAsync();

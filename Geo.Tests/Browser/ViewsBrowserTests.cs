@@ -15,6 +15,7 @@ public sealed partial class MapBrowserTests
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/planner");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         var table = page.GetByTestId("scorecard");
         await Expect(table).ToBeVisibleAsync();
         await Expect(table.Locator("tr[data-code='110112']")).ToBeVisibleAsync();
@@ -77,6 +78,7 @@ public sealed partial class MapBrowserTests
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/resident");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
         await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
         await page.GetByTestId("search-input").PressAsync("Enter");
@@ -106,10 +108,12 @@ public sealed partial class MapBrowserTests
     {
         var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
         await page.GotoAsync("/grid-manager");
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
         await page.GetByTestId("username").FillAsync(user);
         await page.GetByTestId("password").FillAsync(password);
         await page.GetByTestId("signin-submit").ClickAsync();
         await Expect(page.GetByTestId("whoami")).ToContainTextAsync(displayName);
+        await Infrastructure.Browser.WaitInteractiveAsync(page); // sign-in reloads the page: a new circuit
         return page;
     }
 }

@@ -33,6 +33,11 @@ public sealed class Browser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Waits until the Blazor circuit has rendered interactively (MainLayout marks <c>html[data-circuit=live]</c>):
+    /// a click on the prerendered page before that is lost, which made clicks right after a navigation flaky.</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-circuit", "live");
+
     /// <summary>TestResults/screenshots at the repository root (./geo test collects TestResults/).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -6,6 +6,13 @@ export function isHighContrast() {
     return document.documentElement.classList.contains('contrast-high');
 }
 
+// Called once the circuit has rendered interactively: until then the prerendered buttons are inert, so the page
+// says when clicks start to count (data-circuit="live" on <html>; tests and kiosk scripts wait for it).
+export function ready() {
+    document.documentElement.dataset.circuit = 'live';
+    return isHighContrast();
+}
+
 export function setHighContrast(high) {
     document.documentElement.classList.toggle('contrast-high', high);
     try {
