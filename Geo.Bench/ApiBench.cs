@@ -44,6 +44,9 @@ internal static partial class ApiBench
         {
             a.MapOgcFeaturesApi();
             a.MapQueryApi();
+            // the HTTP floor: a fixed body the size of a nearby answer, no database (same host, same wrk)
+            var body = new string('x', 4_000);
+            a.MapGet("/bench/fixed", () => Microsoft.AspNetCore.Http.Results.Text(body, "application/json"));
         });
         var url = app.Urls.First();
         Console.WriteLine($"web host on {url}; wrk -t2 -c{Connections} -d{Duration.TotalSeconds}s; raw floor: {Connections} Npgsql tasks for the same time");
@@ -54,8 +57,15 @@ internal static partial class ApiBench
         var results = new List<(Stats Api, Stats Raw, double Target)>
         {
             (await WrkAsync("items limit=1000 bbox (HTTP)", itemsUrl), await RawAsync("items raw json_agg", ds, RawItemsSql), 1.5),
-            (await WrkAsync("nearby KNN-10 (HTTP)", nearbyUrl), await RawAsync("nearby raw KNN-10", ds, RawNearbySql), 2.0),
+            (await Gc("nearby KNN-10 (HTTP)", () => WrkAsync("nearby KNN-10 (HTTP)", nearbyUrl)), await RawAsync("nearby raw KNN-10", ds, RawNearbySql), 2.0),
         };
+        // where a tail comes from: the same Core call the endpoint makes (prepared, pooled connections), without HTTP
+        var kinds = Enum.GetValues<Geo.Core.Domain.AssetKind>().Where(k => k is not (Geo.Core.Domain.AssetKind.Camera or Geo.Core.Domain.AssetKind.Sensor)).ToArray();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections });
+        var viaClient = await InProcessAsync("nearby HTTP, .NET client", async () => (await http.GetStringAsync(nearbyUrl)).Length);
+        var floor = await WrkAsync("HTTP floor (fixed 4 KB, no db)", $"{url}/bench/fixed");
+        var core = await InProcessAsync("nearby Core in-process", async () =>
+            (await Geo.Core.Places.NearbySearch.FindAsync(ds, new Geo.Core.Places.NearbyRequest(Lon, Lat, kinds))).Count);
         await app.StopAsync();
 
         Console.WriteLine();
@@ -66,6 +76,9 @@ internal static partial class ApiBench
             var ratio = api.P50Ms / raw.P50Ms;
             Console.WriteLine($"  ratio api/raw: p50 {ratio:F2}x, p99 {api.P99Ms / raw.P99Ms:F2}x, throughput {raw.Rps / api.Rps:F2}x  (target p50 within {target}x: {(ratio <= target ? "met" : "NOT met")})");
         }
+        Console.WriteLine($"{core.Name,-32} {core.P50Ms,9:F2} {core.P99Ms,9:F2} {core.Rps,9:F0}");
+        Console.WriteLine($"{viaClient.Name,-32} {viaClient.P50Ms,9:F2} {viaClient.P99Ms,9:F2} {viaClient.Rps,9:F0}");
+        Console.WriteLine($"{floor.Name,-32} {floor.P50Ms,9:F2} {floor.P99Ms,9:F2} {floor.Rps,9:F0}");
         return 0;
     }
 
@@ -73,6 +86,7 @@ internal static partial class ApiBench
     {
         await RunWrkAsync(url, 2); // warm-up: JIT, connection pool, PostgreSQL buffers
         var output = await RunWrkAsync(url, (int)Duration.TotalSeconds);
+        if (Environment.GetEnvironmentVariable("GEO_BENCH_WRK_VERBOSE") == "1") Console.WriteLine(output);
         if (output.Contains("Non-2xx", StringComparison.Ordinal)) throw new InvalidOperationException("wrk saw non-2xx responses:\n" + output);
         double Latency(string pct)
         {
@@ -86,13 +100,47 @@ internal static partial class ApiBench
 
     private static async Task<string> RunWrkAsync(string url, int seconds)
     {
-        var psi = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // GEO_BENCH_WRK_NICE=-10 (root only) runs the load generator ahead of the server and database in the CPU queue:
+        // on two saturated cores, wrk's own scheduling delays otherwise show up as request latency
+        var nice = Environment.GetEnvironmentVariable("GEO_BENCH_WRK_NICE");
+        var psi = new ProcessStartInfo(string.IsNullOrEmpty(nice) ? "wrk" : "nice") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!string.IsNullOrEmpty(nice)) foreach (var a in new[] { "-n", nice, "wrk" }) psi.ArgumentList.Add(a);
         foreach (var a in new[] { "-t2", $"-c{Connections}", $"-d{seconds}s", "--latency", url }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("wrk did not start");
         var output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
         if (p.ExitCode != 0) throw new InvalidOperationException("wrk failed: " + await p.StandardError.ReadToEndAsync());
         return output;
+    }
+
+    /// <summary>Runs a measurement and prints the garbage collector's pauses and collections during it.</summary>
+    private static async Task<Stats> Gc(string name, Func<Task<Stats>> run)
+    {
+        var pause = GC.GetTotalPauseDuration();
+        var (g0, g1, g2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var s = await run();
+        Console.WriteLine($"GC during {name}: paused {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms in total; collections gen0 {GC.CollectionCount(0) - g0}, gen1 {GC.CollectionCount(1) - g1}, gen2 {GC.CollectionCount(2) - g2}; server GC {System.Runtime.GCSettings.IsServerGC}");
+        return s;
+    }
+
+    /// <summary>A Core call from <see cref="Connections"/> tasks (each opens its own pooled connection per call).</summary>
+    private static async Task<Stats> InProcessAsync(string name, Func<Task<int>> call)
+    {
+        async Task<List<double>> Loop(TimeSpan d)
+        {
+            var lat = new List<double>();
+            var end = Stopwatch.StartNew();
+            while (end.Elapsed < d)
+            {
+                var t = Stopwatch.GetTimestamp();
+                if (await call() == 0) throw new InvalidOperationException(name + " returned nothing");
+                lat.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+            return lat;
+        }
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Loop(TimeSpan.FromSeconds(2))));
+        var all = (await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Loop(Duration)))).SelectMany(x => x).Order().ToArray();
+        return new Stats(name, all[all.Length / 2], all[(int)(all.Length * 0.99)], all.Length / Duration.TotalSeconds);
     }
 
     /// <summary>The floor: the same feature JSON, built by PostgreSQL with json_agg, read as one text value.</summary>

@@ -40,6 +40,23 @@ internal static class BulkLoad
         return (bool)(await exists.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>The stored import digests of a source's rows, by external id (rows without one are left out: they
+    /// were changed since their import, or imported before digests existed, and go through the full comparison).</summary>
+    public static async Task<Dictionary<string, UInt128>> StoredDigestsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string source, CancellationToken ct)
+    {
+        var map = new Dictionary<string, UInt128>(StringComparer.Ordinal);
+        await using var cmd = new NpgsqlCommand("SELECT external_id, import_digest FROM assets WHERE source = $1 AND import_digest IS NOT NULL", conn, tx) { CommandTimeout = 0 };
+        cmd.Parameters.AddWithValue(source);
+        await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        var buffer = new byte[AssetDigest.Length];
+        while (await r.ReadAsync(ct))
+        {
+            var id = r.GetString(0);
+            if (r.GetBytes(1, 0, buffer, 0, buffer.Length) == AssetDigest.Length) map[id] = AssetDigest.FromBytes(buffer);
+        }
+        return map;
+    }
+
     /// <summary>A new source big enough (<paramref name="rows"/> accepted so far) to go through the stage and the spatially sorted insert.</summary>
     public static bool WorthSorting(long rows, long threshold) => threshold <= 0 || rows >= threshold;
 
@@ -133,7 +150,8 @@ internal static class BulkLoad
                     kind = EXCLUDED.kind, name = EXCLUDED.name, status = EXCLUDED.status, geom = EXCLUDED.geom,
                     synthetic = EXCLUDED.synthetic, attributes = EXCLUDED.attributes,
                     community_id = COALESCE(EXCLUDED.community_id, a.community_id),
-                    grid_cell_id = COALESCE(EXCLUDED.grid_cell_id, a.grid_cell_id)
+                    grid_cell_id = COALESCE(EXCLUDED.grid_cell_id, a.grid_cell_id),
+                    import_digest = EXCLUDED.import_digest
                 WHERE (a.kind, a.name, a.status, a.synthetic, a.attributes)
                           IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.name, EXCLUDED.status, EXCLUDED.synthetic, EXCLUDED.attributes)
                    OR ST_AsEWKB(a.geom) IS DISTINCT FROM ST_AsEWKB(EXCLUDED.geom)

@@ -43,6 +43,9 @@ public sealed record ImportReport(string Source, long Read, long Inserted, long 
     /// <summary>Wall time per phase, for benchmarks and slow-import diagnosis.</summary>
     public IReadOnlyList<(string Phase, TimeSpan Time)> Phases { get; init; } = [];
 
+    /// <summary>Rows of a re-import left out before the COPY because their stored digest matched (part of <see cref="Unchanged"/>).</summary>
+    public long UnchangedByDigest { get; init; }
+
     public string PhaseSummary => string.Join(", ", Phases.Select(p => $"{p.Phase} {p.Time.TotalSeconds:0.00} s"));
 
     public override string ToString() =>
