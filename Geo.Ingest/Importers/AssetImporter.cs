@@ -56,7 +56,8 @@ public static partial class AssetImporter
 
         var run = new Run(reader, new GeometryGate(transform, regions, o.Repair), new FeatureMapper(kind, source), regions, warnings, progress);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var batches = new BlockingCollection<Asset[]>(boundedCapacity: 8);
+        // a re-import lets the parser run further ahead (about 130k rows) while the stored digests are read
+        var batches = new BlockingCollection<Asset[]>(boundedCapacity: isNew ? 8 : 64);
         var producer = Task.Run(() => run.Produce(batches, cancel.Token), cancel.Token);
         var staged = !isNew;
         long skipped = 0;
@@ -72,7 +73,7 @@ public static partial class AssetImporter
                 if (stored.Count > 0)
                     skip = (a, d) =>
                     {
-                        if (!stored.TryGetValue(a.ExternalId, out var s) || s != d) return false;
+                        if (!stored.Contains(d)) return false;
                         skipped++;
                         return true;
                     };

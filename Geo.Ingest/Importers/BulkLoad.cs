@@ -40,21 +40,20 @@ internal static class BulkLoad
         return (bool)(await exists.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>The stored import digests of a source's rows, by external id (rows without one are left out: they
-    /// were changed since their import, or imported before digests existed, and go through the full comparison).</summary>
-    public static async Task<Dictionary<string, UInt128>> StoredDigestsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string source, CancellationToken ct)
+    /// <summary>The stored import digests of a source's rows (rows without one are left out: they were changed since
+    /// their import, or imported before digests existed, and go through the full comparison). A set of digests is
+    /// enough: a digest covers the source and the external id, so a parsed row whose digest is in the set is the
+    /// stored row of the same (source, external_id), unchanged.</summary>
+    public static async Task<HashSet<UInt128>> StoredDigestsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string source, CancellationToken ct)
     {
-        var map = new Dictionary<string, UInt128>(StringComparer.Ordinal);
-        await using var cmd = new NpgsqlCommand("SELECT external_id, import_digest FROM assets WHERE source = $1 AND import_digest IS NOT NULL", conn, tx) { CommandTimeout = 0 };
+        var set = new HashSet<UInt128>();
+        await using var cmd = new NpgsqlCommand("SELECT import_digest FROM assets WHERE source = $1 AND import_digest IS NOT NULL", conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.AddWithValue(source);
         await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
         var buffer = new byte[AssetDigest.Length];
         while (await r.ReadAsync(ct))
-        {
-            var id = r.GetString(0);
-            if (r.GetBytes(1, 0, buffer, 0, buffer.Length) == AssetDigest.Length) map[id] = AssetDigest.FromBytes(buffer);
-        }
-        return map;
+            if (r.GetBytes(0, 0, buffer, 0, buffer.Length) == AssetDigest.Length) set.Add(AssetDigest.FromBytes(buffer));
+        return set;
     }
 
     /// <summary>A new source big enough (<paramref name="rows"/> accepted so far) to go through the stage and the spatially sorted insert.</summary>
