@@ -26,6 +26,14 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         Services.AddLogging();
         Services.AddSingleton<IncidentFeed>();
         Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
+        // the board's care reach and deliveries panels
+        var cipher = new Geo.Core.Care.CareCipher(new Geo.Core.Care.CareRegistryOptions { Keys = new() { ["test"] = Convert.ToBase64String(new byte[32]) } });
+        var graphs = new Geo.Core.Walking.WalkingGraphProvider(db.DataSource);
+        var walking = new Geo.Core.Walking.WalkingOptions();
+        Services.AddSingleton(cipher);
+        Services.AddSingleton(graphs);
+        Services.AddSingleton(walking);
+        Services.AddSingleton(new Geo.Core.Deliveries.Deliveries(db.DataSource, cipher, graphs, walking));
         JSInterop.Mode = JSRuntimeMode.Loose;
         var auth = AddAuthorization();
         if (role is not null)
