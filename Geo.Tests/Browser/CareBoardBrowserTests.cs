@@ -87,69 +87,76 @@ public sealed partial class MapBrowserTests
         await using (var ctx = f.Db.CreateContext())
             await UserAdmin.AddUserAsync(ctx, user, password, GeoRoles.GridManager, manager, manager);
         var (far, near, first, second, provider) = await SeedCareAsync(manager);
-
-        var page = await SignedInBoardAsync(user, password, manager);
-        var care = page.GetByTestId("care-reach");
-        await Expect(care).ToBeVisibleAsync();
-
-        // the shares and the not-reached rows are what the API answers this browser's user
-        var reach = await ApiAsync(page, "/api/care-registry/reach");
-        var unreached = await ApiAsync(page, "/api/care-registry/unreached");
-        var communities = reach.GetProperty("communities").EnumerateArray().ToList();
-        var c = Assert.Single(communities); // only the manager's own community
-        Assert.Equal("关爱测试社区", c.GetProperty("name").GetString());
-        var rows = care.Locator("table[data-testid=care-shares] tbody tr");
-        await Expect(rows).ToHaveCountAsync(1);
-        await Expect(rows.First).ToHaveAttributeAsync("data-households", c.GetProperty("households").GetInt32().ToString(CultureInfo.InvariantCulture));
-        await Expect(rows.First).ToHaveAttributeAsync("data-not-reached", c.GetProperty("not_reached").GetInt32().ToString(CultureInfo.InvariantCulture));
-        foreach (var k in new[] { "station", "kiosk", "either" })
+        try
         {
-            var s = c.GetProperty(k);
-            var expected = string.Join(",", new[] { "within5", "within10", "within15" }.Select(b => s.GetProperty(b).GetDouble().ToString("R", CultureInfo.InvariantCulture)));
-            await Expect(rows.First).ToHaveAttributeAsync("data-" + k, expected);
+
+            var page = await SignedInBoardAsync(user, password, manager);
+            var care = page.GetByTestId("care-reach");
+            await Expect(care).ToBeVisibleAsync();
+
+            // the shares and the not-reached rows are what the API answers this browser's user
+            var reach = await ApiAsync(page, "/api/care-registry/reach");
+            var unreached = await ApiAsync(page, "/api/care-registry/unreached");
+            var communities = reach.GetProperty("communities").EnumerateArray().ToList();
+            var c = Assert.Single(communities); // only the manager's own community
+            Assert.Equal("关爱测试社区", c.GetProperty("name").GetString());
+            var rows = care.Locator("table[data-testid=care-shares] tbody tr");
+            await Expect(rows).ToHaveCountAsync(1);
+            await Expect(rows.First).ToHaveAttributeAsync("data-households", c.GetProperty("households").GetInt32().ToString(CultureInfo.InvariantCulture));
+            await Expect(rows.First).ToHaveAttributeAsync("data-not-reached", c.GetProperty("not_reached").GetInt32().ToString(CultureInfo.InvariantCulture));
+            foreach (var k in new[] { "station", "kiosk", "either" })
+            {
+                var s = c.GetProperty(k);
+                var expected = string.Join(",", new[] { "within5", "within10", "within15" }.Select(b => s.GetProperty(b).GetDouble().ToString("R", CultureInfo.InvariantCulture)));
+                await Expect(rows.First).ToHaveAttributeAsync("data-" + k, expected);
+            }
+            Assert.Equal(0.5, c.GetProperty("station").GetProperty("within15").GetDouble()); // the near household is reached, the far one not
+            var ids = unreached.GetProperty("households").EnumerateArray().Select(h => h.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture)).ToList();
+            Assert.Contains(far.ToString(CultureInfo.InvariantCulture), ids);
+            Assert.DoesNotContain(near.ToString(CultureInfo.InvariantCulture), ids);
+            var items = care.Locator("ol[data-testid=care-unreached] li");
+            await Expect(items).ToHaveCountAsync(ids.Count);
+            for (var i = 0; i < ids.Count; i++) await Expect(items.Nth(i)).ToHaveAttributeAsync("data-id", ids[i]);
+            var farRow = care.Locator($"li[data-id='{far}']");
+            await Expect(farRow.Locator(".synthetic-tag")).ToHaveTextAsync("合成数据");
+
+            // the row flies the map to the building: the basemap tile under the household at zoom 18 is fetched
+            var farJson = unreached.GetProperty("households").EnumerateArray().Single(h => h.GetProperty("id").GetInt64() == far);
+            var (x, y) = Tile(farJson.GetProperty("lon").GetDouble(), farJson.GetProperty("lat").GetDouble(), 18);
+            await page.RunAndWaitForRequestAsync(() => farRow.Locator("button.fly").ClickAsync(),
+                r => r.Url.Contains($"/tiles/basemap/18/{x}/{y}.pbf", StringComparison.Ordinal), new() { Timeout = 20_000 });
+            await Expect(farRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("focus"));
+
+            // deliveries: the staff may cancel; the step changes the order as the API sees it
+            var orders = page.GetByTestId("deliveries");
+            var firstRow = orders.Locator($"li[data-order='{first}']");
+            await Expect(firstRow).ToHaveAttributeAsync("data-status", "ordered");
+            await Expect(firstRow).ToContainTextAsync("关爱助餐服务站");
+            await firstRow.Locator("button[data-action=cancel]").ClickAsync();
+            await Expect(firstRow).ToHaveAttributeAsync("data-status", "cancelled");
+            Assert.Equal("cancelled", (await ApiAsync(page, $"/api/deliveries/{first}")).GetProperty("status").GetString());
+
+            // the provider accepts the second order meanwhile: the stale cancel shows the localised conflict beside the reloaded row
+            var deliveries = f.App.Services.GetRequiredService<Deliveries>();
+            var current = await deliveries.GetAsync(provider, second, default);
+            await deliveries.StepAsync(provider, second, new DeliveryStep("accept", current.Version, null), default);
+            var secondRow = orders.Locator($"li[data-order='{second}']");
+            await Expect(secondRow).ToHaveAttributeAsync("data-status", "ordered"); // the board has not reloaded yet
+            await secondRow.Locator("button[data-action=cancel]").ClickAsync();
+            await Expect(page.GetByTestId("del-message")).ToContainTextAsync("此订单已被他人修改");
+            await Expect(secondRow).ToHaveAttributeAsync("data-status", "accepted");
+            Assert.Equal("accepted", (await ApiAsync(page, $"/api/deliveries/{second}")).GetProperty("status").GetString());
+
+            // accessibility of the board with both panels filled
+            var tree = await A11y.AssertControlsAsync(page, minControls: 10);
+            Assert.Contains("取消订单", tree);
+            await A11y.AssertNoEnglishAsync(page, "Geo");
+            await Infrastructure.Browser.ScreenshotAsync(page, "board-care-deliveries");
+            await page.Context.CloseAsync();
         }
-        Assert.Equal(0.5, c.GetProperty("station").GetProperty("within15").GetDouble()); // the near household is reached, the far one not
-        var ids = unreached.GetProperty("households").EnumerateArray().Select(h => h.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture)).ToList();
-        Assert.Contains(far.ToString(CultureInfo.InvariantCulture), ids);
-        Assert.DoesNotContain(near.ToString(CultureInfo.InvariantCulture), ids);
-        var items = care.Locator("ol[data-testid=care-unreached] li");
-        await Expect(items).ToHaveCountAsync(ids.Count);
-        for (var i = 0; i < ids.Count; i++) await Expect(items.Nth(i)).ToHaveAttributeAsync("data-id", ids[i]);
-        var farRow = care.Locator($"li[data-id='{far}']");
-        await Expect(farRow.Locator(".synthetic-tag")).ToHaveTextAsync("合成数据");
-
-        // the row flies the map to the building: the basemap tile under the household at zoom 18 is fetched
-        var farJson = unreached.GetProperty("households").EnumerateArray().Single(h => h.GetProperty("id").GetInt64() == far);
-        var (x, y) = Tile(farJson.GetProperty("lon").GetDouble(), farJson.GetProperty("lat").GetDouble(), 18);
-        await page.RunAndWaitForRequestAsync(() => farRow.Locator("button.fly").ClickAsync(),
-            r => r.Url.Contains($"/tiles/basemap/18/{x}/{y}.pbf", StringComparison.Ordinal), new() { Timeout = 20_000 });
-        await Expect(farRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("focus"));
-
-        // deliveries: the staff may cancel; the step changes the order as the API sees it
-        var orders = page.GetByTestId("deliveries");
-        var firstRow = orders.Locator($"li[data-order='{first}']");
-        await Expect(firstRow).ToHaveAttributeAsync("data-status", "ordered");
-        await Expect(firstRow).ToContainTextAsync("关爱助餐服务站");
-        await firstRow.Locator("button[data-action=cancel]").ClickAsync();
-        await Expect(firstRow).ToHaveAttributeAsync("data-status", "cancelled");
-        Assert.Equal("cancelled", (await ApiAsync(page, $"/api/deliveries/{first}")).GetProperty("status").GetString());
-
-        // the provider accepts the second order meanwhile: the stale cancel shows the localised conflict beside the reloaded row
-        var deliveries = f.App.Services.GetRequiredService<Deliveries>();
-        var current = await deliveries.GetAsync(provider, second, default);
-        await deliveries.StepAsync(provider, second, new DeliveryStep("accept", current.Version, null), default);
-        var secondRow = orders.Locator($"li[data-order='{second}']");
-        await Expect(secondRow).ToHaveAttributeAsync("data-status", "ordered"); // the board has not reloaded yet
-        await secondRow.Locator("button[data-action=cancel]").ClickAsync();
-        await Expect(page.GetByTestId("del-message")).ToContainTextAsync("此订单已被他人修改");
-        await Expect(secondRow).ToHaveAttributeAsync("data-status", "accepted");
-        Assert.Equal("accepted", (await ApiAsync(page, $"/api/deliveries/{second}")).GetProperty("status").GetString());
-
-        // accessibility of the board with both panels filled
-        var tree = await A11y.AssertControlsAsync(page, minControls: 10);
-        Assert.Contains("取消订单", tree);
-        await A11y.AssertNoEnglishAsync(page, "Geo");
-        await Infrastructure.Browser.ScreenshotAsync(page, "board-care-deliveries");
-        await page.Context.CloseAsync();
+        finally
+        {
+            await f.RestoreWalkNetworkAsync(); // SeedCareAsync replaced the fixture's streets with its own
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Geo.Tests.Infrastructure;
@@ -54,14 +55,25 @@ public sealed class MapAppFixture : IAsyncLifetime
             parent = (long)(await cmd.ExecuteScalarAsync())!;
         }
         // a small synthetic street network around the square, for the resident view's isochrones
-        await WalkNetworks.GenerateAsync(Db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = 5, River = false, Rail = false },
-            WalkNetworks.Square(116.686, 39.896, 0.012));
+        await GenerateWalkNetworkAsync();
         await using var ctx = Db.CreateContext();
         ctx.AddRange(
             AssetFixtures.Point(AssetKind.WifiHotspot, WifiName, 116.6910, 39.9015, new WifiHotspotAttributes(Ssid, 80)),
             AssetFixtures.Point(AssetKind.Shelter, "测试避难场所", 116.6930, 39.9015),
             AssetFixtures.Point(AssetKind.Camera, "不应显示的摄像头", 116.6920, 39.9025));
         await ctx.SaveChangesAsync();
+    }
+
+    private Task GenerateWalkNetworkAsync() =>
+        WalkNetworks.GenerateAsync(Db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = 5, River = false, Rail = false },
+            WalkNetworks.Square(116.686, 39.896, 0.012));
+
+    /// <summary>Puts the fixture's street network back (a test that replaced it with its own, e.g. the care board's,
+    /// calls this when done: the resident view's isochrone tests need streets around the square).</summary>
+    public async Task RestoreWalkNetworkAsync()
+    {
+        await GenerateWalkNetworkAsync();
+        await App.Services.GetRequiredService<Geo.Core.Walking.WalkingGraphProvider>().RefreshAsync();
     }
 
     public async Task DisposeAsync()
