@@ -5,7 +5,6 @@ using Geo.Core.Access;
 using Geo.Core.Care;
 using Geo.Core.Deliveries;
 using Geo.Core.Domain;
-using Geo.Core.Walking;
 using Geo.Ingest.Accounts;
 using Geo.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,10 +43,8 @@ public sealed partial class MapBrowserTests
             cmd.Parameters.AddWithValue((object?)mgr ?? DBNull.Value);
             parent = (long)(await cmd.ExecuteScalarAsync())!;
         }
-        await WalkNetworks.GenerateAsync(f.Db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = 32, River = false, Rail = false },
-            WalkNetworks.Square(lon0, lat0, 0.01));
+        await f.UseWalkNetworkAsync(32, lon0, lat0, 0.01);
         var services = f.App.Services;
-        await services.GetRequiredService<WalkingGraphProvider>().RefreshAsync();
 
         var station = await GridFixtures.AssetAsync(f.Db, "关爱助餐服务站", lon0 + 0.0015, lat0 + 0.0015, AssetFixtures.DefaultAttributes(AssetKind.ServiceStation));
         await using (var cmd = f.Db.DataSource.CreateCommand("UPDATE assets SET status = 'online' WHERE id = $1"))

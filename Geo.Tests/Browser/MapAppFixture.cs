@@ -64,17 +64,22 @@ public sealed class MapAppFixture : IAsyncLifetime
         await ctx.SaveChangesAsync();
     }
 
-    private Task GenerateWalkNetworkAsync() =>
-        WalkNetworks.GenerateAsync(Db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = 5, River = false, Rail = false },
-            WalkNetworks.Square(116.686, 39.896, 0.012));
+    private Task GenerateWalkNetworkAsync() => GenerateWalkNetworkAsync(5, 116.686, 39.896, 0.012);
 
-    /// <summary>Puts the fixture's street network back (a test that replaced it with its own, e.g. the care board's,
-    /// calls this when done: the resident view's isochrone tests need streets around the square).</summary>
-    public async Task RestoreWalkNetworkAsync()
+    private Task GenerateWalkNetworkAsync(int seed, double lon, double lat, double halfSide) =>
+        WalkNetworks.GenerateAsync(Db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = seed, River = false, Rail = false },
+            WalkNetworks.Square(lon, lat, halfSide));
+
+    /// <summary>Replaces the walking network with a synthetic square of streets and reloads the running app's graph.
+    /// A test that does this calls <see cref="RestoreWalkNetworkAsync"/> when done.</summary>
+    public async Task UseWalkNetworkAsync(int seed, double lon, double lat, double halfSide)
     {
-        await GenerateWalkNetworkAsync();
+        await GenerateWalkNetworkAsync(seed, lon, lat, halfSide);
         await App.Services.GetRequiredService<Geo.Core.Walking.WalkingGraphProvider>().RefreshAsync();
     }
+
+    /// <summary>Puts the fixture's street network back (the resident view's isochrone tests need streets around the square).</summary>
+    public Task RestoreWalkNetworkAsync() => UseWalkNetworkAsync(5, 116.686, 39.896, 0.012);
 
     public async Task DisposeAsync()
     {
