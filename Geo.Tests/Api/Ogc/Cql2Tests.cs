@@ -64,8 +64,8 @@ public sealed class Cql2Tests(SeededApiFixture f) : IClassFixture<SeededApiFixtu
     [InlineData("status = 'x' #", 14)]
     public async Task Invalid_cql2_is_a_400_naming_filter_with_the_position(string cql, int position)
     {
-        var collection = cql.StartsWith("capacity", StringComparison.Ordinal) ? "shop" : "shop";
-        var problem = await ApiAssert.ProblemAsync(await f.Http.GetAsync($"/ogc/collections/{collection}/items?filter={Uri.EscapeDataString(cql)}"), "filter");
+        // shop's queryables include the numeric capacity, so 'capacity = \'many\'' is a type error, not an unknown name
+        var problem = await ApiAssert.ProblemAsync(await f.Http.GetAsync($"/ogc/collections/shop/items?filter={Uri.EscapeDataString(cql)}"), "filter");
         Assert.Equal(position, problem.GetProperty("position").GetInt32());
         Assert.Contains($"position {position}", problem.GetProperty("detail").GetString());
     }
