@@ -17,14 +17,7 @@ public sealed class GeometryGate(CrsTransform? transform, RegionIndex regions, b
         var from = SupportedCrs.Parse(crs);
         // CRS84 and EPSG:4326 are one datum; Geo keeps lon/lat axis order everywhere, so neither needs work
         if (from is SupportedCrs.Crs84 or SupportedCrs.Wgs84) return null;
-        try
-        {
-            return CrsTransform.Get(from, SupportedCrs.Wgs84);
-        }
-        catch (NotImplementedException)
-        {
-            throw new ImportException($"conversion from {from} to EPSG:4326 is not available in this build");
-        }
+        return CrsTransform.Get(from, SupportedCrs.Wgs84);
     }
 
     /// <summary>The geometry to store (SRID 4326), or why not; <paramref name="warning"/> is set after a repair.</summary>
@@ -66,7 +59,7 @@ public sealed class GeometryGate(CrsTransform? transform, RegionIndex regions, b
             var (x, y) = transform is null ? (c.Y, c.X) : transform.Apply(c.Y, c.X);
             return GeoFactory.DistrictExtent.Contains(x, y);
         }
-        catch (Exception e) when (e is ArgumentException or ArithmeticException or NotImplementedException)
+        catch (Exception e) when (e is ArgumentException or ArithmeticException)
         {
             return false;
         }
