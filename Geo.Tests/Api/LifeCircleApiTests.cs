@@ -4,7 +4,6 @@ using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Geo.Core.Walking;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Api;
@@ -17,7 +16,7 @@ public sealed class LifeCircleApiTests(PostgisFixture db) : IClassFixture<Postgi
     public async Task Runs_only_on_change_and_the_api_serves_shares_and_gaps()
     {
         await RegionFixtures.AddSquareHierarchyAsync(db.DataSource, "LC", 116.60, 39.88, 0.02);
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 11, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 11);
         var assets = new List<Asset>
         {
             // one block in the middle has every element; the far corner building has none within 15 minutes

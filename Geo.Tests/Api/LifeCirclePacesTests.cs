@@ -4,7 +4,6 @@ using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Geo.Core.Walking;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Api;
@@ -19,7 +18,7 @@ public sealed class LifeCirclePacesTests(PostgisFixture db) : IClassFixture<Post
     public async Task Completeness_at_both_paces_equals_pgr_drivingDistance_and_the_choropleth_serves_it()
     {
         await RegionFixtures.AddSquareHierarchyAsync(db.DataSource, "LP", 116.60, 39.88, 0.02);
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 17, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 17);
         var nodes = new List<(long Id, double Lon, double Lat)>();
         await using (var cmd = db.DataSource.CreateCommand("""
             SELECT n.id, ST_X(n.geom), ST_Y(n.geom) FROM walk_nodes n

@@ -267,8 +267,7 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
     {
         var t = Column(7); // z16
         var b = t.Bounds();
-        await WalkNetworks.GenerateAsync(db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = 4, River = false, Rail = false },
-            WalkNetworks.Square(b.MinX + b.Width * 0.2, b.MinY + b.Height * 0.2, b.Width * 0.6));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 4, b.MinX + b.Width * 0.2, b.MinY + b.Height * 0.2, b.Width * 0.6);
         long inside;
         await using (var cmd = db.DataSource.CreateCommand("SELECT count(*) FROM walk_edges WHERE ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))"))
         {

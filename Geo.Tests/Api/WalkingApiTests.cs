@@ -3,7 +3,6 @@ using System.Text.Json;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 using NetTopologySuite.IO.Converters;
 
@@ -15,7 +14,7 @@ public sealed class WalkingApiTests(PostgisFixture db) : IClassFixture<PostgisFi
 
     private async Task SeedAsync()
     {
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 11, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 11);
         Asset Shop(string id, double lon, double lat, LifeElement c) => new()
         {
             Kind = AssetKind.Shop, Name = $"店 {id}", Source = "walk-test", ExternalId = id, Geom = GeoFactory.Point(lon, lat),

@@ -66,15 +66,14 @@ public sealed class MapAppFixture : IAsyncLifetime
 
     private Task GenerateWalkNetworkAsync() => GenerateWalkNetworkAsync(5, 116.686, 39.896, 0.012);
 
-    private Task GenerateWalkNetworkAsync(int seed, double lon, double lat, double halfSide) =>
-        WalkNetworks.GenerateAsync(Db.DataSource, new Geo.Ingest.Network.StreetNetworkOptions { Seed = seed, River = false, Rail = false },
-            WalkNetworks.Square(lon, lat, halfSide));
+    private Task GenerateWalkNetworkAsync(int seed, double lon, double lat, double sizeDeg) =>
+        WalkNetworks.SquareAsync(Db.DataSource, seed, lon, lat, sizeDeg);
 
     /// <summary>Replaces the walking network with a synthetic square of streets and reloads the running app's graph.
     /// A test that does this calls <see cref="RestoreWalkNetworkAsync"/> when done.</summary>
-    public async Task UseWalkNetworkAsync(int seed, double lon, double lat, double halfSide)
+    public async Task UseWalkNetworkAsync(int seed, double lon, double lat, double sizeDeg)
     {
-        await GenerateWalkNetworkAsync(seed, lon, lat, halfSide);
+        await GenerateWalkNetworkAsync(seed, lon, lat, sizeDeg);
         await App.Services.GetRequiredService<Geo.Core.Walking.WalkingGraphProvider>().RefreshAsync();
     }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -26,7 +25,7 @@ public sealed class PublicPagesFixture : IAsyncLifetime
     {
         await Db.InitializeAsync();
         await RegionFixtures.AddSquareHierarchyAsync(Db.DataSource, "PUB", 116.60, 39.88, 0.02);
-        await WalkNetworks.GenerateAsync(Db.DataSource, new StreetNetworkOptions { Seed = 9, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(Db.DataSource, seed: 9);
         await using (var ctx = Db.CreateContext())
         {
             var screen = AssetFixtures.Point(AssetKind.DisplayScreen, "运河社区屏", 116.6100, 39.8905);

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Geo.Core.Domain;
 using Geo.Core.Scorecard;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Care;
@@ -18,7 +17,7 @@ public sealed class CareReachPgRoutingTests(PostgisFixture db) : IClassFixture<P
     public async Task Household_walking_times_equal_pgRouting_and_the_shares_and_2_1_4_follow_from_them()
     {
         var (community, _) = await GridFixtures.CellAsync(db.DataSource, "CW", 116.60, 39.88, 0.02, "周网格");
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 21, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 21);
 
         // nodes as sample positions, spread over the square (deterministic: every k-th node by id)
         var nodes = new List<(long Id, double Lon, double Lat)>();

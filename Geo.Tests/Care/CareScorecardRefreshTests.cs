@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Geo.Core.Domain;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Care;
@@ -26,7 +25,7 @@ public sealed class CareScorecardRefreshTests(PostgisFixture db) : IClassFixture
     public async Task Adding_moving_and_deleting_households_changes_2_1_4_of_their_community_on_every_instance()
     {
         var (community, _) = await GridFixtures.CellAsync(db.DataSource, "CS", 116.60, 39.88, 0.02, "评网格");
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 51, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 51);
         string code;
         await using (var cmd = db.DataSource.CreateCommand("SELECT code FROM regions WHERE id = $1"))
         {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Geo.Core.Domain;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,7 +26,7 @@ public sealed class DeliveriesApiTests(PostgisFixture db) : IClassFixture<Postgi
     public async Task Orders_go_to_the_nearest_provider_within_15_minutes_and_move_through_the_workflow_under_concurrency()
     {
         await GridFixtures.CellAsync(db.DataSource, "DL", 116.60, 39.88, 0.02, "孙网格");
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 31, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 31);
         var nodes = new Dictionary<long, (double Lon, double Lat)>();
         await using (var cmd = db.DataSource.CreateCommand("SELECT id, ST_X(geom), ST_Y(geom) FROM walk_nodes"))
         await using (var r = await cmd.ExecuteReaderAsync())
@@ -120,7 +119,7 @@ public sealed class DeliveriesApiTests(PostgisFixture db) : IClassFixture<Postgi
     {
         await GridFixtures.CellAsync(db.DataSource, "DR", 116.66, 39.88, 0.02, "钱网格");
         await GridFixtures.CellAsync(db.DataSource, "DS", 116.70, 39.88, 0.02, "赵网格");
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 32, River = false, Rail = false }, WalkNetworks.Square(116.66, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 32, lon: 116.66);
         await using var app = new GeoWebFactory(db.ConnectionString);
         var admin = await GridFixtures.ClientAsync(app, db, GeoRoles.Admin);
         var (provider, providerUser) = await AccountAsync(app, GeoRoles.Resident);

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Geo.Core.Domain;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Care;
@@ -19,7 +18,7 @@ public sealed class ScreenMessageWalkingTests(PostgisFixture db) : IClassFixture
     public async Task The_api_and_the_page_list_the_same_shelters_by_walking_time_as_pgRouting_computes_it()
     {
         await GridFixtures.CellAsync(db.DataSource, "SM", 116.60, 39.88, 0.02, "屏网格");
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 41, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 41);
         var nodes = new Dictionary<long, (double Lon, double Lat)>();
         await using (var cmd = db.DataSource.CreateCommand("SELECT id, ST_X(geom), ST_Y(geom) FROM walk_nodes"))
         await using (var r = await cmd.ExecuteReaderAsync())

@@ -12,7 +12,7 @@ namespace Geo.Tests.Core;
 /// buffer's, and its corners at any angle rather than at multiples of 90°.</summary>
 public sealed class IsochroneOutlineTests
 {
-    private static readonly Polygon Outline = WalkNetworks.Square(116.60, 39.88, 0.02);
+    private static readonly Polygon Outline = WalkNetworks.Square();
 
     private static Geometry ToPlane(Geometry lonLat, LocalPlane plane)
     {

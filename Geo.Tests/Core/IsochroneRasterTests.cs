@@ -9,7 +9,7 @@ namespace Geo.Tests.Core;
 /// <summary>The raster isochrone builder against the exact buffer-union on generated networks (in memory).</summary>
 public sealed class IsochroneRasterTests
 {
-    private static readonly Polygon Outline = WalkNetworks.Square(116.60, 39.88, 0.02);
+    private static readonly Polygon Outline = WalkNetworks.Square();
 
     private static Geometry ToPlane(Geometry lonLat, LocalPlane plane)
     {

@@ -16,7 +16,7 @@ public sealed class LifeCircleTests
     public void Nearest_service_per_element_equals_a_single_source_walk_from_each_building(bool asymmetric)
     {
         var net = new StreetNetworkGenerator(new StreetNetworkOptions { Seed = 8, Rail = false, BridgeEveryRows = 10_000 })
-            .Generate(WalkNetworks.Square(116.60, 39.88, 0.02));
+            .Generate(WalkNetworks.Square());
         var g = WalkNetworks.InMemory(net);
         if (asymmetric)
         {

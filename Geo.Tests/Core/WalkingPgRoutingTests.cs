@@ -25,7 +25,7 @@ public sealed class WalkingPgRoutingTests(PostgisFixture db) : IClassFixture<Pos
     public async Task Reachable_nodes_and_costs_equal_pgr_drivingDistance_on_a_generated_grid_and_on_a_river_with_one_bridge()
     {
         // 1: grid with cul-de-sacs, bends and a rail line (several level crossings)
-        var outline = WalkNetworks.Square(116.60, 39.88, 0.02);
+        var outline = WalkNetworks.Square();
         await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 7, River = false, RailCrossingEveryColumns = 6 }, outline);
         var grid = await WalkingGraph.LoadAsync(db.DataSource);
         Assert.InRange(grid.EdgeCount, 800, 6000);

@@ -9,8 +9,13 @@ namespace Geo.Tests.Infrastructure;
 /// <summary>Small generated walking networks (a few thousand edges) for tests of the graph, pgRouting and the API.</summary>
 internal static class WalkNetworks
 {
-    /// <summary>A square outline of <paramref name="sizeDeg"/> degrees with its south-west corner at (lon, lat).</summary>
-    public static Polygon Square(double lon, double lat, double sizeDeg) =>
+    // The standard test square: 0.02° (about 1.7 km east-west, 2.2 km north-south) with its south-west corner at
+    // (116.60, 39.88), inside the Tongzhou outline. A test that needs a second network elsewhere moves lon.
+    public const double Lon = 116.60, Lat = 39.88, SizeDeg = 0.02;
+
+    /// <summary>A square outline of <paramref name="sizeDeg"/> degrees with its south-west corner at (lon, lat);
+    /// the standard test square without arguments.</summary>
+    public static Polygon Square(double lon = Lon, double lat = Lat, double sizeDeg = SizeDeg) =>
         (Polygon)GeoFactory.Wgs84.ToGeometry(new Envelope(lon, lon + sizeDeg, lat, lat + sizeDeg));
 
     public static async Task<WalkNetwork> GenerateAsync(NpgsqlDataSource ds, StreetNetworkOptions options, Geometry outline)
@@ -19,6 +24,11 @@ internal static class WalkNetworks
         await WalkNetworkWriter.ReplaceAsync(ds, network);
         return network;
     }
+
+    /// <summary>Replaces walk_edges with a street grid on a square (the standard one by default) that has no river
+    /// and no railway, so no barrier decides what is reachable: only the seed varies the streets.</summary>
+    public static Task<WalkNetwork> SquareAsync(NpgsqlDataSource ds, int seed, double lon = Lon, double lat = Lat, double sizeDeg = SizeDeg) =>
+        GenerateAsync(ds, new StreetNetworkOptions { Seed = seed, River = false, Rail = false }, Square(lon, lat, sizeDeg));
 
     /// <summary>pgr_drivingDistance from one node on the whole walk_edges table, as node id → agg_cost.</summary>
     public static async Task<Dictionary<long, double>> PgrDrivingDistanceAsync(NpgsqlDataSource ds, long node, double cutoff)

@@ -10,7 +10,6 @@ using Geo.Core.Data;
 using Geo.Core.Deliveries;
 using Geo.Core.Domain;
 using Geo.Core.Walking;
-using Geo.Ingest.Network;
 using Geo.Tests.Infrastructure;
 using Geo.Web.Components.Views;
 using Geo.Web.Incidents;
@@ -95,7 +94,7 @@ public sealed class CareBoardPanelsTests(PostgisFixture db) : BunitContext, ICla
     {
         var (communityA, _) = await GridFixtures.CellAsync(db.DataSource, "KA", 116.66, 39.88, 0.02, "甲关爱");
         var (communityB, _) = await GridFixtures.CellAsync(db.DataSource, "KB", 116.70, 39.88, 0.02, "乙关爱");
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 32, River = false, Rail = false }, WalkNetworks.Square(116.66, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 32, lon: 116.66);
         await OnlineAsync(db.DataSource, await GridFixtures.AssetAsync(db, "关爱服务站", 116.6705, 39.8905, AssetFixtures.DefaultAttributes(AssetKind.ServiceStation)));
         await OnlineAsync(db.DataSource, await GridFixtures.AssetAsync(db, "一键通终端", 116.6760, 39.8955, AssetFixtures.DefaultAttributes(AssetKind.Kiosk)));
 
@@ -166,7 +165,7 @@ public sealed class CareBoardPanelsTests(PostgisFixture db) : BunitContext, ICla
     {
         await GridFixtures.CellAsync(db.DataSource, "KD", 116.60, 39.88, 0.02, "丁配送");
         await GridFixtures.CellAsync(db.DataSource, "KE", 116.64, 39.88, 0.02, "戊配送");
-        await WalkNetworks.GenerateAsync(db.DataSource, new StreetNetworkOptions { Seed = 32, River = false, Rail = false }, WalkNetworks.Square(116.60, 39.88, 0.02));
+        await WalkNetworks.SquareAsync(db.DataSource, seed: 32);
         var garden = await GridFixtures.AssetAsync(db, "配送小菜园", 116.6105, 39.8905, new VegetableGardenAttributes(80, true));
         await OnlineAsync(db.DataSource, garden);
 
