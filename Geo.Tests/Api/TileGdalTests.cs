@@ -29,15 +29,14 @@ public sealed partial class TileGdalTests(PostgisFixture db) : IClassFixture<Pos
         }
         await using var app = new GeoWebFactory(db.ConnectionString);
         var http = app.CreateClient();
-        var dir = Directory.CreateTempSubdirectory("geo-mvt-");
-        try
+        using (var dir = new TempDir("geo-mvt-"))
         {
             foreach (var z in new[] { 16, 13 })
             {
                 var (lon, lat) = Inside(t, 0.5, 0.5);
                 var tz = Tile(lon, lat, z);
                 // GDAL takes the tile address from a z/x/y path
-                var path = Path.Combine(dir.FullName, $"{tz.Z}", $"{tz.X}", $"{tz.Y}.pbf");
+                var path = Path.Combine(dir.Path, $"{tz.Z}", $"{tz.X}", $"{tz.Y}.pbf");
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 await File.WriteAllBytesAsync(path, await http.GetByteArrayAsync($"/tiles/assets/{tz}.pbf"));
 
@@ -69,10 +68,6 @@ public sealed partial class TileGdalTests(PostgisFixture db) : IClassFixture<Pos
                 if (z == 16) Assert.InRange(count, 30, 200);
             }
         }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
     }
 
     [Fact]
@@ -101,16 +96,15 @@ public sealed partial class TileGdalTests(PostgisFixture db) : IClassFixture<Pos
             ctx.Add(AssetFixtures.Point(AssetKind.Kiosk, "种子终端", p.Lon, p.Lat));
             await ctx.SaveChangesAsync();
         }
-        var dir = Directory.CreateTempSubdirectory("geo-seed-");
-        try
+        using (var dir = new TempDir("geo-seed-"))
         {
             var layers = new TileLayers(exposeSensitive: false);
-            var seeded = await TilesCommand.SeedAsync(new TileRenderer(db.DataSource, layers), new TileSeedStore(dir.FullName), layers.Find("assets")!, 16, 16);
+            var seeded = await TilesCommand.SeedAsync(new TileRenderer(db.DataSource, layers), new TileSeedStore(dir.Path), layers.Find("assets")!, 16, 16);
             Assert.True(seeded.Tiles >= 1);
-            var file = Path.Combine(dir.FullName, "assets", "16", $"{t.X}", $"{t.Y}.pbf");
+            var file = Path.Combine(dir.Path, "assets", "16", $"{t.X}", $"{t.Y}.pbf");
             Assert.True(File.Exists(file));
 
-            await using var app = new GeoWebFactory(db.ConnectionString, new Dictionary<string, string?> { ["Geo:Tiles:SeedDirectory"] = dir.FullName, ["Geo:Tiles:CacheEnabled"] = "false" });
+            await using var app = new GeoWebFactory(db.ConnectionString, new Dictionary<string, string?> { ["Geo:Tiles:SeedDirectory"] = dir.Path, ["Geo:Tiles:CacheEnabled"] = "false" });
             var http = app.CreateClient();
             await ListeningAsync(app.Services);
             var res = await http.GetAsync($"/tiles/assets/{t}.pbf");
@@ -126,10 +120,6 @@ public sealed partial class TileGdalTests(PostgisFixture db) : IClassFixture<Pos
             var fresh = await http.GetAsync($"/tiles/assets/{t}.pbf");
             Assert.Equal("render", fresh.Headers.GetValues("X-Tile-Origin").Single());
             Assert.Equal(2, Decode(await fresh.Content.ReadAsByteArrayAsync(), t)["assets"]);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
         }
     }
 

@@ -12,7 +12,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Broken_json_names_the_feature()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("broken.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" + Good +
             ",{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.65 39.90]},\"properties\":{}}]}");
         await IngestKit.RefusedAsync(db, path, ["feature 2", "broken JSON"]);
@@ -25,7 +25,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Features_parsed_in_parallel_keep_their_numbers_and_file_order()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         static string Feature(int i, string x) =>
             $"{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{x},39.9]}},\"properties\":{{\"id\":\"P{i}\",\"name\":\"点{i}\",\"ssid\":\"s{i % 13}\"}}}}";
         var good = Enumerable.Range(1, 6000).Select(i => Feature(i, (116.60 + i * 0.00001).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
@@ -47,7 +47,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Broken_csv_names_the_line()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("broken.csv", "id,lon,lat,name\nA1,116.65,39.90,ok\nA2,116.65,39.90,\"unterminated\nA3,116.65,39.90,x\n");
         await IngestKit.RefusedAsync(db, path, ["line 3", "never closed"]);
         var fields = s.Write("fields.csv", "id,lon,lat\nA1,116.65,39.90\nA2,116.65,39.90,extra\n");
@@ -57,7 +57,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Non_numeric_coordinates()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var csv = s.Write("coords.csv", "id,lon,lat\nA1,116.65,39.90\nA2,116.6x,39.90\nA3,116.65,\n");
         var e = await IngestKit.RefusedAsync(db, csv, ["line 3: non-numeric coordinate '116.6x' in column 'lon'", "line 4: empty coordinate in column 'lat'"]);
         Assert.Equal(2, e.Errors.Count);
@@ -69,7 +69,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Lat_lon_swapped_is_named_not_fixed()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("swapped.csv", "id,lon,lat\nA1,116.65,39.90\nA2,39.91,116.66\n");
         await IngestKit.RefusedAsync(db, path, ["line 3", "lat/lon swapped?", "(39.91, 116.66)"]);
     }
@@ -77,7 +77,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Outside_the_district()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         // Zhongguancun, Haidian: Beijing, but not Tongzhou
         var path = s.Write("haidian.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" + Good + "," +
             "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.31,39.98]},\"properties\":{\"id\":\"H1\"}}]}");
@@ -87,7 +87,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Self_intersecting_polygon_is_rejected_by_default()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("bowtie.geojson", Bowtie);
         await IngestKit.RefusedAsync(db, path, ["feature 1", "invalid geometry", "Self-intersection", "--repair"], kind: "shelter");
     }
@@ -95,7 +95,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Repair_option_applies_make_valid_with_a_warning()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("bowtie-repaired.geojson", Bowtie);
         var report = await IngestKit.ImportAsync(db, path, kind: "shelter", repair: true);
         Assert.Equal(1, report.Inserted);
@@ -107,8 +107,8 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Wrong_encoding_is_an_error()
     {
-        using var s = new Scratch();
-        var gbk = s.Write("gbk.csv", "id,name,lon,lat\nA1,ok,116.65,39.90\nA2,通州,116.65,39.90\n", Scratch.Gbk);
+        using var s = new TempDir("geo-ingest-test-");
+        var gbk = s.Write("gbk.csv", "id,name,lon,lat\nA1,ok,116.65,39.90\nA2,通州,116.65,39.90\n", IngestKit.Gbk);
         await IngestKit.RefusedAsync(db, gbk, ["line 3", "invalid UTF-8"], encoding: "utf-8");
         var utf8 = s.Write("utf8.csv", "id,name,lon,lat\nA1,通州,116.65,39.90\n");
         await IngestKit.RefusedAsync(db, utf8, ["valid UTF-8", "mojibake"], encoding: "gbk");
@@ -117,14 +117,14 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
         var mojibake = s.Write("mojibake.csv", $"id,name,lon,lat\nA1,ok,116.65,39.90\nA2,{latin},116.65,39.90\n");
         await IngestKit.RefusedAsync(db, mojibake, ["line 3", "field 'name'", "wrong text encoding", "通州"]);
         var json = s.WriteBytes("bytes.geojson", [.. Encoding.UTF8.GetBytes("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.65,39.9]},\"properties\":{\"id\":\"A\",\"name\":\""),
-            .. Scratch.Gbk.GetBytes("通州"), .. Encoding.UTF8.GetBytes("\"}}]}")]);
+            .. IngestKit.Gbk.GetBytes("通州"), .. Encoding.UTF8.GetBytes("\"}}]}")]);
         await IngestKit.RefusedAsync(db, json, ["feature 1", "UTF-8"]);
     }
 
     [Fact]
     public async Task Unknown_kind_and_bad_attributes_name_the_field()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var kind = s.Write("kind.geojson", IngestKit.Points(("A", 116.65, 39.90, "\"kind\":\"ufo\"")));
         await IngestKit.RefusedAsync(db, kind, ["feature 1", "unknown kind 'ufo'"]);
         var range = s.Write("range.geojson", IngestKit.Points(("A", 116.65, 39.90, ""), ("B", 116.65, 39.90, "\"coverage_radius_m\":-5")));
@@ -142,7 +142,7 @@ public sealed class BadInputTests(PostgisFixture db) : IClassFixture<PostgisFixt
     [Fact]
     public async Task Duplicate_external_ids_name_both_rows()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("dup.csv", "id,lon,lat\nA1,116.65,39.90\nA2,116.66,39.90\nA1,116.67,39.90\n");
         await IngestKit.RefusedAsync(db, path, ["line 4: duplicate external id 'A1' (also on line 2)"]);
     }

@@ -13,7 +13,7 @@ public sealed class BulkImportTests(PostgisFixture db) : IClassFixture<PostgisFi
     [Fact]
     public async Task A_sorted_load_stores_what_a_plain_load_stores_and_leaves_every_index_key_and_trigger()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var csv = new StringBuilder("id,name,lon,lat,ssid\n");
         for (var i = 0; i < 300; i++)
             csv.Append(CultureInfo.InvariantCulture, $"B{i},热点{i},{116.60 + i * 0.0005},{39.85 + i * 0.0003},s{i % 7}\n");
@@ -59,7 +59,7 @@ public sealed class BulkImportTests(PostgisFixture db) : IClassFixture<PostgisFi
     [InlineData(12000, true)]
     public async Task A_new_source_takes_the_sorted_path_exactly_from_the_threshold(int rows, bool sorted)
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var csv = new StringBuilder("id,name,lon,lat,ssid\n");
         for (var i = 0; i < rows; i++) csv.Append(CultureInfo.InvariantCulture, $"T{i},热点{i},{116.60 + i * 0.00001},39.9,a\n");
         var path = s.Write($"threshold-{rows}.csv", csv.ToString());
@@ -75,7 +75,7 @@ public sealed class BulkImportTests(PostgisFixture db) : IClassFixture<PostgisFi
     [Fact]
     public async Task A_refused_bulk_load_leaves_the_table_unchanged()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         // the bad row comes after more rows than the producer may buffer ahead, so the stage exists when the import is refused
         var csv = new StringBuilder("id,name,lon,lat,ssid\n");
         for (var i = 0; i < 30000; i++) csv.Append(CultureInfo.InvariantCulture, $"K{i},甲{i},{116.60 + i * 0.000005},39.9,a\n");
@@ -93,7 +93,7 @@ public sealed class BulkImportTests(PostgisFixture db) : IClassFixture<PostgisFi
     [Fact]
     public async Task A_rule_only_the_database_enforces_is_reported_with_the_row_on_the_sorted_path_too()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         // a CHECK the importer does not know about (NOT VALID: existing rows are not the point); this test's own database
         await IngestKit.ScalarAsync<object>(db.DataSource, "ALTER TABLE assets ADD CONSTRAINT ck_test_not_forbidden CHECK (name <> '禁止') NOT VALID");
         try

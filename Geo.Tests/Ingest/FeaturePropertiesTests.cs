@@ -1,4 +1,5 @@
 using Geo.Ingest.Importers;
+using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Ingest;
 
@@ -9,7 +10,7 @@ public sealed class FeaturePropertiesTests
     [Fact]
     public void Reads_like_a_case_insensitive_dictionary_and_shares_names_across_features()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("p.geojson", """
             {"type":"FeatureCollection","features":[
               {"type":"Feature","id":"F1","geometry":{"type":"Point","coordinates":[116.65,39.90]},

@@ -12,7 +12,7 @@ public sealed class FormatImportTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task GeoJson_feature_collection_with_mixed_kinds_and_a_polygon()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("mixed.geojson", """
             {"type":"FeatureCollection","name":"x","features":[
               {"type":"Feature","id":"W1","geometry":{"type":"Point","coordinates":[116.65,39.90]},
@@ -43,7 +43,7 @@ public sealed class FormatImportTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task Csv_utf8_with_bom_and_any_case_lon_lat_headers()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("screens.csv", "ID,Name,Longitude,LAT,size_inches,can_show_warnings\r\n" +
                                           "D1,\"北关, 东门屏\",116.655,39.905,55,是\r\nD2,西门屏,116.656,39.906,,false\r\n",
             new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
@@ -59,9 +59,9 @@ public sealed class FormatImportTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task Csv_in_gbk_as_chinese_offices_export_is_detected()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("商铺.csv", "编号,名称,经度,纬度,category,shop_type\n" +
-                                       "G1,永辉超市通州店,116.66,39.91,购,supermarket\nG2,社区卫生服务站,116.67,39.92,健,clinic\n", Scratch.Gbk);
+                                       "G1,永辉超市通州店,116.66,39.91,购,supermarket\nG2,社区卫生服务站,116.67,39.92,健,clinic\n", IngestKit.Gbk);
         Assert.NotNull(Geo.Ingest.Importers.TextEncodings.FirstInvalidUtf8Line(path)); // really not UTF-8
         var report = await IngestKit.ImportAsync(db, path, kind: "shop");
         Assert.Equal(2, report.Inserted);
@@ -75,10 +75,10 @@ public sealed class FormatImportTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task Shapefile_with_gbk_cpg_as_shp_folder_and_zip()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var src = s.Write("src.geojson", IngestKit.Points(("K1", 116.60, 39.80, "\"name\":\"一键通终端甲\",\"accessible\":\"1\""),
                                                           ("K2", 116.61, 39.81, "\"name\":\"乙\",\"services\":\"求助\"")));
-        var dir = Directory.CreateDirectory(Path.Combine(s.Dir, "kiosks")).FullName;
+        var dir = Directory.CreateDirectory(Path.Combine(s.Path, "kiosks")).FullName;
         IngestKit.Ogr2Ogr("-f", "ESRI Shapefile", "-lco", "ENCODING=CP936", Path.Combine(dir, "kiosks.shp"), src);
         Assert.True(File.Exists(Path.Combine(dir, "kiosks.cpg")));
 
@@ -87,7 +87,7 @@ public sealed class FormatImportTests(PostgisFixture db) : IClassFixture<Postgis
         var folder = await IngestKit.ImportAsync(db, dir, kind: "kiosk");
         Assert.Equal("kiosks", folder.Source);
         Assert.Equal(2, folder.Inserted);
-        var zip = Path.Combine(s.Dir, "kiosks.zip");
+        var zip = Path.Combine(s.Path, "kiosks.zip");
         ZipFile.CreateFromDirectory(dir, zip);
         Assert.Equal(2, (await IngestKit.ImportAsync(db, zip, kind: "kiosk")).Inserted);
 
@@ -101,9 +101,9 @@ public sealed class FormatImportTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task GeoPackage_feature_table()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var src = s.Write("src.geojson", IngestKit.Points(("V1", 116.62, 39.82, "\"name\":\"车辆道闸\",\"smart_parking\":true,\"parking_spaces\":40")));
-        var gpkg = Path.Combine(s.Dir, "gates.gpkg");
+        var gpkg = Path.Combine(s.Path, "gates.gpkg");
         IngestKit.Ogr2Ogr("-f", "GPKG", gpkg, src, "-nln", "gates");
         var report = await IngestKit.ImportAsync(db, gpkg, kind: "vehicle_gate");
         Assert.Equal(1, report.Inserted);
@@ -117,7 +117,7 @@ public sealed class FormatImportTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task Source_defaults_to_the_file_name_and_can_be_named()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("a.geojson", IngestKit.Points(("X1", 116.65, 39.90, "")));
         Assert.Equal("a.geojson", (await IngestKit.ImportAsync(db, path)).Source);
         var named = await IngestKit.ImportAsync(db, path, source: "registry-2026");

@@ -22,23 +22,18 @@ public sealed class GeneratorDeterminismTests(PostgisFixture db) : IClassFixture
         Assert.Equal(first, await DigestAsync(db.DataSource));
         Assert.Equal(counts, await CountsAsync());
 
-        var dir = Directory.CreateTempSubdirectory("geo-gen-").FullName;
-        try
+        using (var dir = new TempDir("geo-gen-"))
         {
             foreach (var format in AssetFileWriter.Formats)
             {
-                var a = Path.Combine(dir, "a." + format);
-                var b = Path.Combine(dir, "b." + format);
+                var a = dir.File("a." + format);
+                var b = dir.File("b." + format);
                 var n = AssetFileWriter.Write(first7, a, format);
                 Assert.Equal(n, AssetFileWriter.Write(again, b, format));
                 Assert.Equal(await File.ReadAllBytesAsync(a), await File.ReadAllBytesAsync(b));
                 if (format == "csv") Assert.Equal(n + 1, File.ReadLines(a).LongCount());
                 else Assert.Equal(n, JsonDocument.Parse(await File.ReadAllBytesAsync(a)).RootElement.GetProperty("features").GetArrayLength());
             }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
         }
 
         var seed8 = TongzhouGenerator.Build(Real, 8, SmallScale);

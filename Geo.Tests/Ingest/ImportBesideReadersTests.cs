@@ -14,7 +14,7 @@ namespace Geo.Tests.Ingest;
 /// process nor its database backend running.</summary>
 public sealed class ImportBesideReadersTests(PostgisFixture db, ITestOutputHelper log) : IClassFixture<PostgisFixture>
 {
-    private static string BigCsv(Scratch s, string name, int rows, string prefix)
+    private static string BigCsv(TempDir s, string name, int rows, string prefix)
     {
         var csv = new StringBuilder("id,name,lon,lat,ssid\n");
         var rng = new Random(rows);
@@ -26,7 +26,7 @@ public sealed class ImportBesideReadersTests(PostgisFixture db, ITestOutputHelpe
     [Fact]
     public async Task A_big_new_source_loads_while_a_nearby_reader_never_waits_a_second()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         // a table already holding rows, and a load big enough to take several seconds even on a fast machine
         await IngestKit.ImportAsync(db, BigCsv(s, "resident.csv", 60_000, "R"));
         var path = BigCsv(s, "reader-load.csv", 100_000, "L");
@@ -80,7 +80,7 @@ public sealed class ImportBesideReadersTests(PostgisFixture db, ITestOutputHelpe
     [Fact]
     public async Task Kill_9_of_the_geo_ingest_wrapper_stops_the_importer_and_its_backend()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = BigCsv(s, "kill-me.csv", 400_000, "K");
         using var script = new GeoScript(db.ConnectionString);
         using var p = script.StartBackground(out var stdout, out var stderr, "ingest", path, "--kind", "wifi_hotspot");

@@ -15,7 +15,7 @@ public sealed class ImportDigestTests(PostgisFixture db) : IClassFixture<Postgis
     [InlineData(true)]  // big new source: stage and sorted insert
     public async Task Every_imported_row_stores_a_digest_and_an_unchanged_reimport_sends_none(bool sorted)
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var source = $"digest-{sorted}.geojson";
         var path = s.Write(source, IngestKit.Points(Rows(40)));
         var first = await Import(path, sorted);
@@ -32,7 +32,7 @@ public sealed class ImportDigestTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task A_change_outside_the_importer_clears_the_digest_and_the_reimport_restores_the_file()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         const string source = "digest-edit.geojson";
         var path = s.Write(source, IngestKit.Points(Rows(12)));
         await Import(path);
@@ -51,7 +51,7 @@ public sealed class ImportDigestTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task Changed_rows_get_new_digests_and_the_full_comparison_agrees_with_what_the_digests_skipped()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         const string source = "digest-change.geojson";
         var path = s.Write(source, IngestKit.Points(Rows(30)));
         await Import(path);
@@ -80,7 +80,7 @@ public sealed class ImportDigestTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task A_digest_must_be_sixteen_bytes()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         const string source = "digest-check.geojson";
         await Import(s.Write(source, IngestKit.Points(Rows(1))));
         var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Exec("UPDATE assets SET import_digest = '\\x00'::bytea WHERE source = $1", source));

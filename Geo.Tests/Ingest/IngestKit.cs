@@ -5,34 +5,13 @@ using Npgsql;
 
 namespace Geo.Tests.Ingest;
 
-/// <summary>A temp folder for one test's input files, and small helpers to import and count.</summary>
-internal sealed class Scratch : IDisposable
+/// <summary>Small helpers to import and count; a test's input files go in a <see cref="TempDir"/>.</summary>
+internal static class IngestKit
 {
-    static Scratch() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
-    public string Dir { get; } = Directory.CreateTempSubdirectory("geo-ingest-test-").FullName;
+    static IngestKit() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public static Encoding Gbk => Encoding.GetEncoding("GBK");
 
-    public string Write(string name, string content, Encoding? encoding = null)
-    {
-        var path = Path.Combine(Dir, name);
-        File.WriteAllText(path, content, encoding ?? new UTF8Encoding(false));
-        return path;
-    }
-
-    public string WriteBytes(string name, byte[] bytes)
-    {
-        var path = Path.Combine(Dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    public void Dispose() => Directory.Delete(Dir, recursive: true);
-}
-
-internal static class IngestKit
-{
     public static Task<ImportReport> ImportAsync(PostgisFixture db, string path, string? kind = "wifi_hotspot", string? crs = null,
         string? encoding = null, bool repair = false, string? source = null) =>
         AssetImporter.RunAsync(db.DataSource, new ImportOptions

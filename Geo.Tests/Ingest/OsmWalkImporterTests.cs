@@ -1,4 +1,5 @@
 using Geo.Ingest.Network;
+using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Ingest;
 
@@ -28,10 +29,9 @@ public sealed class OsmWalkImporterTests
     [Fact]
     public void Keeps_walkable_ways_respects_foot_and_access_and_splits_at_intersections()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"walk-{Guid.NewGuid():N}.osm");
-        File.WriteAllText(path, Osm);
-        try
+        using (var tmp = new TempDir("geo-osm-"))
         {
+            var path = tmp.Write("walk.osm", Osm);
             var net = OsmWalkImporter.Read(path);
             var ways = net.Edges.Select(e => e.OsmWayId).ToList();
             // 10 and 11 cross at node 2: two edges each; 16 has sidewalks; 17 (steps) stands alone
@@ -44,10 +44,6 @@ public sealed class OsmWalkImporterTests
             var steps = net.Edges.Single(e => e.OsmWayId == 17);
             Assert.Equal(1.5, steps.CostFactor);
             Assert.False(net.Synthetic);
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 }

@@ -29,7 +29,7 @@ public sealed class PolygonRoundTripTests(PostgisFixture db) : IClassFixture<Pos
     [Fact]
     public async Task A_building_with_a_hole_and_a_multipolygon_round_trip_exactly_with_rfc7946_rings()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("buildings.geojson", $$$"""
             {"type":"FeatureCollection","features":[
               {"type":"Feature","geometry":{{{Courtyard}}},"properties":{"id":"B1","name":"合院楼","households":40,"residents":96,"floors":6}},

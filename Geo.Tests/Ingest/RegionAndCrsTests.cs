@@ -25,7 +25,7 @@ public sealed class RegionAndCrsTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task Grid_cell_and_community_are_assigned_on_import()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("in-cell.csv", "id,lon,lat\nR1,116.65,39.90\nR2,116.61,39.86\n");
         Assert.Equal(2, (await IngestKit.ImportAsync(db, path)).Inserted);
         Assert.Equal(2L, await IngestKit.ScalarAsync<long>(db.DataSource,
@@ -35,7 +35,7 @@ public sealed class RegionAndCrsTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task Inside_the_extent_but_outside_the_district_outline_is_refused()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("outline.csv", "id,lon,lat\nR1,116.65,39.90\nR2,116.80,39.70\n");
         await IngestKit.RefusedAsync(db, path, ["line 3", "outside the Tongzhou district outline"]);
     }
@@ -50,7 +50,7 @@ public sealed class RegionAndCrsTests(PostgisFixture db) : IClassFixture<Postgis
     [InlineData("EPSG:4548")]
     public async Task Reprojects_to_wgs84(string crs)
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var name = $"crs-{crs.Replace(':', '-')}.csv";
         var (x, y) = CrsTransform.Get(SupportedCrs.Wgs84, crs).Apply(116.65, 39.90);
         // the file holds coordinates of another CRS (not WGS84 by accident), so a skipped conversion cannot pass;
@@ -66,7 +66,7 @@ public sealed class RegionAndCrsTests(PostgisFixture db) : IClassFixture<Postgis
     [Fact]
     public async Task Gcj02_outline_vertex_lands_on_the_shared_wgs84_fixture()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         // the vertex lies outside this class's small test district: check the conversion on the centre only
         // through the import, and the vertex through the same transform the import uses
         var t = GeometryGate.TransformFor("gcj02")!;

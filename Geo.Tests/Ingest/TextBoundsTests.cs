@@ -14,7 +14,7 @@ public sealed class TextBoundsTests(PostgisFixture db) : IClassFixture<PostgisFi
     [Fact]
     public async Task Invalid_bytes_in_a_declared_GBK_file_are_refused_with_line_and_column()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.WriteBytes("bad-gbk.csv", BadGbk);
         // line 2: "x1," then 通 州 A are columns 4-6, the bad lead byte is column 7
         await IngestKit.RefusedAsync(db, path, ["line 2, column 7", "not valid gbk"], encoding: "gbk");
@@ -23,7 +23,7 @@ public sealed class TextBoundsTests(PostgisFixture db) : IClassFixture<PostgisFi
     [Fact]
     public async Task Bytes_that_are_neither_UTF8_nor_GBK_are_refused_when_detecting()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.WriteBytes("bad-any.csv", BadGbk);
         await IngestKit.RefusedAsync(db, path, ["line 2, column 7", "neither UTF-8 nor GBK"]);
     }
@@ -31,7 +31,7 @@ public sealed class TextBoundsTests(PostgisFixture db) : IClassFixture<PostgisFi
     [Fact]
     public void A_GBK_file_decodes_exactly_with_the_strict_GB18030()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.WriteBytes("ok.csv", [.. "id,name\r\nx1,"u8, 0xcd, 0xa8, 0xd6, 0xdd, .. "\r\n"u8]);
         var enc = TextEncodings.ForTextFile(path, null, out var note);
         Assert.Contains("GB18030", note);
@@ -42,8 +42,8 @@ public sealed class TextBoundsTests(PostgisFixture db) : IClassFixture<PostgisFi
     [Fact]
     public async Task A_file_without_line_breaks_is_refused_naming_the_line_without_reading_it_whole()
     {
-        using var s = new Scratch();
-        var path = Path.Combine(s.Dir, "one-line.csv");
+        using var s = new TempDir("geo-ingest-test-");
+        var path = Path.Combine(s.Path, "one-line.csv");
         await using (var f = File.Create(path))
         {
             await f.WriteAsync("id,name,lon,lat\n"u8.ToArray());
@@ -58,7 +58,7 @@ public sealed class TextBoundsTests(PostgisFixture db) : IClassFixture<PostgisFi
     [Fact]
     public async Task A_quoted_field_that_never_closes_is_bounded()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var sb = new StringBuilder("id,name,lon,lat\nx1,\"open");
         var line = new string('b', 1000);
         for (var i = 0; i < 1200; i++) sb.Append('\n').Append(line); // 1.2 M characters over many short lines

@@ -16,7 +16,7 @@ public sealed class UpsertTests(PostgisFixture db) : IClassFixture<PostgisFixtur
     [Fact]
     public async Task Reimporting_the_same_file_changes_nothing()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("same.geojson", IngestKit.Points(Three));
         var first = await IngestKit.ImportAsync(db, path);
         Assert.Equal((3L, 0L, 0L), (first.Inserted, first.Updated, first.Unchanged));
@@ -33,7 +33,7 @@ public sealed class UpsertTests(PostgisFixture db) : IClassFixture<PostgisFixtur
     [Fact]
     public async Task A_changed_row_is_updated_and_only_that_row()
     {
-        using var s = new Scratch();
+        using var s = new TempDir("geo-ingest-test-");
         var path = s.Write("changed.geojson", IngestKit.Points(Three));
         await IngestKit.ImportAsync(db, path);
         var before = await SnapshotAsync("changed.geojson");

@@ -120,9 +120,9 @@ public sealed partial class BigCollectionTests(BigCollectionFixture f) : IClassF
     [InlineData("1000", "status='offline'")]
     public async Task Ogr2ogr_copies_every_row_of_a_collection_bigger_than_every_limit(string? pageSize, string? where)
     {
-        var outFile = Path.Combine(Path.GetTempPath(), $"big-{Guid.NewGuid():N}.csv");
-        try
+        using (var tmp = new TempDir("geo-big-"))
         {
+            var outFile = tmp.File("big.csv");
             var args = new List<string> { "-f", "CSV", outFile };
             if (pageSize is not null) args.AddRange(["-oo", $"PAGE_SIZE={pageSize}"]);
             if (where is not null) args.AddRange(["-where", where]);
@@ -133,10 +133,6 @@ public sealed partial class BigCollectionTests(BigCollectionFixture f) : IClassF
             Assert.True(expected > 1_000, "the fixture must make the filter's result bigger than a page");
             Assert.Equal(expected, lines.Count);
             Assert.Equal(lines.Count, lines.Distinct().Count());
-        }
-        finally
-        {
-            File.Delete(outFile);
         }
     }
 

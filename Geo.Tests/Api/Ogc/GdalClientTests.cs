@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Api.Ogc;
 
@@ -48,9 +49,9 @@ public sealed partial class GdalClientTests(SeededApiFixture f) : IClassFixture<
     {
         var (app, url) = f.StartKestrel();
         await using var _ = app;
-        var outFile = Path.Combine(Path.GetTempPath(), $"ogc-{Guid.NewGuid():N}.geojson");
-        try
+        using (var tmp = new TempDir("geo-ogc-"))
         {
+            var outFile = tmp.File("out.geojson");
             var args = new List<string> { "-f", "GeoJSON", outFile, "-oo", "PAGE_SIZE=5", $"OAPIF:{url}/ogc", collection };
             if (bbox is not null) args.AddRange(["-spat", .. bbox.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
             await RunAsync("ogr2ogr", [.. args]);
@@ -60,10 +61,6 @@ public sealed partial class GdalClientTests(SeededApiFixture f) : IClassFixture<
                 $" AND ST_Intersects(geom, ST_MakeEnvelope({bbox[0]}, {bbox[1]}, {bbox[2]}, {bbox[3]}, 4326))"));
             Assert.Equal(await f.CountAsync(where), ids.Count);
             Assert.Equal(ids.Count, ids.Distinct().Count());
-        }
-        finally
-        {
-            File.Delete(outFile);
         }
     }
 

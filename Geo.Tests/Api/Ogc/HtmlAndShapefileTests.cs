@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Api.Ogc;
 
@@ -116,23 +117,23 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
         return await stdout;
     }
 
-    private static async Task<string> UnzipAsync(HttpResponseMessage res, string expectedName)
+    private static async Task<TempDir> UnzipAsync(HttpResponseMessage res, string expectedName)
     {
         Assert.True(res.StatusCode == HttpStatusCode.OK, await res.Content.ReadAsStringAsync());
         Assert.Equal("application/zip", res.Content.Headers.ContentType?.MediaType);
         Assert.Equal($"attachment; filename=\"{expectedName}\"", res.Content.Headers.ContentDisposition?.ToString());
-        var dir = Directory.CreateTempSubdirectory("geo-shp-test-").FullName;
+        var dir = new TempDir("geo-shp-test-");
         using var zip = new ZipArchive(await res.Content.ReadAsStreamAsync());
-        zip.ExtractToDirectory(dir);
+        zip.ExtractToDirectory(dir.Path);
         return dir;
     }
 
     [Fact]
     public async Task Export_as_zipped_shapefile_reads_back_in_gdal_with_chinese_names()
     {
-        var dir = await UnzipAsync(await f.Http.GetAsync("/api/export/shop?f=shp"), "shop.zip");
-        try
+        using (var unzipped = await UnzipAsync(await f.Http.GetAsync("/api/export/shop?f=shp"), "shop.zip"))
         {
+            var dir = unzipped.Path;
             var files = Directory.GetFiles(dir).Select(x => Path.GetFileName(x)).Order().ToArray();
             Assert.Equal(["shop.cpg", "shop.dbf", "shop.prj", "shop.shp", "shop.shx"], files);
             Assert.Equal("UTF-8", await File.ReadAllTextAsync(Path.Combine(dir, "shop.cpg")));
@@ -152,18 +153,14 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
             Assert.Contains("name (String) = 商铺 07 超市", one);
             Assert.Contains("POINT (116.", one);
         }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
     }
 
     [Fact]
     public async Task Shapefile_prj_has_no_bom_and_fields_have_types_and_widths_from_the_data()
     {
-        var dir = await UnzipAsync(await f.Http.GetAsync("/api/export/wifi_hotspot?f=shp"), "wifi_hotspot.zip");
-        try
+        using (var unzipped = await UnzipAsync(await f.Http.GetAsync("/api/export/wifi_hotspot?f=shp"), "wifi_hotspot.zip"))
         {
+            var dir = unzipped.Path;
             var prj = await File.ReadAllBytesAsync(Path.Combine(dir, "wifi_hotspot.prj"));
             Assert.NotEqual(0xEF, prj[0]);
             Assert.All(prj, b => Assert.InRange(b, (byte)0x20, (byte)0x7E));
@@ -189,10 +186,6 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
             var b = await f.Http.GetByteArrayAsync("/api/export/wifi_hotspot?f=shp");
             Assert.Equal(a, b);
         }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
     }
 
     private static async Task<string> RunAsync(string file, params string[] args)
@@ -215,9 +208,9 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
     {
         const string area = """{"geometry":{"type":"Polygon","coordinates":[[[116.59,39.84],[116.71,39.84],[116.71,39.96],[116.59,39.96],[116.59,39.84]]]}}""";
         var res = await f.Http.PostAsync("/api/query/within?f=shp", new StringContent(area, Encoding.UTF8, "application/json"));
-        var dir = await UnzipAsync(res, "within.zip");
-        try
+        using (var unzipped = await UnzipAsync(res, "within.zip"))
         {
+            var dir = unzipped.Path;
             Assert.True(File.Exists(Path.Combine(dir, "within_point.cpg")));
             Assert.True(File.Exists(Path.Combine(dir, "within_polygon.prj")));
             var points = await OgrinfoAsync("-ro", "-so", "-al", Path.Combine(dir, "within_point.shp"));
@@ -225,10 +218,6 @@ public sealed partial class HtmlAndShapefileTests(SeededApiFixture f) : IClassFi
             Assert.Contains($"Feature Count: {await f.CountAsync("kind NOT IN ('camera', 'sensor', 'shelter')")}", points);
             Assert.Contains($"Feature Count: {await f.CountAsync("kind = 'shelter'")}", polygons);
             Assert.Contains("Geometry: Polygon", polygons);
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
         }
         await ApiAssert.ProblemAsync(await f.Http.GetAsync("/api/export/shop?f=shp&crs=EPSG:3857"), "crs");
     }
