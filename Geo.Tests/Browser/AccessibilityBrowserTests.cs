@@ -11,10 +11,7 @@ public sealed partial class MapBrowserTests
 {
     private async Task<IPage> OpenAsync(string path, bool high)
     {
-        var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
-        await page.GotoAsync(high ? path + "?contrast=high" : path);
-        await Infrastructure.Browser.WaitInteractiveAsync(page);
-        await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
+        var page = await f.OpenMapAsync(high ? path + "?contrast=high" : path);
         await Expect(page.GetByTestId("contrast-switch")).ToHaveAttributeAsync("aria-pressed", high ? "true" : "false");
         if (path == "/planner") await Expect(page.GetByTestId("scorecard")).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(300); // Leaflet's resize after the header settles

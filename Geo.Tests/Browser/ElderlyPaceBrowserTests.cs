@@ -8,13 +8,8 @@ public sealed partial class MapBrowserTests
     [Fact]
     public async Task Resident_switches_to_the_elderly_pace_and_the_bands_shrink()
     {
-        var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
-        await page.GotoAsync("/resident");
-        await Infrastructure.Browser.WaitInteractiveAsync(page);
-        await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
-        await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
-        await page.GetByTestId("search-input").PressAsync("Enter");
-        await page.Locator(".search-hit[data-type=community]").ClickAsync();
+        var page = await f.OpenMapAsync("/resident");
+        await page.SearchAndOpenCommunityAsync(MapAppFixture.CommunityCode);
         await Expect(page.Locator(".leaflet-host.leaflet-zoom-anim")).ToHaveCountAsync(0);
         await page.WaitForTimeoutAsync(500);
         var map = await page.Locator(".leaflet-host").BoundingBoxAsync();

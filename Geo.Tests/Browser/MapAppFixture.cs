@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Geo.Tests.Infrastructure;
+using Microsoft.Playwright;
 using NetTopologySuite.Geometries;
+using static Microsoft.Playwright.Assertions;
 
 namespace Geo.Tests.Browser;
 
@@ -79,6 +81,17 @@ public sealed class MapAppFixture : IAsyncLifetime
 
     /// <summary>Puts the fixture's street network back (the resident view's isochrone tests need streets around the square).</summary>
     public Task RestoreWalkNetworkAsync() => UseWalkNetworkAsync(5, 116.686, 39.896, 0.012);
+
+    /// <summary>A fresh page (its own browser context) at <paramref name="path"/>, once the circuit is live and the
+    /// basemap has loaded: the map answers clicks and searches from here. See <see cref="MapPage"/> for the next steps.</summary>
+    public async Task<IPage> OpenMapAsync(string path)
+    {
+        var page = await Browser.NewPageAsync(App.BaseUrl);
+        await page.GotoAsync(path);
+        await Infrastructure.Browser.WaitInteractiveAsync(page);
+        await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
+        return page;
+    }
 
     public async Task DisposeAsync()
     {

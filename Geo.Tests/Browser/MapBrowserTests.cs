@@ -34,15 +34,10 @@ public sealed partial class MapBrowserTests(MapAppFixture f) : IClassFixture<Map
     [Fact]
     public async Task Search_finds_the_community_then_layers_toggle_and_clicks_open_the_right_popups()
     {
-        var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
-        await page.GotoAsync("/");
-        await Infrastructure.Browser.WaitInteractiveAsync(page);
-        await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
+        var page = await f.OpenMapAsync("/");
 
         // search by code finds the community too; by name here
-        await page.GetByTestId("search-input").FillAsync("运河测试");
-        await page.GetByTestId("search-input").PressAsync("Enter");
-        var hit = page.Locator(".search-hit[data-type=community]");
+        var hit = await page.SearchAsync("运河测试", "community");
         await Expect(hit).ToContainTextAsync(MapAppFixture.CommunityName);
         await Expect(hit).ToContainTextAsync(MapAppFixture.CommunityCode);
         await hit.ClickAsync();
@@ -99,13 +94,8 @@ public sealed partial class MapBrowserTests(MapAppFixture f) : IClassFixture<Map
     [Fact]
     public async Task Measuring_two_points_shows_a_distance_and_near_me_lists_nearby_assets()
     {
-        var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
-        await page.GotoAsync("/");
-        await Infrastructure.Browser.WaitInteractiveAsync(page);
-        await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
-        await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
-        await page.GetByTestId("search-input").PressAsync("Enter");
-        await page.Locator(".search-hit[data-type=community]").ClickAsync();
+        var page = await f.OpenMapAsync("/");
+        await page.SearchAndOpenCommunityAsync(MapAppFixture.CommunityCode);
         await Expect(page.Locator(".geo-marker.kind-shelter")).ToHaveCountAsync(1);
 
         var map = (await page.Locator(".leaflet-host").BoundingBoxAsync())!;

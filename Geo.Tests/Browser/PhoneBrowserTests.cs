@@ -53,9 +53,7 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
     {
         // GPS at the shelter; the last tap will be at the Wi-Fi hotspot's longitude (both at 39.9015 N, 200 m apart)
         var page = await PhoneAsync(new Geolocation { Latitude = 39.9015f, Longitude = 116.6931f });
-        await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
-        await page.GetByTestId("search-input").PressAsync("Enter");
-        await page.Locator(".search-hit[data-type=community]").ClickAsync();
+        await page.SearchAndOpenCommunityAsync(MapAppFixture.CommunityCode);
         await Expect(page.Locator(".geo-marker.kind-shelter")).ToHaveCountAsync(1);
         var wifi = (await page.Locator(".geo-marker.kind-wifi_hotspot").BoundingBoxAsync())!;
         var map = (await page.Locator(".leaflet-host").BoundingBoxAsync())!;
@@ -73,9 +71,8 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
     public async Task A_chosen_search_result_is_outlined_above_the_bottom_panel()
     {
         var page = await PhoneAsync();
-        await page.GetByTestId("search-input").FillAsync(MapAppFixture.WifiName);
-        await page.GetByTestId("search-input").PressAsync("Enter");
-        await page.Locator(".search-hit[data-type=asset]").First.ClickAsync();
+        var hits = await page.SearchAsync(MapAppFixture.WifiName, "asset");
+        await hits.First.ClickAsync();
         var outline = page.Locator("path.selected-outline");
         await Expect(outline).ToHaveCountAsync(1);
         await Expect(page.Locator(".asset-popup h3")).ToHaveTextAsync(MapAppFixture.WifiName);

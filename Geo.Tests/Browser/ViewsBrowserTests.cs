@@ -76,13 +76,8 @@ public sealed partial class MapBrowserTests
     [Fact]
     public async Task Resident_click_draws_isochrone_bands_and_lists_reachable_services_by_life_element()
     {
-        var page = await f.Browser.NewPageAsync(f.App.BaseUrl);
-        await page.GotoAsync("/resident");
-        await Infrastructure.Browser.WaitInteractiveAsync(page);
-        await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
-        await page.GetByTestId("search-input").FillAsync(MapAppFixture.CommunityCode);
-        await page.GetByTestId("search-input").PressAsync("Enter");
-        await page.Locator(".search-hit[data-type=community]").ClickAsync();
+        var page = await f.OpenMapAsync("/resident");
+        await page.SearchAndOpenCommunityAsync(MapAppFixture.CommunityCode);
         await Expect(page.Locator(".geo-marker.kind-shelter")).ToHaveCountAsync(1); // the view has moved to the square
 
         // let the fit-to-community animation settle before clicking (the click must land in the square)
