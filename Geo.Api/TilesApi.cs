@@ -1,4 +1,4 @@
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Api.Tiles;
 using Geo.Core.Access;
 using Geo.Core.Common;

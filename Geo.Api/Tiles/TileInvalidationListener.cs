@@ -1,5 +1,5 @@
 using System.Globalization;
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Core.Data.Sql;
 using Geo.Core.Tiles;
 using Microsoft.Extensions.Logging;

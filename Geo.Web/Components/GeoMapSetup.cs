@@ -1,4 +1,4 @@
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Web.Incidents;
 using Geo.Web.Localization;
 using Geo.Web.Public;

@@ -1,4 +1,4 @@
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Core.Data.Sql;
 
 namespace Geo.Web.Incidents;
