@@ -6,7 +6,7 @@ using Geo.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Geo.Tests.Ingest;
+namespace Geo.Tests.Jobs;
 
 public sealed class SlaClockJobTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {
