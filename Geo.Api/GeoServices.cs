@@ -1,4 +1,3 @@
-using Geo.Api.Live;
 using Geo.Api.Scale;
 using Geo.Core.Access;
 using Geo.Core.Care;
@@ -9,8 +8,6 @@ using Geo.Core.Walking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Geo.Api;
@@ -64,7 +61,6 @@ public static class GeoServices
         services.AddSingleton(scorecard);
         services.AddSingleton(sp => new ScorecardProvider(sp.GetRequiredService<NpgsqlDataSource>(), scorecard,
             graphs: sp.GetRequiredService<WalkingGraphProvider>(), walking: walking));
-        services.AddHostedService<ScorecardWarmup>();
 
         // one walking graph per process, shared by the walking endpoints, coverage and the life-circle job
         services.AddSingleton(sp => new WalkingGraphProvider(sp.GetRequiredService<NpgsqlDataSource>()));
@@ -73,37 +69,7 @@ public static class GeoServices
         var care = configuration.GetSection(CareRegistryOptions.Section).Get<CareRegistryOptions>() ?? new CareRegistryOptions();
         services.AddSingleton(new CareCipher(care));
         services.AddSingleton<CareRegistry>();
-        // registry changes made on other instances invalidate this instance's scorecard (2.1.4 reads the registry)
-        services.AddDbNotificationSubscriber<Live.ScorecardFeed>();
         services.AddSingleton<Geo.Core.Deliveries.Deliveries>();
         return services;
-    }
-}
-
-/// <summary>Fills the scorecard at start (latest snapshot, else a computation) so no request waits for it. A
-/// database without any snapshot gets one from that computation, so every later start is served at once.</summary>
-public sealed class ScorecardWarmup(ScorecardProvider cards, ScorecardOptions options, NpgsqlDataSource db, ILogger<ScorecardWarmup> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.WarmOnStart) return;
-        try
-        {
-            await cards.WarmAsync(stoppingToken);
-            if (cards.Source == "computed")
-            {
-                var rows = await ScorecardStore.SaveSnapshotAsync(db, await cards.GetAsync(stoppingToken), stoppingToken);
-                log.LogInformation("scorecard computed at start (no snapshot yet) and stored as the first snapshot ({Rows} regions)", rows);
-            }
-            log.LogInformation("scorecard ready from {Source}", cards.Source);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-        {
-            log.LogWarning(ex, "scorecard not warmed at start; the first request computes it");
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // the host stopped first
-        }
     }
 }

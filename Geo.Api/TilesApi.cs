@@ -1,4 +1,4 @@
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Api.Tiles;
 using Geo.Core.Access;
 using Geo.Core.Common;
@@ -30,7 +30,7 @@ public static class TilesApi
         services.AddSingleton(sp => new TileSeedStore(options.SeedDirectory is { Length: > 0 } dir
             ? Path.GetFullPath(dir, sp.GetRequiredService<IWebHostEnvironment>().ContentRootPath) : null));
         services.AddSingleton<TileService>();
-        services.AddDbNotificationSubscriber<TileInvalidationListener>();
+        services.AddDbNotificationSubscriber<TileInvalidator>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Geo.Api;
 using Geo.Api.Auth;
+using Geo.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ internal static class BenchHost
         builder.Services.AddGeoUseCases(builder.Configuration);
         builder.Services.AddGeoApi();
         builder.Services.AddGeoAuth(builder.Configuration);
+        builder.Services.AddGeoBackgroundWork(builder.Configuration); // the change-feed reader and scorecard warm-up, as the web host
         var app = builder.Build();
         app.UseGeoProblems();
         app.UseAuthentication();

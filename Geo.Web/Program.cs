@@ -2,12 +2,11 @@ using Geo.Api;
 using Geo.Api.Auth;
 using Geo.Api.Hardening;
 using Geo.Api.Http;
-using Geo.Api.Live;
 using Geo.Api.Ogc;
 using Geo.Api.Query;
 using Geo.Api.Scale;
-using Geo.Ingest.Accounts;
-using Geo.Ingest.Jobs;
+using Geo.Jobs;
+using Geo.Web.Accounts;
 using Geo.Web.Components;
 using Scalar.AspNetCore;
 
@@ -20,7 +19,7 @@ builder.Services.AddGeoAuth(builder.Configuration);
 builder.Services.AddGeoHardening(builder.Configuration);
 builder.Services.AddGeoDataProtection();
 builder.Services.AddGeoTiles(builder.Configuration);
-builder.Services.AddAlarmLinkage(builder.Configuration);
+builder.Services.AddGeoBackgroundWork(builder.Configuration);
 builder.AddGeoJobs();
 builder.AddGeoMap();
 

@@ -23,20 +23,6 @@ public static class GeoMetrics
         Meter.CreateObservableGauge("geo.heavy.in_flight", () => Volatile.Read(ref _heavyInFlight), description: "expensive requests running or queued");
         Meter.CreateObservableGauge("geo.signin.hash_queue", () => Volatile.Read(ref _hashQueue), description: "password checks waiting for a hashing thread");
         Meter.CreateObservableGauge("geo.database.up", () => DatabaseUp ? 1 : 0, description: "1 while the database probe succeeds");
-        Meter.CreateObservableGauge("geo.alarm_linkage.backlog", () => Interlocked.Read(ref _alarmBacklog),
-            description: "alarm deliveries waiting in the linkage outbox (sampled by the delivery worker)");
-        Meter.CreateObservableGauge("geo.alarm_linkage.oldest_age", () => Volatile.Read(ref _alarmOldestSeconds), unit: "s",
-            description: "age of the oldest undelivered alarm (0 when none)");
-    }
-
-    private static long _alarmBacklog;
-    private static double _alarmOldestSeconds;
-
-    /// <summary>The linkage outbox as last sampled (<see cref="Geo.Api.Live.AlarmLinkageWorker"/>).</summary>
-    internal static void AlarmBacklog(long pending, TimeSpan oldest)
-    {
-        Interlocked.Exchange(ref _alarmBacklog, pending);
-        Volatile.Write(ref _alarmOldestSeconds, Math.Max(0, oldest.TotalSeconds));
     }
 
     internal static void HeavyEntered() => Interlocked.Increment(ref _heavyInFlight);

@@ -1,7 +1,7 @@
 using System.Net;
 using Geo.Api.Auth;
 using Geo.Api.Http;
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Core.Common;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Core.Data.Sql;
 
 namespace Geo.Api.Hardening;

@@ -6,7 +6,7 @@ using Geo.Api.Auth;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Geo.Core.Data;
 using Geo.Core.Domain;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Npgsql;
 
 namespace Geo.Ingest.Cli;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Geo.Core.Data;
 using Geo.Core.Domain;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Npgsql;
 
 namespace Geo.Ingest.Cli;

@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using Geo.Api.Auth;
 using Geo.Core.Access;
 using Geo.Core.Domain;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Geo.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;

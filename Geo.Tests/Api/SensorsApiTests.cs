@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Geo.Core.Domain;
-using Geo.Ingest.Jobs;
+using Geo.Jobs;
 using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Api;

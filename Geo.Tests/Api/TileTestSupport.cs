@@ -35,7 +35,7 @@ internal static class TileTestSupport
 
     /// <summary>Waits for the host's invalidation listener to be LISTENing, so a change made next is heard.</summary>
     public static Task ListeningAsync(IServiceProvider services) =>
-        services.GetRequiredService<Geo.Api.Live.DbNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        services.GetRequiredService<Geo.Jobs.Live.DbNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
 
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null)
     {

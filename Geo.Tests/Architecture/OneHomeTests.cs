@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Geo.Api.Live;
+using Geo.Jobs.Live;
 using Geo.Tests.Infrastructure;
 using Geo.Web.Incidents;
 using Microsoft.Extensions.DependencyInjection;

@@ -44,7 +44,7 @@ public sealed partial class MapBrowserTests
         var user = "a11y-" + Guid.NewGuid().ToString("N")[..6];
         await using (var ctx = f.Db.CreateContext())
         {
-            await Geo.Ingest.Accounts.UserAdmin.AddUserAsync(ctx, user, password, Geo.Core.Domain.GeoRoles.GridManager, "张网格", "张网格");
+            await Geo.Core.Accounts.UserAdmin.AddUserAsync(ctx, user, password, Geo.Core.Domain.GeoRoles.GridManager, "张网格", "张网格");
             // a case on the board, so its map pin is measured too (pins were 22 px targets)
             var now = DateTimeOffset.UtcNow;
             ctx.Incidents.Add(new Geo.Core.Domain.Incident

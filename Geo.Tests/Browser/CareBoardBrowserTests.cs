@@ -5,7 +5,7 @@ using Geo.Core.Access;
 using Geo.Core.Care;
 using Geo.Core.Deliveries;
 using Geo.Core.Domain;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Geo.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

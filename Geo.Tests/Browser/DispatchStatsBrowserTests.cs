@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

@@ -1,6 +1,6 @@
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -52,7 +52,7 @@ public sealed partial class MapBrowserTests
             await ctx.SaveChangesAsync();
             id = incident.Id;
         }
-        await f.App.Services.GetRequiredService<Geo.Api.Live.DbNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(20));
+        await f.App.Services.GetRequiredService<Geo.Jobs.Live.DbNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(20));
 
         var first = await SignedInBoardAsync(user, password);
         var second = await SignedInBoardAsync(user, password);

@@ -1,7 +1,7 @@
 using Geo.Api;
 using Geo.Core.Deliveries;
 using Geo.Core.Domain;
-using Geo.Ingest.Jobs;
+using Geo.Jobs;
 using Geo.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Geo.Core.Scorecard;
-using Geo.Ingest.Jobs;
+using Geo.Jobs;
 using Geo.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 

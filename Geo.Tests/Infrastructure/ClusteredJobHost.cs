@@ -1,5 +1,5 @@
 using Geo.Api;
-using Geo.Ingest.Jobs;
+using Geo.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 

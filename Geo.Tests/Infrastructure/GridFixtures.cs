@@ -1,7 +1,7 @@
 using Geo.Api.Auth;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Npgsql;
 
 namespace Geo.Tests.Infrastructure;

@@ -87,7 +87,7 @@ public sealed class ChangeFeedLongWriterTests(PostgisFixture db) : IClassFixture
     {
         await using var app = new GeoWebFactory(db.ConnectionString);
         _ = app.CreateClient();
-        var listener = app.Services.GetRequiredService<Geo.Api.Live.DbNotificationListener>();
+        var listener = app.Services.GetRequiredService<Geo.Jobs.Live.DbNotificationListener>();
         await listener.Listening.WaitAsync(TimeSpan.FromSeconds(20));
         await using var longConn = await db.DataSource.OpenConnectionAsync();
         await using var longTx = await longConn.BeginTransactionAsync();

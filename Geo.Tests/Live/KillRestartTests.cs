@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Geo.Core.Domain;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Geo.Tests.Cli;
 using Geo.Tests.Infrastructure;
 using Geo.Tests.Scale;

@@ -8,7 +8,7 @@ using Geo.Core.Domain;
 using Geo.Core.Data;
 using Geo.Core.Incidents;
 using Geo.Core.Spatial;
-using Geo.Ingest.Accounts;
+using Geo.Core.Accounts;
 using Geo.Tests.Infrastructure;
 
 namespace Geo.Tests.Scale;

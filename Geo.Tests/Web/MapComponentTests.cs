@@ -5,7 +5,7 @@ using Geo.Core.Tiles;
 using Geo.Tests.Infrastructure;
 using Geo.Web.Components.Map;
 using Geo.Web.Localization;
-using Geo.Web.Map;
+using Geo.Web.MapData;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Web.Incidents;
 using Geo.Web.Localization;
-using Geo.Web.Public;
+using Geo.Web.Components.Public;
 
 namespace Geo.Web.Components;
 

@@ -1,11 +1,11 @@
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Core.Data.Sql;
 
 namespace Geo.Web.Incidents;
 
 /// <summary>Pushes incident changes to open dispatch boards: the incident triggers write the changed ids to the change
-/// feed (topic <see cref="IncidentTriggers.Channel"/>, see Geo.Core.Data.Sql.ChangeFeedSql), the shared
-/// <see cref="DbNotificationListener"/> reads them in order, and every board subscribed to <see cref="Changed"/>
+/// feed (topic <see cref="IncidentTriggers.Channel"/>, see Geo.Core.Data.Sql.ChangeFeedSql), the
+/// shared feed reader (Geo.Jobs' <c>DbNotificationListener</c>) reads them in order, and every board subscribed to <see cref="Changed"/>
 /// re-queries. After a gap longer than the feed keeps rows it publishes "*" (re-query all).</summary>
 public sealed class IncidentFeed(ILogger<IncidentFeed> log) : IDbNotificationSubscriber
 {

@@ -1,7 +1,8 @@
 using Geo.Core.Care;
+using Geo.Core.Live;
 using Geo.Core.Scorecard;
 
-namespace Geo.Api.Live;
+namespace Geo.Jobs.Live;
 
 /// <summary>Keeps every app instance's served scorecard current with the quick-help registry (2.1.4 reads it): a registry
 /// change made on another instance arrives on the change feed (topic <see cref="CareRegistry.FeedTopic"/>, published after

@@ -1,6 +1,6 @@
 using Geo.Core.Domain;
 
-namespace Geo.Web.Map;
+namespace Geo.Web.MapData;
 
 /// <summary>One colour per asset kind, shared by the legend, the markers and the density tiles.</summary>
 public static class KindStyles

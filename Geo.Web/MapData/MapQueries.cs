@@ -3,7 +3,7 @@ using Geo.Core.Domain;
 using Geo.Core.Tiles;
 using Microsoft.EntityFrameworkCore;
 
-namespace Geo.Web.Map;
+namespace Geo.Web.MapData;
 
 public sealed record AssetPoint(long Id, string Kind, double Lon, double Lat, bool Synthetic, string Status);
 public sealed record KindCount(string Kind, long Count, bool AnySynthetic);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Quartz;
 
-namespace Geo.Ingest.Jobs;
+namespace Geo.Jobs;
 
 /// <summary>Sensors silent for longer than Geo:Sensors:HeartbeatTimeout (default 15 min) go offline,
 /// which coverage analysis then sees. A reading brings them back (SensorIntake).</summary>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Quartz;
 
-namespace Geo.Ingest.Jobs;
+namespace Geo.Jobs;
 
 /// <summary>Nightly: recomputes the scorecard every reader is served from (<see cref="ScorecardProvider"/>) and
 /// stores one snapshot row per region, the source of the trend charts and of the card served after a restart.

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Quartz;
 
-namespace Geo.Ingest.Jobs;
+namespace Geo.Jobs;
 
 /// <summary>Every Quartz job's runs and durations on the meter <c>Geo.Jobs</c> (exported at <c>/metrics</c> with the
 /// app's other instruments): <c>geo_jobs_runs_total{job,outcome}</c>, <c>geo_jobs_duration_seconds{job}</c>, and

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Geo.Web.Map;
+namespace Geo.Web.MapData;
 
 /// <summary>A point in lon/lat (EPSG:4326); the JS module alone turns it into Leaflet's [lat, lng].</summary>
 public readonly record struct MapPoint(double Lon, double Lat);

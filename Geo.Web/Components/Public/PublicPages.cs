@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Npgsql;
 
-namespace Geo.Web.Public;
+namespace Geo.Web.Components.Public;
 
 /// <summary>Bound from <c>Geo:Embed</c>: which sites may frame the community embed (CSP frame-ancestors). Default "*":
 /// the page is public, read-only and uses no cookie, so framing it anywhere risks nothing; a deployment may narrow it

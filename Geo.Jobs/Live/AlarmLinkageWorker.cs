@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using System.Diagnostics.Metrics;
 
-namespace Geo.Api.Live;
+namespace Geo.Jobs.Live;
 
 /// <summary>Drains the alarm linkage outbox (<see cref="AlarmLinkage"/>) while the app runs; every instance may run
 /// one (claims never overlap). Off unless Geo:AlarmLinkage:Url is set.</summary>
@@ -26,7 +27,7 @@ public sealed class AlarmLinkageWorker(NpgsqlDataSource ds, IHttpClientFactory h
                 {
                     // the queue length for /metrics, at most every 15 s (a count over the outbox's pending rows)
                     var (pending, oldest) = await AlarmLinkage.BacklogAsync(ds, stoppingToken);
-                    Hardening.GeoMetrics.AlarmBacklog(pending, oldest is { } o ? now - o : TimeSpan.Zero);
+                    AlarmLinkageMetrics.Sample(pending, oldest is { } o ? now - o : TimeSpan.Zero);
                     sampled = now;
                 }
                 var round = await AlarmLinkage.DeliverDueAsync(ds, client, options, DateTimeOffset.UtcNow, ct: stoppingToken);
@@ -41,9 +42,32 @@ public sealed class AlarmLinkageWorker(NpgsqlDataSource ds, IHttpClientFactory h
     }
 }
 
-public static class AlarmLinkageSetup
+/// <summary>The linkage outbox as last sampled by the worker, on the background work's meter (<c>Geo.Jobs</c>):
+/// <c>geo_alarm_linkage_backlog</c> and <c>geo_alarm_linkage_oldest_age_seconds</c> at <c>/metrics</c>.</summary>
+public static class AlarmLinkageMetrics
 {
-    public static IServiceCollection AddAlarmLinkage(this IServiceCollection services, IConfiguration configuration)
+    private static readonly Meter Meter = new(JobMetricsListener.MeterName);
+    private static long _backlog;
+    private static double _oldestSeconds;
+
+    static AlarmLinkageMetrics()
+    {
+        Meter.CreateObservableGauge("geo.alarm_linkage.backlog", () => Interlocked.Read(ref _backlog),
+            description: "alarm deliveries waiting in the linkage outbox (sampled by the delivery worker)");
+        Meter.CreateObservableGauge("geo.alarm_linkage.oldest_age", () => Volatile.Read(ref _oldestSeconds), unit: "s",
+            description: "age of the oldest undelivered alarm (0 when none)");
+    }
+
+    internal static void Sample(long pending, TimeSpan oldest)
+    {
+        Interlocked.Exchange(ref _backlog, pending);
+        Volatile.Write(ref _oldestSeconds, Math.Max(0, oldest.TotalSeconds));
+    }
+}
+
+internal static class AlarmLinkageSetup
+{
+    internal static IServiceCollection AddAlarmLinkage(this IServiceCollection services, IConfiguration configuration)
     {
         var o = configuration.GetSection(AlarmLinkageOptions.Section).Get<AlarmLinkageOptions>() ?? new AlarmLinkageOptions();
         GeoOptions.ThrowIfInvalid(AlarmLinkageOptions.Section, o.Problems());

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Geo.Ingest.Accounts;
+namespace Geo.Core.Accounts;
 
 /// <summary>A user name that is taken: a user error (one line from the CLI), not a crash.</summary>
 public sealed class UserExistsException(string userName) : Exception($"user '{userName}' already exists")
@@ -17,7 +17,8 @@ public sealed class UserExistsException(string userName) : Exception($"user '{us
 public sealed record DemoAccount(string UserName, string Role, string DisplayName, string? GridManagerName, bool Created);
 
 /// <summary>Creating accounts: the admin bootstrap, demo users, API keys. Passwords go
-/// through ASP.NET Core Identity's PasswordHasher (PBKDF2, versioned format), the same one sign-in verifies.</summary>
+/// through Identity's PasswordHasher (PBKDF2, versioned format; the Microsoft.Extensions.Identity.Core package, not the
+/// ASP.NET Core framework), the same one sign-in verifies. Used by the CLI (<c>./geo users</c>) and the web host alike.</summary>
 public static class UserAdmin
 {
     public const string DefaultDemoPassword = "grid-demo-2026";
@@ -182,19 +183,4 @@ public static class UserAdmin
 
     private static bool IsUserNameTaken(DbUpdateException e) =>
         e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: UserNameIndex };
-}
-
-public static class AccountsBootstrap
-{
-    /// <summary>Called once at host start; does nothing unless Geo:Auth:BootstrapAdmin is configured.</summary>
-    public static async Task BootstrapAdminAsync(this IServiceProvider services, Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        var user = configuration["Geo:Auth:BootstrapAdmin:UserName"];
-        var password = configuration["Geo:Auth:BootstrapAdmin:Password"];
-        if (string.IsNullOrWhiteSpace(user)) return;
-        await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(services);
-        var factory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IDbContextFactory<GeoDbContext>>(scope.ServiceProvider);
-        await using var db = await factory.CreateDbContextAsync();
-        await UserAdmin.EnsureBootstrapAdminAsync(db, user, password);
-    }
 }

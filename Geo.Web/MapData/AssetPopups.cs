@@ -5,7 +5,7 @@ using Geo.Core.Domain;
 using Geo.Core.Places;
 using Geo.Web.Localization;
 
-namespace Geo.Web.Map;
+namespace Geo.Web.MapData;
 
 public sealed record PopupRow(string Label, string Value);
 

@@ -1,12 +1,12 @@
 using Geo.Api;
 using Geo.Core.Domain;
 using Geo.Core.Incidents;
-using Geo.Ingest.Jobs;
+using Geo.Jobs;
 using Geo.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Geo.Tests.Ingest;
+namespace Geo.Tests.Jobs;
 
 public sealed class SlaClockJobTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {

@@ -1,27 +1,10 @@
 using Geo.Core.Live;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Geo.Api.Live;
-
-/// <summary>Something that follows a topic of the change feed through <see cref="DbNotificationListener"/>.</summary>
-public interface IDbNotificationSubscriber
-{
-    /// <summary>The topic the database triggers publish (a constant of Geo.Core.Data.Sql).</summary>
-    string Channel { get; }
-
-    /// <summary>One change; called on the listener's thread, in feed order, so keep it quick.</summary>
-    void OnNotification(string payload);
-
-    /// <summary>The listener is (again) following the feed (<paramref name="listening"/> true) or lost its connection (false).
-    /// <paramref name="afterGap"/> is true when changes may have been missed (the reader was away longer than the feed keeps
-    /// rows): subscribers re-read then (boards re-query, caches drop what they hold). A short disconnection is no gap: the
-    /// listener resumes after the last row it delivered, and reports listening again only once it has caught up.</summary>
-    void OnListening(bool listening, bool afterGap);
-}
+namespace Geo.Jobs.Live;
 
 /// <summary>The one change-feed reader of an app instance, shared by every subscriber (tile invalidation, dispatch
 /// boards). It polls the outbox (<see cref="ChangeFeed"/>) after the last position it delivered, so subscribers see every
@@ -129,19 +112,5 @@ public sealed class DbNotificationListener(NpgsqlDataSource dataSource, IEnumera
             try { action(s); }
             catch (Exception ex) { log.LogWarning(ex, "a subscriber of {Channel} failed", s.Channel); }
         }
-    }
-}
-
-public static class DbNotificationSetup
-{
-    /// <summary>Adds a subscriber and, once per container, the reader that serves them all.</summary>
-    public static IServiceCollection AddDbNotificationSubscriber<T>(this IServiceCollection services) where T : class, IDbNotificationSubscriber
-    {
-        services.AddSingleton<T>();
-        services.AddSingleton<IDbNotificationSubscriber>(sp => sp.GetRequiredService<T>());
-        if (services.Any(d => d.ServiceType == typeof(DbNotificationListener))) return services;
-        services.AddSingleton<DbNotificationListener>();
-        services.AddHostedService(sp => sp.GetRequiredService<DbNotificationListener>());
-        return services;
     }
 }

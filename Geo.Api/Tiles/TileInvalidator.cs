@@ -1,5 +1,5 @@
 using System.Globalization;
-using Geo.Api.Live;
+using Geo.Core.Live;
 using Geo.Core.Data.Sql;
 using Geo.Core.Tiles;
 using Microsoft.Extensions.Logging;
@@ -7,11 +7,12 @@ using NetTopologySuite.Geometries;
 
 namespace Geo.Api.Tiles;
 
-/// <summary>Evicts the cached and seeded tiles each change touches, from the tile triggers' notifications (see
-/// <see cref="TileTriggers"/>) heard by the shared <see cref="DbNotificationListener"/>. While not listening the
-/// cache is off, and after a gap it is cleared: a change made meanwhile was never heard of.</summary>
-public sealed class TileInvalidationListener(TileCache cache, TileSeedStore seeds, TileLayers layers,
-    ILogger<TileInvalidationListener> log) : IDbNotificationSubscriber
+/// <summary>Evicts the cached and seeded tiles each change touches: a subscriber of the change feed's tile topic (written
+/// by <see cref="TileTriggers"/>), which the app instance's one feed reader (Geo.Jobs' <c>DbNotificationListener</c>)
+/// delivers. While the reader is not following the feed the cache is off, and after a gap it is cleared: a change made
+/// meanwhile was never heard of.</summary>
+public sealed class TileInvalidator(TileCache cache, TileSeedStore seeds, TileLayers layers,
+    ILogger<TileInvalidator> log) : IDbNotificationSubscriber
 {
     public string Channel => TileTriggers.Channel;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Quartz;
 
-namespace Geo.Ingest.Jobs;
+namespace Geo.Jobs;
 
 /// <summary>Keeps the life-circle results current: every few minutes it fingerprints the buildings, services,
 /// regions and walking network (two aggregate queries) and recomputes only when something changed.

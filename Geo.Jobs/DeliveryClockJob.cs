@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Quartz;
 
-namespace Geo.Ingest.Jobs;
+namespace Geo.Jobs;
 
 /// <summary>Cancels delivery orders nobody accepted in time and escalates those not delivered in time
 /// (<see cref="DeliveryClock"/>). Clustered Quartz fires it on one node at a time; the conditional UPDATEs make even an

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Quartz;
 
-namespace Geo.Ingest.Jobs;
+namespace Geo.Jobs;
 
 /// <summary>Marks overdue cases and escalates them (督办). Clustered Quartz fires it on one node at a
 /// time; SlaClock's conditional UPDATE makes even an overlapping run harmless.</summary>

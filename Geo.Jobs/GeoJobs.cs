@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 
-namespace Geo.Ingest.Jobs;
+namespace Geo.Jobs;
 
 /// <summary>Quartz on the PostgreSQL job store, clustered: every app instance runs a scheduler, the
 /// QRTZ_ tables (migration QuartzTables) decide which one fires each trigger.</summary>
