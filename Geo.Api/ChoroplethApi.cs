@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Geo.Api.Hardening;
 using Geo.Core.Scorecard;
 using Geo.Core.Spatial;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +24,7 @@ public static class ChoroplethApi
 
     public static RouteGroupBuilder MapChoroplethApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/scorecard").WithTags("Scorecard");
+        var group = app.MapGroup("/api/scorecard").WithTags("Scorecard").RequireRateLimiting(GeoLimits.Heavy);
         group.MapGet("/choropleth", async Task<Ok<ChoroplethResponse>> ([FromQuery(Name = "indicator")] string? indicator, [FromQuery(Name = "level")] string? level,
             [FromQuery(Name = "parent")] string? parent, ScorecardProvider cards, NpgsqlDataSource ds, HttpContext http, CancellationToken ct) =>
         {

@@ -69,7 +69,7 @@ public static partial class CoverageApi
 
     public static RouteGroupBuilder MapCoverageApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/coverage").WithTags("Coverage");
+        var g = app.MapGroup("/api/coverage").WithTags("Coverage").RequireRateLimiting(GeoLimits.Heavy);
         g.MapGet("/wifi", Wifi).WithSummary("Wi-Fi coverage of a region (code, or 'urban' for the 街道 urban area): area and residents, optional gap polygons");
         g.MapGet("/cameras", Cameras).WithSummary("Camera field-of-view coverage of a region (staff only: cameras are a sensitive layer)")
             .RequireAuthorization(GeoPolicies.Staff);

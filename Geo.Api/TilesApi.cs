@@ -1,3 +1,4 @@
+using Geo.Api.Hardening;
 using Geo.Api.Live;
 using Geo.Api.Tiles;
 using Geo.Core.Access;
@@ -36,7 +37,7 @@ public static class TilesApi
 
     public static RouteGroupBuilder MapTilesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/tiles").WithTags("Tiles");
+        var group = app.MapGroup("/tiles").WithTags("Tiles").Cheap();
         group.MapMethods("/{layer}/{z}/{x}/{y}.pbf", [HttpMethods.Get, HttpMethods.Head], GetTileAsync)
             .Produces<byte[]>(StatusCodes.Status200OK, MvtContentType).WithSummary("One Mapbox vector tile (GET, or HEAD for GDAL's /vsicurl/)");
         group.MapGet("/{layer}.json", Ok<TileJson> (string layer, HttpRequest req, TileService tiles) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Spatial;
@@ -45,7 +46,7 @@ public static class WalkingApi
             }
         }));
 
-        var group = app.MapGroup("/api").WithTags("Walking");
+        var group = app.MapGroup("/api").WithTags("Walking").RequireRateLimiting(GeoLimits.Heavy);
 
         group.MapGet("/isochrone", async (string? lon, string? lat, string? minutes, string? profile, HttpContext http, CancellationToken ct) =>
         {

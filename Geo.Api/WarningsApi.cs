@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Data;
@@ -41,7 +42,7 @@ public static class WarningsApi
 
     public static RouteGroupBuilder MapWarningsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/warnings").WithTags("Warnings").RequireAuthorization(GeoPolicies.Staff);
+        var group = app.MapGroup("/api/warnings").WithTags("Warnings").RequireAuthorization(GeoPolicies.Staff).Cheap();
 
         group.MapGet("/", async (GeoDbContext db, CancellationToken ct) =>
         {
@@ -54,7 +55,7 @@ public static class WarningsApi
 
         // what a screen polls: anonymous on purpose (screens are public displays and only read)
         app.MapGroup("/api/screens").WithTags("Warnings")
-            .MapGet("/{id}/message", ScreenMessageAsync).AllowAnonymous().WithSummary("What a display screen shows: current warnings over it and the nearest shelters and civil-defence sites by walking time (the /screen/{id} page's own content)");
+            .MapGet("/{id}/message", ScreenMessageAsync).AllowAnonymous().RequireRateLimiting(GeoLimits.Heavy).WithSummary("What a display screen shows: current warnings over it and the nearest shelters and civil-defence sites by walking time (the /screen/{id} page's own content)");
         return group;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Api.Scale;
 using Microsoft.AspNetCore.Builder;
@@ -19,7 +20,8 @@ public static class OgcFeaturesApi
     /// <param name="docsPath">The browsable API UI, linked as service-doc.</param>
     public static RouteGroupBuilder MapOgcFeaturesApi(this IEndpointRouteBuilder app, string openApiPath = "/openapi/v1.json", string? docsPath = "/scalar/v1")
     {
-        var g = app.MapGroup("/ogc").WithTags("OGC API Features").AddEndpointFilter(new BadInputFilter("filter"));
+        // pages of at most FeatureQuery.MaxLimit rows, served by GiST and key indexes: bounded like a tile
+        var g = app.MapGroup("/ogc").WithTags("OGC API Features").AddEndpointFilter(new BadInputFilter("filter")).Cheap();
         g.MapGet("/", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
                 ? OgcHtml.Landing(r, OgcCollections.Listed(config, r.HttpContext.User), docsPath)
                 : Results.Json(OgcDocuments.Landing(r, openApiPath, docsPath), Links.Options))

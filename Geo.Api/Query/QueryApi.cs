@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Api.Ogc;
 using Geo.Api.Scale;
@@ -35,14 +36,14 @@ public static partial class QueryApi
     public static RouteGroupBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Query").AddEndpointFilter(new BadInputFilter("geometry"));
-        g.MapGet("/nearby", Nearby).WithSummary("Nearest assets, by geodesic distance in metres")
+        g.MapGet("/nearby", Nearby).Cheap().WithSummary("Nearest assets, by geodesic distance in metres")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson);
-        g.MapGet("/locate", Locate).WithSummary("District, subdistrict, community and grid cell at a point");
-        g.MapPost("/query/within", Within).WithSummary("Assets inside a GeoJSON polygon or a region, with counts by kind and status")
+        g.MapGet("/locate", Locate).Cheap().WithSummary("District, subdistrict, community and grid cell at a point");
+        g.MapPost("/query/within", Within).RequireRateLimiting(GeoLimits.Heavy).WithSummary("Assets inside a GeoJSON polygon or a region, with counts by kind and status")
             .AllowAnonymousWrite("read-only: the body carries the query polygon")
             .Accepts<WithinRequest>("application/json")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson);
-        g.MapGet("/export/{collectionId}", Export).WithSummary("A whole collection (filters as for OGC items) as GeoJSON, CSV or a zipped Shapefile (f=shp)")
+        g.MapGet("/export/{collectionId}", Export).RequireRateLimiting(GeoLimits.Heavy).WithSummary("A whole collection (filters as for OGC items) as GeoJSON, CSV or a zipped Shapefile (f=shp)")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson, "text/csv", "application/zip");
         return g;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Geo.Api.Hardening;
 using Geo.Core.Common;
 using Geo.Core.Public;
 using Geo.Core.Spatial;
@@ -70,7 +71,7 @@ public static class PublicPages
             var view = await CommunityEmbed.LoadAsync(ds, graphs, walking, code, q, elderly, ct);
             Headers(http, embedCsp, maxAge: 300);
             await RenderAsync<EmbedPage>(http, new() { ["View"] = view, ["Lang"] = Language(lang), ["Walking"] = walking });
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().RequireRateLimiting(GeoLimits.Heavy);
 
         app.MapGet("/screen/{id}", async (string id, string? lang, string? refresh, HttpContext http, NpgsqlDataSource ds,
             WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
@@ -82,7 +83,7 @@ public static class PublicPages
             var view = await ScreenBoard.LoadAsync(ds, graphs, walking, screenId, ct);
             Headers(http, screenCsp, maxAge: 0);
             await RenderAsync<ScreenPage>(http, new() { ["View"] = view, ["Lang"] = Language(lang), ["RefreshSeconds"] = seconds });
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().RequireRateLimiting(GeoLimits.Heavy);
         return app;
     }
 
