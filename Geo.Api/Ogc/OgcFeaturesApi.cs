@@ -5,8 +5,11 @@ using Geo.Api.Scale;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -29,8 +32,8 @@ public static class OgcFeaturesApi
             .WithSummary("Landing page (JSON, or HTML with f=html or a browser's Accept header)");
         g.MapGet("/conformance", () => TypedResults.Json(OgcDocuments.Conformance(), Links.Options)).WithSummary("Conformance classes")
             .Produces<OgcConformance>(StatusCodes.Status200OK, Links.Json);
-        g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition")
-            .Produces(StatusCodes.Status302Found);
+        g.MapGet("/api", (HttpRequest r, CancellationToken ct) => ApiDefinitionAsync(r, openApiPath, ct)).WithSummary("The OpenAPI 3.0 definition")
+            .Produces<JsonElement>(StatusCodes.Status200OK, OpenApiMediaType).Produces(StatusCodes.Status302Found);
         g.MapGet("/collections", async (HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) => OgcHtml.Wanted(r)
                 ? OgcHtml.Collections(r, OgcCollections.Listed(config, r.HttpContext.User))
                 : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User), await extents.AllAsync(ct)), Links.Options)).WithSummary("Feature collections")
@@ -44,6 +47,22 @@ public static class OgcFeaturesApi
         g.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithSummary("One feature")
             .Produces<GeoJsonFeature>(StatusCodes.Status200OK, Links.GeoJson, "text/html");
         return g;
+    }
+
+    /// <summary>The service-desc media type the landing page links /ogc/api with.</summary>
+    public const string OpenApiMediaType = "application/vnd.oai.openapi+json;version=3.0";
+
+    /// <summary>The OpenAPI 3.0 document the host serves at <paramref name="openApiPath"/> (/openapi/NAME.json), answered
+    /// here as the OGC landing page's service-desc; a redirect to it when no such document is registered.</summary>
+    private static async Task<IResult> ApiDefinitionAsync(HttpRequest r, string openApiPath, CancellationToken ct)
+    {
+        var name = System.Text.RegularExpressions.Regex.Match(openApiPath, @"^/openapi/([^/]+)\.json$") is { Success: true } m ? m.Groups[1].Value : null;
+        if (name is null || r.HttpContext.RequestServices.GetKeyedService<IOpenApiDocumentProvider>(name) is not { } provider)
+            return TypedResults.Redirect(Links.Root(r) + openApiPath);
+        var doc = await provider.GetOpenApiDocumentAsync(ct);
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        doc.SerializeAsV3(new OpenApiJsonWriter(writer));
+        return TypedResults.Text(writer.ToString(), OpenApiMediaType);
     }
 
     private static async Task<IResult> Collection(string collectionId, HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) =>
