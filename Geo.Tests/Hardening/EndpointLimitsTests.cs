@@ -35,13 +35,18 @@ public sealed class EndpointLimitsTests(PostgisFixture db) : IClassFixture<Postg
         .. services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => !Framework(e))
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => new Operation(
-                $"{m} {"/" + e.RoutePattern.RawText?.TrimStart('/')}", GeoLimits.PolicyOf(e), e.Metadata.GetMetadata<CheapOperation>() is not null))),
+                $"{m} {Route(e)}", GeoLimits.PolicyOf(e), e.Metadata.GetMetadata<CheapOperation>() is not null))),
     ];
+
+    /// <summary>The route without its constraints: /open311/v2/requests.{format}, /api/incidents/{id}.</summary>
+    private static string Route(RouteEndpoint e) =>
+        "/" + System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText?.TrimStart('/') ?? "", @"\{(\*\*)?([^}:=?]+)[^}]*\}", "{$2}");
 
     /// <summary>The Blazor UI's own endpoints (pages, its hub and static files): the framework's, not operations of Geo.</summary>
     private static bool Framework(RouteEndpoint e) =>
         e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
         || e.RoutePattern.RawText?.TrimStart('/').StartsWith('_') == true
+        || e.RoutePattern.RawText?.EndsWith("{**path:file}", StringComparison.Ordinal) == true
         || e.Metadata.Any(m => m.GetType().FullName == "Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor");
 
     [Fact]
