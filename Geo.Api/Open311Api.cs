@@ -14,7 +14,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 
 namespace Geo.Api;
 
@@ -165,12 +164,12 @@ public static class Open311Api
             return rows.Count == 0 ? Fail(format, 404, $"service_request_id: no service request {id}") : Requests(format, rows);
         }).Cheap().WithName("open311Request").Produces<ServiceRequest[]>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("One GeoReport v2 service request");
 
-        group.MapPost($"/requests.{Formats}", async (string format, HttpRequest req, GeoDbContext db, IConfiguration config, CancellationToken ct) =>
+        group.MapPost($"/requests.{Formats}", async (string format, HttpRequest req, GeoDbContext db, SiteOptions config, CancellationToken ct) =>
         {
             if (!req.HasFormContentType) return Fail(format, 400, "send application/x-www-form-urlencoded or multipart/form-data (GeoReport v2)");
             var form = await req.ReadFormAsync(ct);
             var key = form["api_key"].ToString() is { Length: > 0 } k ? k : req.Query["api_key"].ToString();
-            if (key.Length == 0 && config.GetValue<bool>(RequireKeyKey)) return Fail(format, 400, "api_key: required");
+            if (key.Length == 0 && config.Open311.RequireApiKey) return Fail(format, 400, "api_key: required");
             var user = await Principal(req, db, ct, key);
             if (user is null) return Fail(format, 403, "api_key: invalid or revoked key");
             var inv = CultureInfo.InvariantCulture;

@@ -22,13 +22,11 @@ public static class TilesApi
 
     public static IServiceCollection AddGeoTiles(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("Geo:Tiles").Get<TileOptions>() ?? new TileOptions();
-        GeoOptions.ThrowIfInvalid("Geo:Tiles", options.Problems());
-        services.AddSingleton(options);
-        services.AddSingleton(new TileLayers(configuration.GetValue<bool>(SensitiveLayers.ConfigKey)));
+        services.AddGeoOptions<TileOptions>("Geo:Tiles", o => o.Problems());
+        services.AddSingleton(sp => new TileLayers(sp.GetRequiredService<SiteOptions>().ExposeSensitiveLayers));
         services.AddSingleton<TileRenderer>();
         services.AddSingleton<TileCache>();
-        services.AddSingleton(sp => new TileSeedStore(options.SeedDirectory is { Length: > 0 } dir
+        services.AddSingleton(sp => new TileSeedStore(sp.GetRequiredService<TileOptions>().SeedDirectory is { Length: > 0 } dir
             ? Path.GetFullPath(dir, sp.GetRequiredService<IWebHostEnvironment>().ContentRootPath) : null));
         services.AddSingleton<TileService>();
         services.AddDbNotificationSubscriber<TileInvalidationListener>();

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Npgsql;
@@ -25,7 +24,7 @@ public static class OgcFeaturesApi
     {
         // pages of at most FeatureQuery.MaxLimit rows, served by GiST and key indexes: bounded like a tile
         var g = app.MapGroup("/ogc").WithTags("OGC API Features").AddEndpointFilter(new BadInputFilter("filter")).Cheap();
-        g.MapGet("/", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
+        g.MapGet("/", (HttpRequest r, SiteOptions config) => OgcHtml.Wanted(r)
                 ? OgcHtml.Landing(r, OgcCollections.Listed(config, r.HttpContext.User), docsPath)
                 : Results.Json(OgcDocuments.Landing(r, openApiPath, docsPath), Links.Options))
             .Produces<OgcLanding>(StatusCodes.Status200OK, Links.Json, "text/html")
@@ -34,7 +33,7 @@ public static class OgcFeaturesApi
             .Produces<OgcConformance>(StatusCodes.Status200OK, Links.Json);
         g.MapGet("/api", (HttpRequest r, CancellationToken ct) => ApiDefinitionAsync(r, openApiPath, ct)).WithSummary("The OpenAPI 3.0 definition")
             .Produces<JsonElement>(StatusCodes.Status200OK, OpenApiMediaType).Produces(StatusCodes.Status302Found);
-        g.MapGet("/collections", async (HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) => OgcHtml.Wanted(r)
+        g.MapGet("/collections", async (HttpRequest r, SiteOptions config, OgcExtents extents, CancellationToken ct) => OgcHtml.Wanted(r)
                 ? OgcHtml.Collections(r, OgcCollections.Listed(config, r.HttpContext.User))
                 : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User), await extents.AllAsync(ct)), Links.Options)).WithSummary("Feature collections")
             .Produces<OgcCollectionList>(StatusCodes.Status200OK, Links.Json, "text/html");
@@ -65,18 +64,18 @@ public static class OgcFeaturesApi
         return TypedResults.Text(writer.ToString(), OpenApiMediaType);
     }
 
-    private static async Task<IResult> Collection(string collectionId, HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) =>
+    private static async Task<IResult> Collection(string collectionId, HttpRequest r, SiteOptions config, OgcExtents extents, CancellationToken ct) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is not { } c ? UnknownCollection(collectionId)
         : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config, await extents.GetAsync(c, ct))
         : TypedResults.Json(OgcDocuments.Collection(r, c, await extents.GetAsync(c, ct)), Links.Options);
 
-    private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, IConfiguration config) =>
+    private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, SiteOptions config) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is { } c
             ? TypedResults.Json(OgcDocuments.Queryables(r, c), Links.Options, "application/schema+json")
             : UnknownCollection(collectionId);
 
     private static async Task<IResult> Items(
-        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
+        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
     {
         var ds = reads.For(http); // lag-tolerant: the standby when it is current enough
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);
@@ -92,7 +91,7 @@ public static class OgcFeaturesApi
     }
 
     private static async Task<IResult> Item(
-        string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
+        string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
     {
         var ds = reads.For(http);
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);

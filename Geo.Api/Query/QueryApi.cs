@@ -13,7 +13,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Geo.Api.Query;
@@ -51,7 +50,7 @@ public static partial class QueryApi
     /// <summary>Parses the query string into a <see cref="NearbyRequest"/> and renders Core's ranking as GeoJSON
     /// with every property of the OGC items plus distance_m (the ranking itself lives in <see cref="NearbySearch"/>).</summary>
     private static async Task<RawJsonResult> Nearby(
-        [AsParameters] NearbyParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
+        [AsParameters] NearbyParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
     {
         var crs = InputCrs.Parse(p.Crs);
         var (lon, lat) = InputCrs.Point(p.Lon, p.Lat, crs);
@@ -81,7 +80,7 @@ public static partial class QueryApi
         return new RawJsonResult(json, Links.GeoJson);
     }
 
-    internal static IReadOnlyList<AssetKind> ParseKinds(string? kinds, IConfiguration config, ClaimsPrincipal? user, AssetKind? fallback)
+    internal static IReadOnlyList<AssetKind> ParseKinds(string? kinds, SiteOptions config, ClaimsPrincipal? user, AssetKind? fallback)
     {
         var exposed = OgcCollections.ExposedKinds(config, user);
         if (string.IsNullOrWhiteSpace(kinds)) return fallback is { } f ? [f] : exposed;
@@ -109,7 +108,7 @@ public static partial class QueryApi
     }
 
     private static async Task<IResult> Export(
-        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
+        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
     {
         var ds = reads.For(http); // lag-tolerant: the standby when it is current enough
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return OgcFeaturesApi.UnknownCollection(collectionId);

@@ -9,7 +9,6 @@ using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Configuration;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using NetTopologySuite.Operation.Valid;
@@ -43,7 +42,7 @@ public static partial class QueryApi
     /// <summary>Assets intersecting the polygon (points on its boundary count as inside), counts by kind and
     /// status over all of them, and the first <c>limit</c> as GeoJSON features; f=csv and f=shp export them all.</summary>
     private static async Task<IResult> Within(
-        HttpContext http, [FromQuery(Name = "f")] string? f, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+        HttpContext http, [FromQuery(Name = "f")] string? f, SiteOptions config, NpgsqlDataSource ds, CancellationToken ct)
     {
         var format = FeatureQuery.Format(f, FeatureQuery.ExportFormats);
         WithinRequest body;

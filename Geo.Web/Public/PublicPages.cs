@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Geo.Api;
 using Geo.Api.Hardening;
 using Geo.Core.Common;
 using Geo.Core.Public;
@@ -52,9 +53,7 @@ public static class PublicPages
 
     public static WebApplicationBuilder AddPublicPages(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(PublicPageOptions.Section).Get<PublicPageOptions>() ?? new PublicPageOptions();
-        GeoOptions.ThrowIfInvalid(PublicPageOptions.Section, options.Problems());
-        builder.Services.AddSingleton(options);
+        builder.Services.AddGeoOptions<PublicPageOptions>(PublicPageOptions.Section, o => o.Problems());
         return builder;
     }
 
