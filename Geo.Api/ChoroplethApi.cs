@@ -20,7 +20,7 @@ public static class ChoroplethApi
     public sealed record ChoroplethResponse(string Type, string Indicator, string Level, string? Parent, IReadOnlyList<ChoroplethClass> Legend,
         string NoDataColour, int NoData, IReadOnlyList<ChoroplethFeature> Features);
 
-    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) } };
+    private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.Plain;
 
     public static RouteGroupBuilder MapChoroplethApi(this IEndpointRouteBuilder app)
     {

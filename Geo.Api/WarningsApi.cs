@@ -38,7 +38,7 @@ public static class WarningsApi
     public sealed record ScreenMessage(long ScreenId, string Name, bool ShowsWarnings, bool Synthetic, string Profile, IReadOnlyList<WarningDto> Warnings,
         IReadOnlyList<ShelterDto> Shelters, IReadOnlyList<ShelterDto> CivilDefence, DateTimeOffset At);
 
-    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { GeoJsonRfc7946.Converter() } };
+    private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.Rfc7946;
 
     public static RouteGroupBuilder MapWarningsApi(this IEndpointRouteBuilder app)
     {

@@ -33,11 +33,7 @@ public static partial class QueryApi
     public const double WithinMaxSpanDeg = 1.0;
     public const int WithinDefaultLimit = 1_000;
 
-    private static readonly JsonSerializerOptions GeoJsonReader = new()
-    {
-        Converters = { GeoJsonRfc7946.Converter() },
-        PropertyNameCaseInsensitive = true,
-    };
+    private static readonly JsonSerializerOptions GeoJsonReader = GeoJsonOptions.With(new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
 
     /// <summary>Assets intersecting the polygon (points on its boundary count as inside), counts by kind and
     /// status over all of them, and the first <c>limit</c> as GeoJSON features; f=csv and f=shp export them all.</summary>

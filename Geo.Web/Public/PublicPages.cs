@@ -43,11 +43,8 @@ public sealed class PublicPageOptions
 /// Leaflet and a few lines of script; no Blazor circuit, no cookie.</summary>
 public static class PublicPages
 {
-    private static readonly JsonSerializerOptions GeoJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) },
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
+    private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.With(
+        new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }, rfc7946: false);
 
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, GeoJson);
 
