@@ -93,7 +93,5 @@ public static class CareRegistryApi
         return group;
     }
 
-    private static long Id(string id) =>
-        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v : throw GeoException.BadInput("id", $"a registry id is a positive integer, got '{id}'");
+    private static long Id(string id) => QueryValues.Id(id, "a registry id");
 }

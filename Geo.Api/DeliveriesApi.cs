@@ -64,7 +64,5 @@ public static class DeliveriesApi
 
     private static int Limit(string? limit) => (int)QueryValues.Integer("limit", limit, 100, 1, 500);
 
-    private static long Id(string id) =>
-        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v : throw GeoException.BadInput("id", $"a delivery id is a positive integer, got '{id}'");
+    private static long Id(string id) => QueryValues.Id(id, "a delivery id");
 }

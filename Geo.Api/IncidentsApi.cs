@@ -142,7 +142,5 @@ public static class IncidentsApi
         : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
         : throw GeoException.BadInput("days", $"a whole number of days (1–{DispatchStats.MaxDays}), got '{days}'");
 
-    private static long Id(string id) =>
-        long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v : throw GeoException.BadInput("id", $"a case id is a positive integer, got '{id}'");
+    private static long Id(string id) => QueryValues.Id(id, "a case id");
 }

@@ -95,8 +95,7 @@ public static class WarningsApi
     private static async Task<Ok<ScreenMessage>> ScreenMessageAsync(string id, NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking,
         CancellationToken ct)
     {
-        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var screenId) || screenId <= 0)
-            throw GeoException.BadInput("id", $"a screen id is a positive integer, got '{id}'");
+        var screenId = QueryValues.Id(id, "a screen id");
         // the same Core use case as the /screen/{id} page: same warnings, same places, same order, same minutes
         var view = await ScreenBoard.LoadAsync(ds, graphs, walking, screenId, ct);
         static ShelterDto Place(PublicPlace p) => new(p.Id, p.Name, p.Lon, p.Lat, p.DistanceM ?? 0, p.Minutes,

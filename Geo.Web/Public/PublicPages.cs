@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Geo.Api;
 using Geo.Api.Hardening;
+using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Public;
 using Geo.Core.Spatial;
@@ -72,8 +73,7 @@ public static class PublicPages
         app.MapGet("/screen/{id}", async (string id, string? lang, string? refresh, HttpContext http, NpgsqlDataSource ds,
             WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
         {
-            var screenId = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
-                ? v : throw GeoException.BadInput("id", $"a screen id is a positive integer, got '{id}'");
+            var screenId = QueryValues.Id(id, "a screen id");
             var seconds = refresh is null ? 60 : int.TryParse(refresh, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 3600
                 ? s : throw GeoException.BadInput("refresh", "seconds between refreshes, 1–3600");
             var view = await ScreenBoard.LoadAsync(ds, graphs, walking, screenId, ct);
