@@ -55,6 +55,7 @@ public static class ApiSetup
             });
         });
         services.AddOgcOpenApi();
+        services.AddGeoOptions<SiteOptions>(SiteOptions.Section);
         services.AddSingleton<Ogc.OgcExtents>();
         return services;
     }

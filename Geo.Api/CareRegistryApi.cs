@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Care;
 using Geo.Core.Common;
@@ -37,24 +38,24 @@ public static class CareRegistryApi
         group.MapGet("/", async Task<Ok<CareRecordPage>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user, CareRegistry registry, CancellationToken ct) =>
             TypedResults.Ok(await registry.ListAsync(user, q.Community,
                 (int)QueryValues.Integer("limit", q.Limit, 100, 1, CareRegistry.MaxPage), (int)QueryValues.Integer("offset", q.Offset, 0, 0, int.MaxValue), ct)))
-            .WithSummary("Registered households of the caller's communities (staff of the community, admins), with walking times; audited");
+            .Cheap().WithSummary("Registered households of the caller's communities (staff of the community, admins), with walking times; audited");
 
         group.MapPost("/", async Task<Created<CareRecord>> (CareRecordInput body, ClaimsPrincipal user, CareRegistry registry, CancellationToken ct) =>
         {
             var rec = await registry.CreateAsync(user, body, ct);
             return TypedResults.Created($"/api/care-registry/{rec.Id}", rec);
-        }).WithSummary("Register a household (elderly living alone or severely disabled); personal fields are stored encrypted; audited");
+        }).Cheap().WithSummary("Register a household (elderly living alone or severely disabled); personal fields are stored encrypted; audited");
 
         group.MapGet("/reach", async Task<Ok<CareReachReport>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user, NpgsqlDataSource ds,
             WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
             TypedResults.Ok(await CareReach.ReportAsync(ds, graphs, walking, user, q.Community, CareReach.ParseBy(q.By), ct)))
-            .WithSummary("Share of registered households within 5/10/15 minutes' walk (elderly pace) of a service station / one-key kiosk, per community; no personal data");
+            .RequireRateLimiting(GeoLimits.Heavy).WithSummary("Share of registered households within 5/10/15 minutes' walk (elderly pace) of a service station / one-key kiosk, per community; no personal data");
 
         group.MapGet("/unreached", async Task<Ok<CareUnreachedList>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user, NpgsqlDataSource ds, CareCipher cipher,
             WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
             TypedResults.Ok(await CareReach.UnreachedAsync(ds, cipher, graphs, walking, user, q.Community, CareReach.ParseBy(q.By),
                 (int)QueryValues.Integer("limit", q.Limit, 200, 1, CareRegistry.MaxPage), ct)))
-            .WithSummary("Households with no service station (or kiosk: by=kiosk|either) within 15 minutes' walk, for their community's staff; audited");
+            .RequireRateLimiting(GeoLimits.Heavy).WithSummary("Households with no service station (or kiosk: by=kiosk|either) within 15 minutes' walk, for their community's staff; audited");
 
         group.MapGet("/export", async Task<Results<Ok<List<CareExportRow>>, FileContentHttpResult>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user,
             NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
@@ -67,32 +68,30 @@ public static class CareRegistryApi
             foreach (var r in rows)
                 csv.Append(CultureInfo.InvariantCulture, $"{r.Id},{r.CommunityCode},{r.BuildingId},{r.Category},{(r.Synthetic ? "true" : "false")},{r.StationMin},{r.KioskMin}\n");
             return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "care-registry.csv");
-        }).WithSummary("The registry without personal fields (no name, contact, address, needs or point): json or csv; audited")
+        }).RequireRateLimiting(GeoLimits.Heavy).WithSummary("The registry without personal fields (no name, contact, address, needs or point): json or csv; audited")
             .Produces<List<CareExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv");
 
         group.MapGet("/audit", async Task<Ok<List<CareAudit.Entry>>> ([FromQuery(Name = "record_id")] string? recordId, [FromQuery(Name = "limit")] string? limit,
             NpgsqlDataSource ds, CancellationToken ct) =>
             TypedResults.Ok(await CareAudit.ListAsync(ds, recordId is null ? null : QueryValues.Integer("record_id", recordId, 0, 1, long.MaxValue),
                 (int)QueryValues.Integer("limit", limit, 200, 1, 2000), ct)))
-            .RequireAuthorization(GeoPolicies.Admin).WithSummary("Who read or changed the registry, newest first (admins)");
+            .RequireAuthorization(GeoPolicies.Admin).Cheap().WithSummary("Who read or changed the registry, newest first (admins)");
 
         group.MapGet("/{id}", async Task<Ok<CareRecord>> (string id, ClaimsPrincipal user, CareRegistry registry, CancellationToken ct) =>
             TypedResults.Ok(await registry.GetAsync(user, Id(id), ct)))
-            .WithSummary("One registered household (staff of its community, admins); audited");
+            .Cheap().WithSummary("One registered household (staff of its community, admins); audited");
 
         group.MapPut("/{id}", async Task<Ok<CareRecord>> (string id, CareRecordInput body, ClaimsPrincipal user, CareRegistry registry, CancellationToken ct) =>
             TypedResults.Ok(await registry.UpdateAsync(user, Id(id), body, ct)))
-            .WithSummary("Change a household's fields under optimistic concurrency (version required); audited by field name, never value");
+            .Cheap().WithSummary("Change a household's fields under optimistic concurrency (version required); audited by field name, never value");
 
         group.MapDelete("/{id}", async Task<NoContent> (string id, [FromQuery(Name = "version")] string? version, ClaimsPrincipal user, CareRegistry registry, CancellationToken ct) =>
         {
             await registry.DeleteAsync(user, Id(id), version is null ? null : (uint)QueryValues.Integer("version", version, 0, 0, uint.MaxValue), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Remove a household from the registry (version required); audited");
+        }).Cheap().WithSummary("Remove a household from the registry (version required); audited");
         return group;
     }
 
-    private static long Id(string id) =>
-        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v : throw GeoException.BadInput("id", $"a registry id is a positive integer, got '{id}'");
+    private static long Id(string id) => QueryValues.Id(id, "a registry id");
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Geo.Api.Hardening;
 using Geo.Core.Scorecard;
 using Geo.Core.Spatial;
 using Microsoft.AspNetCore.Builder;
@@ -19,11 +20,11 @@ public static class ChoroplethApi
     public sealed record ChoroplethResponse(string Type, string Indicator, string Level, string? Parent, IReadOnlyList<ChoroplethClass> Legend,
         string NoDataColour, int NoData, IReadOnlyList<ChoroplethFeature> Features);
 
-    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) } };
+    private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.Plain;
 
     public static RouteGroupBuilder MapChoroplethApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/scorecard").WithTags("Scorecard");
+        var group = app.MapGroup("/api/scorecard").WithTags("Scorecard").RequireRateLimiting(GeoLimits.Heavy);
         group.MapGet("/choropleth", async Task<Ok<ChoroplethResponse>> ([FromQuery(Name = "indicator")] string? indicator, [FromQuery(Name = "level")] string? level,
             [FromQuery(Name = "parent")] string? parent, ScorecardProvider cards, NpgsqlDataSource ds, HttpContext http, CancellationToken ct) =>
         {

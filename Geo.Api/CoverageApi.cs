@@ -69,7 +69,7 @@ public static partial class CoverageApi
 
     public static RouteGroupBuilder MapCoverageApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/coverage").WithTags("Coverage");
+        var g = app.MapGroup("/api/coverage").WithTags("Coverage").RequireRateLimiting(GeoLimits.Heavy);
         g.MapGet("/wifi", Wifi).WithSummary("Wi-Fi coverage of a region (code, or 'urban' for the 街道 urban area): area and residents, optional gap polygons");
         g.MapGet("/cameras", Cameras).WithSummary("Camera field-of-view coverage of a region (staff only: cameras are a sensitive layer)")
             .RequireAuthorization(GeoPolicies.Staff);
@@ -178,9 +178,9 @@ public static partial class CoverageApi
     internal static CoverageResult Shape(CoverageEngine.Result r, string basis = "residents") => new(
         r.Region, r.Kind, r.Assets, basis, Math.Round(r.AreaM2 / 1e6, 4), Math.Round(r.CoveredM2 / 1e6, 4), Math.Round(r.AreaShare, 5),
         r.Residents, r.ResidentsCovered, Math.Round(r.ResidentShare, 5), r.Residents60, r.Residents60Covered, Math.Round(r.Residents60Share, 5),
-        r.Gaps is null ? null : JsonSerializer.SerializeToElement(r.Gaps, GeoJsonOptions), Math.Round(r.ElapsedMs, 1));
+        r.Gaps is null ? null : JsonSerializer.SerializeToElement(r.Gaps, GeoJson), Math.Round(r.ElapsedMs, 1));
 
-    private static readonly JsonSerializerOptions GeoJsonOptions = new() { Converters = { GeoJsonRfc7946.Converter() } };
+    private static readonly JsonSerializerOptions GeoJson = Geo.Core.Spatial.GeoJsonOptions.Rfc7946;
 
     /// <summary>Accepts a GeoJSON Polygon/MultiPolygon (or a Feature holding one) in WGS84, valid, inside Tongzhou,
     /// within <see cref="CoverageLimits.MaxPolygonVertices"/>; throws <see cref="GeoException"/> naming <c>polygon</c>.</summary>
@@ -191,7 +191,7 @@ public static partial class CoverageApi
         try
         {
             if (el.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "Feature" && el.TryGetProperty("geometry", out var inner)) el = inner;
-            g = el.Deserialize<Geometry>(GeoJsonOptions);
+            g = el.Deserialize<Geometry>(GeoJson);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {

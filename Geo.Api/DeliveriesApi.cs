@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Deliveries;
@@ -30,40 +31,38 @@ public static class DeliveriesApi
         {
             var d = await deliveries.OrderAsync(user, body, ct);
             return TypedResults.Created($"/api/deliveries/{d.Id}", d);
-        }).WithSummary("Order for a resident (themselves, or staff on behalf of a registered resident): routed to the nearest provider within a 15-minute walk at the elderly pace");
+        }).RequireRateLimiting(GeoLimits.Heavy).WithSummary("Order for a resident (themselves, or staff on behalf of a registered resident): routed to the nearest provider within a 15-minute walk at the elderly pace");
 
         group.MapGet("/", async Task<Ok<List<DeliveryDto>>> ([AsParameters] ListQuery q, ClaimsPrincipal user, Deliveries deliveries, CancellationToken ct) =>
             TypedResults.Ok(await deliveries.ListAsync(user, false, q.Status, Limit(q.Limit), ct)))
-            .WithSummary("Orders the caller takes part in (own orders; provider's; staff: their communities'), newest first");
+            .Cheap().WithSummary("Orders the caller takes part in (own orders; provider's; staff: their communities'), newest first");
 
         group.MapGet("/provider", async Task<Ok<List<DeliveryDto>>> ([AsParameters] ListQuery q, ClaimsPrincipal user, Deliveries deliveries, CancellationToken ct) =>
             TypedResults.Ok(await deliveries.ListAsync(user, true, q.Status, Limit(q.Limit), ct)))
-            .WithSummary("The provider's own view: orders routed to the gardens, shops or stations the caller works for");
+            .Cheap().WithSummary("The provider's own view: orders routed to the gardens, shops or stations the caller works for");
 
         group.MapGet("/gaps", async Task<Ok<DeliveryGaps>> ([FromQuery(Name = "limit")] string? limit, Deliveries deliveries, CancellationToken ct) =>
         {
             var gaps = await deliveries.GapsAsync(ct);
             return TypedResults.Ok(gaps with { Communities = [.. gaps.Communities.Take(Limit(limit))] });
-        }).RequireAuthorization(GeoPolicies.Dispatch)
+        }).RequireAuthorization(GeoPolicies.Dispatch).RequireRateLimiting(GeoLimits.Heavy)
             .WithSummary("Communities where no delivering provider reaches a registered resident within 15 minutes (elderly pace); counts only");
 
         group.MapPost("/providers", async Task<Ok<DeliveryProvider>> (DeliveryProviderInput body, Deliveries deliveries, CancellationToken ct) =>
             TypedResults.Ok(await deliveries.RegisterProviderAsync(body, ct)))
-            .RequireAuthorization(GeoPolicies.Admin).WithSummary("Make a vegetable garden, shop or service station a delivering provider worked by an account (admins)");
+            .RequireAuthorization(GeoPolicies.Admin).Cheap().WithSummary("Make a vegetable garden, shop or service station a delivering provider worked by an account (admins)");
 
         group.MapGet("/{id}", async Task<Ok<DeliveryDto>> (string id, ClaimsPrincipal user, Deliveries deliveries, CancellationToken ct) =>
             TypedResults.Ok(await deliveries.GetAsync(user, Id(id), ct)))
-            .WithSummary("One order with the actions the caller may take next");
+            .Cheap().WithSummary("One order with the actions the caller may take next");
 
         group.MapPost("/{id}/transitions", async Task<Ok<DeliveryDto>> (string id, DeliveryStep body, ClaimsPrincipal user, Deliveries deliveries, CancellationToken ct) =>
             TypedResults.Ok(await deliveries.StepAsync(user, Id(id), body, ct)))
-            .WithSummary("One step (accept, out, deliver, cancel) under optimistic concurrency (version required)");
+            .Cheap().WithSummary("One step (accept, out, deliver, cancel) under optimistic concurrency (version required)");
         return group;
     }
 
     private static int Limit(string? limit) => (int)QueryValues.Integer("limit", limit, 100, 1, 500);
 
-    private static long Id(string id) =>
-        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v : throw GeoException.BadInput("id", $"a delivery id is a positive integer, got '{id}'");
+    private static long Id(string id) => QueryValues.Id(id, "a delivery id");
 }

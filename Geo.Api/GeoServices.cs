@@ -46,28 +46,19 @@ public static class GeoServices
     /// (a bad setting stops the host with the setting named, instead of surfacing in a request).</summary>
     public static IServiceCollection AddGeoUseCases(this IServiceCollection services, IConfiguration configuration)
     {
-        var walking = new WalkingOptions();
-        configuration.GetSection(WalkingOptions.Section).Bind(walking);
-        GeoOptions.ThrowIfInvalid(WalkingOptions.Section, walking.Problems());
-        services.AddSingleton(walking);
-
-        var access = new AccessOptions();
-        configuration.GetSection(AccessOptions.Section).Bind(access);
-        services.AddSingleton(access);
-
-        var scorecard = configuration.GetSection(ScorecardOptions.Section).Get<ScorecardOptions>() ?? new ScorecardOptions();
-        GeoOptions.ThrowIfInvalid(ScorecardOptions.Section,
-            scorecard.RefreshAfter > TimeSpan.Zero ? [] : ["RefreshAfter must be a positive time span (e.g. 00:10:00)"]);
-        services.AddSingleton(scorecard);
-        services.AddSingleton(sp => new ScorecardProvider(sp.GetRequiredService<NpgsqlDataSource>(), scorecard,
-            graphs: sp.GetRequiredService<WalkingGraphProvider>(), walking: walking));
+        services.AddGeoOptions<WalkingOptions>(WalkingOptions.Section, o => o.Problems());
+        services.AddGeoOptions<AccessOptions>(AccessOptions.Section);
+        services.AddGeoOptions<ScorecardOptions>(ScorecardOptions.Section,
+            o => o.RefreshAfter > TimeSpan.Zero ? [] : ["RefreshAfter must be a positive time span (e.g. 00:10:00)"]);
+        services.AddSingleton(sp => new ScorecardProvider(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ScorecardOptions>(),
+            graphs: sp.GetRequiredService<WalkingGraphProvider>(), walking: sp.GetRequiredService<WalkingOptions>()));
 
         // one walking graph per process, shared by the walking endpoints, coverage and the life-circle job
         services.AddSingleton(sp => new WalkingGraphProvider(sp.GetRequiredService<NpgsqlDataSource>()));
 
         // the quick-help registry: its key is checked here (a malformed one stops the host); a missing one makes the registry answer 503
-        var care = configuration.GetSection(CareRegistryOptions.Section).Get<CareRegistryOptions>() ?? new CareRegistryOptions();
-        services.AddSingleton(new CareCipher(care));
+        services.AddGeoOptions<CareRegistryOptions>(CareRegistryOptions.Section, o => o.Problems());
+        services.AddSingleton(sp => new CareCipher(sp.GetRequiredService<CareRegistryOptions>()));
         services.AddSingleton<CareRegistry>();
         services.AddSingleton<Geo.Core.Deliveries.Deliveries>();
         return services;

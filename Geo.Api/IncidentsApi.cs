@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Access;
 using Geo.Core.Common;
@@ -43,37 +44,37 @@ public static class IncidentsApi
 
         group.MapGet("/categories", async (GeoDbContext db, CancellationToken ct) => TypedResults.Ok(
             await db.IncidentCategories.AsNoTracking().OrderBy(c => c.Code).ToListAsync(ct)))
-            .WithSummary("Case categories with their time limits (working hours)");
+            .Cheap().WithSummary("Case categories with their time limits (working hours)");
 
-        group.MapPost("/", ReportAsync).AllowAnonymousWrite("residents report without an account")
+        group.MapPost("/", ReportAsync).AllowAnonymousWrite("residents report without an account").RequireRateLimiting(GeoLimits.Reports)
             .WithSummary("Report a case (resident or staff): located to its grid cell and assigned to the cell's grid manager. An `Idempotency-Key` header makes a retried report write the case once (the retry gets the same case and `Idempotent-Replayed: true`; the key reused for another report is a 422)");
 
-        staff.MapGet("/", ListAsync).WithSummary("Cases in the caller's scope (grid managers: their own cells), newest first");
+        staff.MapGet("/", ListAsync).Cheap().WithSummary("Cases in the caller's scope (grid managers: their own cells), newest first");
 
         group.MapGet("/mine", async (ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
             var me = GeoClaims.UserId(user);
             return TypedResults.Ok(await db.Incidents.AsNoTracking().Where(i => me != null && i.ReporterUserId == me)
                 .OrderByDescending(i => i.Id).Take(200).Select(IncidentDto.Projection).ToListAsync(ct));
-        }).RequireAuthorization(GeoPolicies.SignedIn).WithSummary("The signed-in resident's own reports");
+        }).RequireAuthorization(GeoPolicies.SignedIn).Cheap().WithSummary("The signed-in resident's own reports");
 
         // before /{id}: "stats" is not a case id. Staff only, over the cases the caller may see (grid managers: their own)
         staff.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? parent, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
             TypedResults.Ok(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), parent, ct)))
-            .WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90), for the cases the caller may see: one row per region in the caller's scope (zeros where nothing happened), optionally only those under `parent` (a region code)");
+            .Cheap().WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90), for the cases the caller may see: one row per region in the caller's scope (zeros where nothing happened), optionally only those under `parent` (a region code)");
         staff.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? parent, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
             TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), parent, ct))),
                 "text/csv; charset=utf-8", $"dispatch-stats-{level ?? "community"}.csv"))
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .WithSummary("The dispatch statistics as CSV");
+            .Cheap().WithSummary("The dispatch statistics as CSV");
         staff.MapGet("/stats/choropleth", async Task<Ok<StatsChoropleth>> (string? level, string? parent, string? measure, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
         {
             var d = Days(days);
             var map = await DispatchStats.ChoroplethAsync(ds, user, level ?? "community", measure ?? "open", d, parent, ct);
             return TypedResults.Ok(new StatsChoropleth("FeatureCollection", map.Measure, map.Level, map.Parent, d, map.Legend, map.NoDataColour, map.NoData, ChoroplethApi.Features(map)));
-        }).WithSummary("One dispatch measure (open, overdue, escalated, on_time_share, median_handling_hours) per grid_cell (of one `parent` community, required), community or subdistrict as a GeoJSON choropleth with its legend (equal-interval classes, the dispatch board's): every region in the caller's scope, 0 where nothing happened, no data only where the measure is undefined");
+        }).RequireRateLimiting(GeoLimits.Heavy).WithSummary("One dispatch measure (open, overdue, escalated, on_time_share, median_handling_hours) per grid_cell (of one `parent` community, required), community or subdistrict as a GeoJSON choropleth with its legend (equal-interval classes, the dispatch board's): every region in the caller's scope, 0 where nothing happened, no data only where the measure is undefined");
 
-        staff.MapGet("/{id}", DetailAsync).WithSummary("One case with its audit trail and the actions the caller may take next");
+        staff.MapGet("/{id}", DetailAsync).Cheap().WithSummary("One case with its audit trail and the actions the caller may take next");
 
         staff.MapGet("/{id}/photo", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (string id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {
@@ -81,11 +82,11 @@ public static class IncidentsApi
             var visible = await IncidentScope.Visible(db.Incidents.AsNoTracking(), user).AnyAsync(i => i.Id == caseId, ct);
             var photo = visible ? await db.IncidentPhotos.AsNoTracking().FirstOrDefaultAsync(p => p.IncidentId == caseId, ct) : null;
             return photo is null ? Problems.NotFound("id", $"no photo for case {caseId} among the cases you may see") : TypedResults.File(photo.Data, photo.ContentType);
-        }).WithSummary("The report's photo").Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp");
+        }).Cheap().WithSummary("The report's photo").Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp");
 
         staff.MapPost("/{id}/transitions", async Task<Ok<IncidentDto>> (string id, TransitionRequest body, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
             TypedResults.Ok(await IncidentTransitions.ApplyAsync(db, Id(id), body, user, ct)))
-            .WithSummary("One workflow step (register, dispatch, start, resolve, verify, close, reject, reopen) under optimistic concurrency");
+            .Cheap().WithSummary("One workflow step (register, dispatch, start, resolve, verify, close, reject, reopen) under optimistic concurrency");
         return group;
     }
 
@@ -141,7 +142,5 @@ public static class IncidentsApi
         : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
         : throw GeoException.BadInput("days", $"a whole number of days (1–{DispatchStats.MaxDays}), got '{days}'");
 
-    private static long Id(string id) =>
-        long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v : throw GeoException.BadInput("id", $"a case id is a positive integer, got '{id}'");
+    private static long Id(string id) => QueryValues.Id(id, "a case id");
 }

@@ -1,3 +1,4 @@
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Walking;
 using Microsoft.AspNetCore.Builder;
@@ -19,16 +20,17 @@ public static class LifeCircleApi
 
         group.MapGet("/", async Task<Ok<LifeCircleTable>> (string? level, string? parent, NpgsqlDataSource db, WalkingOptions walking, CancellationToken ct) =>
             TypedResults.Ok(await LifeCircleReads.TableAsync(db, level, parent, walking.Adult, walking.Elderly, ct)))
-            .WithSummary("Life-circle completeness per region (share of residents reaching all seven elements within 15 minutes' walk), at the adult and elderly pace side by side");
+            .Cheap().WithSummary("Life-circle completeness per region (share of residents reaching all seven elements within 15 minutes' walk), at the adult and elderly pace side by side");
 
         group.MapGet("/choropleth", async Task<Ok<ChoroplethApi.ChoroplethResponse>> ([FromQuery(Name = "pace")] string? pace, [FromQuery(Name = "level")] string? level,
             [FromQuery(Name = "parent")] string? parent, NpgsqlDataSource db, CancellationToken ct) =>
             TypedResults.Ok(ChoroplethApi.Response(await LifeCircleReads.ChoroplethAsync(db, pace, level, parent, ct))))
+            .RequireRateLimiting(GeoLimits.Heavy)
             .WithSummary("Life-circle completeness (share of the seven service categories within 15 minutes) per community or town at the adult or elderly pace, as a GeoJSON choropleth with its legend");
 
         group.MapGet("/gaps", async Task<Ok<LifeCircleGaps>> ([FromQuery(Name = "limit")] string? limit, NpgsqlDataSource db, CancellationToken ct) =>
             TypedResults.Ok(await LifeCircleReads.GapsAsync(db, (int)QueryValues.Integer("limit", limit, 50, 1, LifeCircleReads.MaxGaps), ct)))
-            .WithSummary("Communities where many residents miss a life element within 15 minutes, largest first");
+            .Cheap().WithSummary("Communities where many residents miss a life element within 15 minutes, largest first");
         return group;
     }
 }

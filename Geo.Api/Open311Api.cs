@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Core.Access;
 using Geo.Core.Common;
 using Geo.Core.Data;
@@ -13,7 +14,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 
 namespace Geo.Api;
 
@@ -80,7 +80,7 @@ public static class Open311Api
                 w.WriteEndElement();
                 w.WriteEndElement();
             });
-        }).WithName("open311Discovery").Produces<Discovery>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("GeoReport v2 discovery");
+        }).Cheap().WithName("open311Discovery").Produces<Discovery>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("GeoReport v2 discovery");
 
         group.MapGet($"/services.{Formats}", async (string format, GeoDbContext db, CancellationToken ct) =>
         {
@@ -103,7 +103,7 @@ public static class Open311Api
                 }
                 w.WriteEndElement();
             });
-        }).WithName("open311Services").Produces<Service[]>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("GeoReport v2 service list");
+        }).Cheap().WithName("open311Services").Produces<Service[]>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("GeoReport v2 service list");
 
         group.MapGet("/services/{service_code}." + Formats, async (string service_code, string format, GeoDbContext db, CancellationToken ct) =>
         {
@@ -118,7 +118,7 @@ public static class Open311Api
                 w.WriteEndElement();
                 w.WriteEndElement();
             });
-        }).WithName("open311ServiceDefinition").Produces<ServiceDefinition>(StatusCodes.Status200OK, "application/json", "text/xml")
+        }).Cheap().WithName("open311ServiceDefinition").Produces<ServiceDefinition>(StatusCodes.Status200OK, "application/json", "text/xml")
             .WithSummary("GeoReport v2 service definition (no extra attributes: metadata is false for every service)");
 
         group.MapGet($"/requests.{Formats}", async (string format, HttpRequest req, GeoDbContext db, CancellationToken ct) =>
@@ -153,7 +153,7 @@ public static class Open311Api
                 q = q.Where(i => i.ReportedAt >= since);
             }
             return Requests(format, await ProjectAsync(db, q.OrderByDescending(i => i.Id).Take(1000), GeoClaims.IsStaff(user), ct));
-        }).WithName("open311Requests").Produces<ServiceRequest[]>(StatusCodes.Status200OK, "application/json", "text/xml")
+        }).Cheap().WithName("open311Requests").Produces<ServiceRequest[]>(StatusCodes.Status200OK, "application/json", "text/xml")
             .WithSummary("GeoReport v2 service requests (sensor alarms for staff only)");
 
         group.MapGet("/requests/{id:long}." + Formats, async (long id, string format, HttpRequest req, GeoDbContext db, CancellationToken ct) =>
@@ -162,14 +162,14 @@ public static class Open311Api
             if (user is null) return Fail(format, 403, "api_key: invalid or revoked key");
             var rows = await ProjectAsync(db, Visible(db, user).Where(i => i.Id == id), GeoClaims.IsStaff(user), ct);
             return rows.Count == 0 ? Fail(format, 404, $"service_request_id: no service request {id}") : Requests(format, rows);
-        }).WithName("open311Request").Produces<ServiceRequest[]>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("One GeoReport v2 service request");
+        }).Cheap().WithName("open311Request").Produces<ServiceRequest[]>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("One GeoReport v2 service request");
 
-        group.MapPost($"/requests.{Formats}", async (string format, HttpRequest req, GeoDbContext db, IConfiguration config, CancellationToken ct) =>
+        group.MapPost($"/requests.{Formats}", async (string format, HttpRequest req, GeoDbContext db, SiteOptions config, CancellationToken ct) =>
         {
             if (!req.HasFormContentType) return Fail(format, 400, "send application/x-www-form-urlencoded or multipart/form-data (GeoReport v2)");
             var form = await req.ReadFormAsync(ct);
             var key = form["api_key"].ToString() is { Length: > 0 } k ? k : req.Query["api_key"].ToString();
-            if (key.Length == 0 && config.GetValue<bool>(RequireKeyKey)) return Fail(format, 400, "api_key: required");
+            if (key.Length == 0 && config.Open311.RequireApiKey) return Fail(format, 400, "api_key: required");
             var user = await Principal(req, db, ct, key);
             if (user is null) return Fail(format, 403, "api_key: invalid or revoked key");
             var inv = CultureInfo.InvariantCulture;
@@ -209,7 +209,7 @@ public static class Open311Api
                 w.WriteEndElement();
                 w.WriteEndElement();
             }, StatusCodes.Status201Created);
-        }).AllowAnonymousWrite("Open311 clients submit resident reports").WithName("open311CreateRequest")
+        }).AllowAnonymousWrite("Open311 clients submit resident reports").RequireRateLimiting(GeoLimits.Reports).WithName("open311CreateRequest")
             .Produces<Created[]>(StatusCodes.Status201Created, "application/json", "text/xml")
             .WithSummary("Submit a GeoReport v2 service request (form-encoded). An `Idempotency-Key` header makes a retried request write it once (the retry gets the same service_request_id and `Idempotent-Replayed: true`; the key reused for another request is a 422)");
         return group;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Serialization;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Domain;
@@ -21,7 +22,8 @@ public static class ScorecardApi
 {
     public static RouteGroupBuilder MapScorecardApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/scorecard").WithTags("Scorecard");
+        // served from memory; the recompute (refresh=true) is for planners and admins, whom no limit applies to
+        var g = app.MapGroup("/api/scorecard").WithTags("Scorecard").Cheap();
         g.MapGet("/indicators", () => TypedResults.Ok(Indicators.All)).WithSummary("The 32 indicators of the district standard");
         g.MapGet("/", Table).WithSummary("Scorecard rows for a level (community | subdistrict | district), optionally under a parent code");
         g.MapGet("/export.csv", Csv).WithSummary("Scorecard as CSV (UTF-8 with BOM for Excel)").Produces<string>(StatusCodes.Status200OK, "text/csv");

@@ -1,4 +1,5 @@
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Core.Data;
 using Geo.Core.Incidents;
 using Microsoft.AspNetCore.Builder;
@@ -19,7 +20,7 @@ public static class SensorsApi
 
     public static RouteGroupBuilder MapSensorsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/sensors").WithTags("Sensors").RequireAuthorization(GeoPolicies.Device);
+        var group = app.MapGroup("/api/sensors").WithTags("Sensors").RequireAuthorization(GeoPolicies.Device).Cheap();
 
         group.MapPost("/readings", async Task<Ok<BatchOut>> (BatchIn body, System.Security.Claims.ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
         {

@@ -1,3 +1,4 @@
+using Geo.Api.Hardening;
 using Geo.Core.Live;
 using Geo.Api.Tiles;
 using Geo.Core.Access;
@@ -21,13 +22,11 @@ public static class TilesApi
 
     public static IServiceCollection AddGeoTiles(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("Geo:Tiles").Get<TileOptions>() ?? new TileOptions();
-        GeoOptions.ThrowIfInvalid("Geo:Tiles", options.Problems());
-        services.AddSingleton(options);
-        services.AddSingleton(new TileLayers(configuration.GetValue<bool>(SensitiveLayers.ConfigKey)));
+        services.AddGeoOptions<TileOptions>("Geo:Tiles", o => o.Problems());
+        services.AddSingleton(sp => new TileLayers(sp.GetRequiredService<SiteOptions>().ExposeSensitiveLayers));
         services.AddSingleton<TileRenderer>();
         services.AddSingleton<TileCache>();
-        services.AddSingleton(sp => new TileSeedStore(options.SeedDirectory is { Length: > 0 } dir
+        services.AddSingleton(sp => new TileSeedStore(sp.GetRequiredService<TileOptions>().SeedDirectory is { Length: > 0 } dir
             ? Path.GetFullPath(dir, sp.GetRequiredService<IWebHostEnvironment>().ContentRootPath) : null));
         services.AddSingleton<TileService>();
         services.AddDbNotificationSubscriber<TileInvalidator>();
@@ -36,7 +35,7 @@ public static class TilesApi
 
     public static RouteGroupBuilder MapTilesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/tiles").WithTags("Tiles");
+        var group = app.MapGroup("/tiles").WithTags("Tiles").Cheap();
         group.MapMethods("/{layer}/{z}/{x}/{y}.pbf", [HttpMethods.Get, HttpMethods.Head], GetTileAsync)
             .Produces<byte[]>(StatusCodes.Status200OK, MvtContentType).WithSummary("One Mapbox vector tile (GET, or HEAD for GDAL's /vsicurl/)");
         group.MapGet("/{layer}.json", Ok<TileJson> (string layer, HttpRequest req, TileService tiles) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Spatial;
@@ -22,7 +23,7 @@ public static class WalkingApi
 {
     private const double MaxSnapM = 1000;
 
-    private static readonly JsonSerializerOptions GeoJson = CreateGeoJsonOptions();
+    private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.With(ApiSetup.Json);
 
     public static RouteGroupBuilder MapWalkingApi(this IEndpointRouteBuilder app)
     {
@@ -45,7 +46,7 @@ public static class WalkingApi
             }
         }));
 
-        var group = app.MapGroup("/api").WithTags("Walking");
+        var group = app.MapGroup("/api").WithTags("Walking").RequireRateLimiting(GeoLimits.Heavy);
 
         group.MapGet("/isochrone", async (string? lon, string? lat, string? minutes, string? profile, HttpContext http, CancellationToken ct) =>
         {
@@ -141,12 +142,4 @@ public static class WalkingApi
     private static OriginDto OriginJson(Snap o) => new(o.PointLon, o.PointLat, [o.Lon, o.Lat], Math.Round(o.AccessM, 1));
 
     private static ServiceDto ToJson(ReachableService s) => new(s.Id, s.Kind, s.Name, s.Element, s.Category, s.Lon, s.Lat, s.WalkM, s.Minutes);
-
-    private static JsonSerializerOptions CreateGeoJsonOptions()
-    {
-        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        ApiSetup.Configure(o);
-        o.Converters.Add(GeoJsonRfc7946.Converter());
-        return o;
-    }
 }

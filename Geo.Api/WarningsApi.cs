@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Data;
@@ -37,11 +38,11 @@ public static class WarningsApi
     public sealed record ScreenMessage(long ScreenId, string Name, bool ShowsWarnings, bool Synthetic, string Profile, IReadOnlyList<WarningDto> Warnings,
         IReadOnlyList<ShelterDto> Shelters, IReadOnlyList<ShelterDto> CivilDefence, DateTimeOffset At);
 
-    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { GeoJsonRfc7946.Converter() } };
+    private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.Rfc7946;
 
     public static RouteGroupBuilder MapWarningsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/warnings").WithTags("Warnings").RequireAuthorization(GeoPolicies.Staff);
+        var group = app.MapGroup("/api/warnings").WithTags("Warnings").RequireAuthorization(GeoPolicies.Staff).Cheap();
 
         group.MapGet("/", async (GeoDbContext db, CancellationToken ct) =>
         {
@@ -54,7 +55,7 @@ public static class WarningsApi
 
         // what a screen polls: anonymous on purpose (screens are public displays and only read)
         app.MapGroup("/api/screens").WithTags("Warnings")
-            .MapGet("/{id}/message", ScreenMessageAsync).AllowAnonymous().WithSummary("What a display screen shows: current warnings over it and the nearest shelters and civil-defence sites by walking time (the /screen/{id} page's own content)");
+            .MapGet("/{id}/message", ScreenMessageAsync).AllowAnonymous().RequireRateLimiting(GeoLimits.Heavy).WithSummary("What a display screen shows: current warnings over it and the nearest shelters and civil-defence sites by walking time (the /screen/{id} page's own content)");
         return group;
     }
 
@@ -94,8 +95,7 @@ public static class WarningsApi
     private static async Task<Ok<ScreenMessage>> ScreenMessageAsync(string id, NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking,
         CancellationToken ct)
     {
-        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var screenId) || screenId <= 0)
-            throw GeoException.BadInput("id", $"a screen id is a positive integer, got '{id}'");
+        var screenId = QueryValues.Id(id, "a screen id");
         // the same Core use case as the /screen/{id} page: same warnings, same places, same order, same minutes
         var view = await ScreenBoard.LoadAsync(ds, graphs, walking, screenId, ct);
         static ShelterDto Place(PublicPlace p) => new(p.Id, p.Name, p.Lon, p.Lat, p.DistanceM ?? 0, p.Minutes,

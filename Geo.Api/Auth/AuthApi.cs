@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Access;
 using Geo.Core.Common;
@@ -25,7 +26,7 @@ public static class AuthApi
 
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/auth").WithTags("Auth");
+        var group = app.MapGroup("/api/auth").WithTags("Auth").Cheap();
 
         group.MapPost("/signin", async Task<Results<NoContent, ProblemHttpResult>> (Credentials body, GeoDbContext db, SignInGuard guard, HttpContext http) =>
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -7,8 +8,9 @@ namespace Geo.Api.Hardening;
 /// <summary>Whether the database answers, known without asking it in a request: a background probe
 /// (<c>SELECT 1</c> with a short timeout, every <see cref="HardeningOptions.ProbeIntervalSeconds"/>). While it is
 /// down, requests that need the database get a 503 at once instead of waiting on a stopped or frozen server,
-/// and the requests already waiting are cancelled (<see cref="DownToken"/>), which also cancels their statements.</summary>
-public sealed class DatabaseProbe(NpgsqlDataSource db, HardeningOptions options, ILogger<DatabaseProbe> log) : BackgroundService
+/// and the requests already waiting are cancelled (<see cref="DownToken"/>), which also cancels their statements.
+/// As the <c>ready</c> health check it answers from the last probe, never waiting on the database.</summary>
+public sealed class DatabaseProbe(NpgsqlDataSource db, HardeningOptions options, ILogger<DatabaseProbe> log) : BackgroundService, IHealthCheck
 {
     private volatile bool _down;
     private CancellationTokenSource _downCts = new();
@@ -19,6 +21,9 @@ public sealed class DatabaseProbe(NpgsqlDataSource db, HardeningOptions options,
     public CancellationToken DownToken => Volatile.Read(ref _downCts).Token;
 
     public DateTimeOffset? LastChecked { get; private set; }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_down ? HealthCheckResult.Unhealthy("the database is not answering (last background probe failed)") : HealthCheckResult.Healthy("up"));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

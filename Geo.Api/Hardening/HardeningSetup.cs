@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -20,40 +21,37 @@ using OpenTelemetry.Trace;
 
 namespace Geo.Api.Hardening;
 
-/// <summary>Issue 12 in two calls: <see cref="AddGeoHardening"/> (options, limits, probe, sign-in guard,
-/// OpenTelemetry, JSON logs) and <see cref="UseGeoHardening"/> (forwarded headers, <see cref="RequestGuard"/>,
-/// /health/live, /health/ready, /metrics).</summary>
+/// <summary>Issue 12 in two calls: <see cref="AddGeoHardening"/> (options, limit policies, probe and health checks,
+/// sign-in guard, OpenTelemetry, JSON logs) and <see cref="UseGeoHardening"/> (forwarded headers,
+/// <see cref="RequestGuard"/>, the rate limiter, /metrics).</summary>
 public static class HardeningSetup
 {
-    public sealed record Liveness(string Status);
-
-    public sealed record Readiness(string Status, string Database);
-
     public static IServiceCollection AddGeoHardening(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(HardeningOptions.Section).Get<HardeningOptions>() ?? new HardeningOptions();
-        GeoOptions.ThrowIfInvalid(HardeningOptions.Section, options.Problems());
-        services.AddSingleton(options);
+        services.AddGeoOptions<HardeningOptions>(HardeningOptions.Section, o => o.Problems());
         services.AddSingleton<DatabaseProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseProbe>());
-        services.AddSingleton(_ => new SignInGuard(options));
+        services.AddGeoHealthChecks();
+        services.AddGeoLimits();
+        services.AddSingleton(sp => new SignInGuard(sp.GetRequiredService<HardeningOptions>()));
         services.AddSingleton<HeavyResults>();
         services.AddDbNotificationSubscriber<HeavyResults>();
 
         // Kestrel's own cap is the largest per-operation limit; RequestGuard lowers it per request before reading
-        services.Configure<KestrelServerOptions>(k =>
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HardeningOptions>>((k, o) =>
         {
+            var options = o.Value;
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, options.MaxReportBodyBytes);
             k.Limits.MaxRequestLineSize = 16 * 1024;
             k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
         });
-        services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, c =>
-            c.Cookie.SecurePolicy = options.SecureCookies ? Microsoft.AspNetCore.Http.CookieSecurePolicy.Always : Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
-        services.Configure<ForwardedHeadersOptions>(f =>
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme).PostConfigure<IOptions<HardeningOptions>>((c, o) =>
+            c.Cookie.SecurePolicy = o.Value.SecureCookies ? Microsoft.AspNetCore.Http.CookieSecurePolicy.Always : Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HardeningOptions>>((f, o) =>
         {
             f.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            foreach (var p in options.TrustedProxies) f.KnownProxies.Add(IPAddress.Parse(p));
+            foreach (var p in o.Value.TrustedProxies) f.KnownProxies.Add(IPAddress.Parse(p));
         });
         // every problem carries the ids an operator finds the request by in the logs and traces
         services.Configure<Microsoft.AspNetCore.Http.ProblemDetailsOptions>(o =>
@@ -68,7 +66,8 @@ public static class HardeningSetup
             };
         });
 
-        if (options.JsonLogs)
+        // the logging providers are chosen while services are registered, before any option is bound
+        if (configuration.GetValue(HardeningOptions.Section + ":" + nameof(HardeningOptions.JsonLogs), true))
         {
             services.AddLogging(b => b.AddJsonConsole(j =>
             {
@@ -90,18 +89,10 @@ public static class HardeningSetup
     {
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestGuard>();
+        // after RequestGuard: a request waiting for a heavy permit is inside its time budget and cancelled with it
+        app.UseRateLimiter();
 
-        var health = app.MapGroup("/health").WithTags("Health");
-        health.MapGet("/live", () => TypedResults.Ok(new Liveness("live")))
-            .WithSummary("The process answers (no database call: never waits on it)");
-        health.MapGet("/ready", Results<Ok<Readiness>, ProblemHttpResult> (DatabaseProbe probe, HttpContext http) =>
-        {
-            if (!probe.IsDown) return TypedResults.Ok(new Readiness("ready", "up"));
-            http.Response.Headers.RetryAfter = RequestGuard.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Of(GeoErrorKind.Unavailable, "database", "the database is not answering (last background probe failed)");
-        }).WithSummary("Ready to serve: the background database probe succeeded (answers at once, never waits on the database)");
-
-        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(GeoPolicies.Staff).ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(GeoPolicies.Staff).ExcludeFromDescription().Cheap();
         return app;
     }
 }

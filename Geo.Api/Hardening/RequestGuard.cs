@@ -13,31 +13,16 @@ namespace Geo.Api.Hardening;
 
 /// <summary>The cost bound every API request gets, in one middleware: a request id, the body limit (before the
 /// body is read), an immediate 503 while the database is down, a budget in time by role (the CancellationToken
-/// handlers pass to Npgsql, so the statement is cancelled in PostgreSQL too), a concurrency limit on expensive
-/// operations and a per-address quota on anonymous reports (429 + Retry-After), and the Origin check on
-/// cookie-authenticated writes. Database outages and budget overruns become 503 problems with Retry-After.</summary>
+/// handlers pass to Npgsql, so the statement is cancelled in PostgreSQL too), and the Origin check on
+/// cookie-authenticated writes. Database outages and budget overruns become 503 problems with Retry-After.
+/// The concurrency limit on expensive operations and the quota on reports are rate-limiting policies declared on
+/// the endpoints (<see cref="GeoLimits"/>); the rate limiter runs after this middleware, inside the time budget.</summary>
 public sealed class RequestGuard(RequestDelegate next, HardeningOptions options, DatabaseProbe probe)
 {
     /// <summary>Paths served from the database whose callers want a problem document, not a page.</summary>
     private static readonly string[] ApiPrefixes = ["/api", "/ogc", "/open311", "/tiles"];
 
-    /// <summary>Operations that cost seconds of CPU or database time (coverage, walking reach, polygon queries,
-    /// whole-collection exports): limited in concurrency for non-staff callers.</summary>
-    private static readonly string[] HeavyPrefixes = ["/api/coverage/", "/api/walking/", "/api/query/within", "/api/export/", "/api/isochrone"];
-
     internal const int RetryAfterSeconds = 5;
-
-    private readonly PartitionedRateLimiter<HttpContext> _heavy = PartitionedRateLimiter.Create<HttpContext, string>(_ =>
-        RateLimitPartition.GetConcurrencyLimiter("heavy", _ => new ConcurrencyLimiterOptions
-        {
-            PermitLimit = options.HeavyConcurrency, QueueLimit = options.HeavyQueue, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        }));
-
-    private readonly PartitionedRateLimiter<HttpContext> _reports = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
-        RateLimitPartition.GetFixedWindowLimiter(ClientKey(ctx), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.ReportsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-        }));
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -55,22 +40,15 @@ public sealed class RequestGuard(RequestDelegate next, HardeningOptions options,
         if (probe.IsDown) { await WriteAsync(http, Unavailable("database", "the database is not answering; retry shortly")); return; }
 
         var staff = GeoClaims.IsStaff(http.User);
-        var isWrite = HttpMethods.IsPost(http.Request.Method);
-        if (isWrite && IsReport(path))
+        if (IsReport(http) && options.ReportsRequireSignIn && http.User.Identity?.IsAuthenticated != true)
         {
-            if (options.ReportsRequireSignIn && http.User.Identity?.IsAuthenticated != true)
-            {
-                await WriteAsync(http, Problems.Of(GeoErrorKind.Unauthorized, "authorization", "reports need a signed-in account on this site (POST /api/auth/signin)"));
-                return;
-            }
-            if (!staff)
-            {
-                using var quota = _reports.AttemptAcquire(http);
-                if (!quota.IsAcquired) { await TooManyAsync(http, quota, "reports", $"at most {options.ReportsPerMinute} reports a minute from one address"); return; }
-            }
+            await WriteAsync(http, Problems.Of(GeoErrorKind.Unauthorized, "authorization", "reports need a signed-in account on this site (POST /api/auth/signin)"));
+            return;
         }
 
-        RateLimitLease? heavy = null;
+        // the gauge of expensive requests waiting or running (the limit itself is the endpoint's policy)
+        var heavy = !staff && GeoLimits.PolicyOf(http.GetEndpoint()) == GeoLimits.Heavy;
+        if (heavy) GeoMetrics.HeavyEntered();
         var budget = TimeSpan.FromSeconds(staff ? options.StaffRequestSeconds : options.AnonymousRequestSeconds);
         using var deadline = new CancellationTokenSource(budget);
         var clientAborted = http.RequestAborted;
@@ -78,16 +56,6 @@ public sealed class RequestGuard(RequestDelegate next, HardeningOptions options,
         http.RequestAborted = linked.Token;
         try
         {
-            if (!staff && HeavyPrefixes.Any(p => path.StartsWithSegments(p.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
-            {
-                GeoMetrics.HeavyEntered();
-                heavy = await _heavy.AcquireAsync(http, 1, linked.Token);
-                if (!heavy.IsAcquired)
-                {
-                    await TooManyAsync(http, heavy, "heavy", $"at most {options.HeavyConcurrency} expensive requests run at once (and {options.HeavyQueue} wait); retry shortly");
-                    return;
-                }
-            }
             await next(http);
         }
         catch (GeoException g) when (g.Kind is GeoErrorKind.TooManyRequests or GeoErrorKind.Unavailable && !http.Response.HasStarted)
@@ -105,21 +73,19 @@ public sealed class RequestGuard(RequestDelegate next, HardeningOptions options,
         }
         finally
         {
-            if (heavy is not null) { heavy.Dispose(); }
-            if (!staff && HeavyPrefixes.Any(p => path.StartsWithSegments(p.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))) GeoMetrics.HeavyLeft();
+            if (heavy) GeoMetrics.HeavyLeft();
             http.RequestAborted = clientAborted;
         }
     }
 
-    private static bool IsReport(PathString path) =>
-        path.Equals("/api/incidents", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/incidents/", StringComparison.OrdinalIgnoreCase)
-        || path.StartsWithSegments("/open311/v2/requests.json", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A resident report: the operations that declare the reports quota (POST /api/incidents, Open311 POST requests).</summary>
+    private static bool IsReport(HttpContext http) => GeoLimits.PolicyOf(http.GetEndpoint()) == GeoLimits.Reports;
 
     /// <summary>The body limit of this operation: reports carry a photo, everything else is small. Set on the
     /// server's feature (Kestrel enforces it while reading a chunked body) and checked against Content-Length now.</summary>
     private ProblemHttpResult? BodyTooLarge(HttpContext http)
     {
-        var limit = IsReport(http.Request.Path) ? options.MaxReportBodyBytes : options.MaxBodyBytes;
+        var limit = IsReport(http) ? options.MaxReportBodyBytes : options.MaxBodyBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } f) f.MaxRequestBodySize = limit;
         return http.Request.ContentLength is { } n && n > limit
             ? Problems.Of(GeoErrorKind.TooLarge, "body", $"the body is {n:N0} bytes; this operation accepts at most {limit:N0}")
@@ -154,7 +120,7 @@ public sealed class RequestGuard(RequestDelegate next, HardeningOptions options,
 
     internal static ProblemHttpResult Unavailable(string parameter, string detail) => Problems.Of(GeoErrorKind.Unavailable, parameter, detail);
 
-    private static async Task TooManyAsync(HttpContext http, RateLimitLease lease, string reason, string detail)
+    internal static async Task TooManyAsync(HttpContext http, RateLimitLease lease, string reason, string detail)
     {
         var after = lease.TryGetMetadata(MetadataName.RetryAfter, out var ra) ? (int)Math.Ceiling(ra.TotalSeconds) : 1;
         http.Response.Headers.RetryAfter = Math.Max(1, after).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -30,6 +30,12 @@ public static class QueryValues
         return d;
     }
 
+    /// <summary>The one parser of ids in paths (cases, deliveries, registry records, screens): a positive integer in plain
+    /// digits (no sign, no spaces), else a 400 naming <paramref name="parameter"/> and saying what <paramref name="what"/> is.</summary>
+    public static long Id(string? value, string what, string parameter = "id") =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
+            ? v : throw GeoException.BadInput(parameter, $"{what} is a positive integer, got '{value}'");
+
     public static long Integer(string parameter, string? value, long fallback, long min, long max)
     {
         if (string.IsNullOrWhiteSpace(value)) return fallback;

@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using Geo.Core.Access;
 using Geo.Core.Data;
 using Geo.Core.Domain;
-using Microsoft.Extensions.Configuration;
 
 namespace Geo.Api.Ogc;
 
@@ -80,21 +79,21 @@ public static class OgcCollections
     public static OgcCollection AllAssets { get; } = new("assets", "All assets", "All exposed assets", null, null, AssetCore);
 
     /// <summary>Cameras and sensors: staff always, everyone else only when the deployment exposes them.</summary>
-    public static bool ExposeSensitive(IConfiguration config, ClaimsPrincipal? user) =>
-        SensitiveLayers.CanSee(user, config.GetValue<bool>(SensitiveLayers.ConfigKey));
+    public static bool ExposeSensitive(SiteOptions config, ClaimsPrincipal? user) =>
+        SensitiveLayers.CanSee(user, config.ExposeSensitiveLayers);
 
-    public static IEnumerable<OgcCollection> Listed(IConfiguration config, ClaimsPrincipal? user)
+    public static IEnumerable<OgcCollection> Listed(SiteOptions config, ClaimsPrincipal? user)
     {
         var sensitive = ExposeSensitive(config, user);
         return AllCollections.Where(c => c.Kind is not { } k || sensitive || !AssetKinds.IsSensitive(k));
     }
 
     /// <summary>A hidden collection is indistinguishable from an unknown one (404): its existence is not disclosed.</summary>
-    public static OgcCollection? Find(IConfiguration config, ClaimsPrincipal? user, string id) =>
+    public static OgcCollection? Find(SiteOptions config, ClaimsPrincipal? user, string id) =>
         Listed(config, user).FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    public static IReadOnlyList<AssetKind> ExposedKinds(IConfiguration config, ClaimsPrincipal? user) =>
-        SensitiveLayers.VisibleKinds(user, config.GetValue<bool>(SensitiveLayers.ConfigKey));
+    public static IReadOnlyList<AssetKind> ExposedKinds(SiteOptions config, ClaimsPrincipal? user) =>
+        SensitiveLayers.VisibleKinds(user, config.ExposeSensitiveLayers);
 
     private static string RegionTitle(RegionLevel l) => l switch
     {

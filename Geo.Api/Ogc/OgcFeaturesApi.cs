@@ -1,11 +1,14 @@
 using System.Text.Json;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Api.Scale;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -19,17 +22,18 @@ public static class OgcFeaturesApi
     /// <param name="docsPath">The browsable API UI, linked as service-doc.</param>
     public static RouteGroupBuilder MapOgcFeaturesApi(this IEndpointRouteBuilder app, string openApiPath = "/openapi/v1.json", string? docsPath = "/scalar/v1")
     {
-        var g = app.MapGroup("/ogc").WithTags("OGC API Features").AddEndpointFilter(new BadInputFilter("filter"));
-        g.MapGet("/", (HttpRequest r, IConfiguration config) => OgcHtml.Wanted(r)
+        // pages of at most FeatureQuery.MaxLimit rows, served by GiST and key indexes: bounded like a tile
+        var g = app.MapGroup("/ogc").WithTags("OGC API Features").AddEndpointFilter(new BadInputFilter("filter")).Cheap();
+        g.MapGet("/", (HttpRequest r, SiteOptions config) => OgcHtml.Wanted(r)
                 ? OgcHtml.Landing(r, OgcCollections.Listed(config, r.HttpContext.User), docsPath)
                 : Results.Json(OgcDocuments.Landing(r, openApiPath, docsPath), Links.Options))
             .Produces<OgcLanding>(StatusCodes.Status200OK, Links.Json, "text/html")
             .WithSummary("Landing page (JSON, or HTML with f=html or a browser's Accept header)");
         g.MapGet("/conformance", () => TypedResults.Json(OgcDocuments.Conformance(), Links.Options)).WithSummary("Conformance classes")
             .Produces<OgcConformance>(StatusCodes.Status200OK, Links.Json);
-        g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect(Links.Root(r) + openApiPath)).WithSummary("The OpenAPI 3.0 definition")
-            .Produces(StatusCodes.Status302Found);
-        g.MapGet("/collections", async (HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) => OgcHtml.Wanted(r)
+        g.MapGet("/api", (HttpRequest r, CancellationToken ct) => ApiDefinitionAsync(r, openApiPath, ct)).WithSummary("The OpenAPI 3.0 definition")
+            .Produces<JsonElement>(StatusCodes.Status200OK, OpenApiMediaType).Produces(StatusCodes.Status302Found);
+        g.MapGet("/collections", async (HttpRequest r, SiteOptions config, OgcExtents extents, CancellationToken ct) => OgcHtml.Wanted(r)
                 ? OgcHtml.Collections(r, OgcCollections.Listed(config, r.HttpContext.User))
                 : Results.Json(OgcDocuments.Collections(r, OgcCollections.Listed(config, r.HttpContext.User), await extents.AllAsync(ct)), Links.Options)).WithSummary("Feature collections")
             .Produces<OgcCollectionList>(StatusCodes.Status200OK, Links.Json, "text/html");
@@ -44,18 +48,34 @@ public static class OgcFeaturesApi
         return g;
     }
 
-    private static async Task<IResult> Collection(string collectionId, HttpRequest r, IConfiguration config, OgcExtents extents, CancellationToken ct) =>
+    /// <summary>The service-desc media type the landing page links /ogc/api with.</summary>
+    public const string OpenApiMediaType = "application/vnd.oai.openapi+json;version=3.0";
+
+    /// <summary>The OpenAPI 3.0 document the host serves at <paramref name="openApiPath"/> (/openapi/NAME.json), answered
+    /// here as the OGC landing page's service-desc; a redirect to it when no such document is registered.</summary>
+    private static async Task<IResult> ApiDefinitionAsync(HttpRequest r, string openApiPath, CancellationToken ct)
+    {
+        var name = System.Text.RegularExpressions.Regex.Match(openApiPath, @"^/openapi/([^/]+)\.json$") is { Success: true } m ? m.Groups[1].Value : null;
+        if (name is null || r.HttpContext.RequestServices.GetKeyedService<IOpenApiDocumentProvider>(name) is not { } provider)
+            return TypedResults.Redirect(Links.Root(r) + openApiPath);
+        var doc = await provider.GetOpenApiDocumentAsync(ct);
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        doc.SerializeAsV3(new OpenApiJsonWriter(writer));
+        return TypedResults.Text(writer.ToString(), OpenApiMediaType);
+    }
+
+    private static async Task<IResult> Collection(string collectionId, HttpRequest r, SiteOptions config, OgcExtents extents, CancellationToken ct) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is not { } c ? UnknownCollection(collectionId)
         : OgcHtml.Wanted(r) ? OgcHtml.Collection(r, c, config, await extents.GetAsync(c, ct))
         : TypedResults.Json(OgcDocuments.Collection(r, c, await extents.GetAsync(c, ct)), Links.Options);
 
-    private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, IConfiguration config) =>
+    private static Results<JsonHttpResult<object>, ProblemHttpResult> Queryables(string collectionId, HttpRequest r, SiteOptions config) =>
         OgcCollections.Find(config, r.HttpContext.User, collectionId) is { } c
             ? TypedResults.Json(OgcDocuments.Queryables(r, c), Links.Options, "application/schema+json")
             : UnknownCollection(collectionId);
 
     private static async Task<IResult> Items(
-        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
+        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
     {
         var ds = reads.For(http); // lag-tolerant: the standby when it is current enough
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);
@@ -71,7 +91,7 @@ public static class OgcFeaturesApi
     }
 
     private static async Task<IResult> Item(
-        string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
+        string collectionId, string featureId, [AsParameters] ItemsParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
     {
         var ds = reads.For(http);
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return UnknownCollection(collectionId);

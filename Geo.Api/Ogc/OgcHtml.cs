@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 
 namespace Geo.Api.Ogc;
 
@@ -29,7 +28,7 @@ public static class OgcHtml
 
     public static string E(string? s) => s is null ? "" : Enc.Encode(s);
 
-    public static string MapUrl(IConfiguration config) => config[MapUrlKey] ?? "/";
+    public static string MapUrl(SiteOptions config) => config.MapUrl is { Length: > 0 } url ? url : "/";
 
     public static IResult Landing(HttpRequest r, IEnumerable<OgcCollection> collections, string? docsUrl)
     {
@@ -55,7 +54,7 @@ public static class OgcHtml
         return Page("要素集合 Collections", [("首页 Home", root + "/ogc?f=html")], b.ToString());
     }
 
-    public static IResult Collection(HttpRequest r, OgcCollection c, IConfiguration config, OgcExtents.Extent? extent = null)
+    public static IResult Collection(HttpRequest r, OgcCollection c, SiteOptions config, OgcExtents.Extent? extent = null)
     {
         var root = Links.Root(r);
         var self = $"{root}/ogc/collections/{c.Id}";
@@ -91,7 +90,7 @@ public static class OgcHtml
     }
 
     /// <summary>One feature: its properties as a table, links to GeoJSON, the collection and the map.</summary>
-    public static IResult Feature(HttpRequest r, OgcCollection c, string featureJson, IConfiguration config)
+    public static IResult Feature(HttpRequest r, OgcCollection c, string featureJson, SiteOptions config)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(featureJson);
         var root = Links.Root(r);

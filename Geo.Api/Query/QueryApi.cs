@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Geo.Api.Auth;
+using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Api.Ogc;
 using Geo.Api.Scale;
@@ -12,7 +13,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Geo.Api.Query;
@@ -35,14 +35,14 @@ public static partial class QueryApi
     public static RouteGroupBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Query").AddEndpointFilter(new BadInputFilter("geometry"));
-        g.MapGet("/nearby", Nearby).WithSummary("Nearest assets, by geodesic distance in metres")
+        g.MapGet("/nearby", Nearby).Cheap().WithSummary("Nearest assets, by geodesic distance in metres")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson);
-        g.MapGet("/locate", Locate).WithSummary("District, subdistrict, community and grid cell at a point");
-        g.MapPost("/query/within", Within).WithSummary("Assets inside a GeoJSON polygon or a region, with counts by kind and status")
+        g.MapGet("/locate", Locate).Cheap().WithSummary("District, subdistrict, community and grid cell at a point");
+        g.MapPost("/query/within", Within).RequireRateLimiting(GeoLimits.Heavy).WithSummary("Assets inside a GeoJSON polygon or a region, with counts by kind and status")
             .AllowAnonymousWrite("read-only: the body carries the query polygon")
             .Accepts<WithinRequest>("application/json")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson);
-        g.MapGet("/export/{collectionId}", Export).WithSummary("A whole collection (filters as for OGC items) as GeoJSON, CSV or a zipped Shapefile (f=shp)")
+        g.MapGet("/export/{collectionId}", Export).RequireRateLimiting(GeoLimits.Heavy).WithSummary("A whole collection (filters as for OGC items) as GeoJSON, CSV or a zipped Shapefile (f=shp)")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson, "text/csv", "application/zip");
         return g;
     }
@@ -50,7 +50,7 @@ public static partial class QueryApi
     /// <summary>Parses the query string into a <see cref="NearbyRequest"/> and renders Core's ranking as GeoJSON
     /// with every property of the OGC items plus distance_m (the ranking itself lives in <see cref="NearbySearch"/>).</summary>
     private static async Task<RawJsonResult> Nearby(
-        [AsParameters] NearbyParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
+        [AsParameters] NearbyParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
     {
         var crs = InputCrs.Parse(p.Crs);
         var (lon, lat) = InputCrs.Point(p.Lon, p.Lat, crs);
@@ -80,7 +80,7 @@ public static partial class QueryApi
         return new RawJsonResult(json, Links.GeoJson);
     }
 
-    internal static IReadOnlyList<AssetKind> ParseKinds(string? kinds, IConfiguration config, ClaimsPrincipal? user, AssetKind? fallback)
+    internal static IReadOnlyList<AssetKind> ParseKinds(string? kinds, SiteOptions config, ClaimsPrincipal? user, AssetKind? fallback)
     {
         var exposed = OgcCollections.ExposedKinds(config, user);
         if (string.IsNullOrWhiteSpace(kinds)) return fallback is { } f ? [f] : exposed;
@@ -108,7 +108,7 @@ public static partial class QueryApi
     }
 
     private static async Task<IResult> Export(
-        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, IConfiguration config, GeoReads reads, CancellationToken ct)
+        string collectionId, [AsParameters] ItemsParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
     {
         var ds = reads.For(http); // lag-tolerant: the standby when it is current enough
         if (OgcCollections.Find(config, http.User, collectionId) is not { } c) return OgcFeaturesApi.UnknownCollection(collectionId);

@@ -9,7 +9,6 @@ using Geo.Core.Domain;
 using Geo.Core.Spatial;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Configuration;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using NetTopologySuite.Operation.Valid;
@@ -34,16 +33,12 @@ public static partial class QueryApi
     public const double WithinMaxSpanDeg = 1.0;
     public const int WithinDefaultLimit = 1_000;
 
-    private static readonly JsonSerializerOptions GeoJsonReader = new()
-    {
-        Converters = { GeoJsonRfc7946.Converter() },
-        PropertyNameCaseInsensitive = true,
-    };
+    private static readonly JsonSerializerOptions GeoJsonReader = GeoJsonOptions.With(new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
 
     /// <summary>Assets intersecting the polygon (points on its boundary count as inside), counts by kind and
     /// status over all of them, and the first <c>limit</c> as GeoJSON features; f=csv and f=shp export them all.</summary>
     private static async Task<IResult> Within(
-        HttpContext http, [FromQuery(Name = "f")] string? f, IConfiguration config, NpgsqlDataSource ds, CancellationToken ct)
+        HttpContext http, [FromQuery(Name = "f")] string? f, SiteOptions config, NpgsqlDataSource ds, CancellationToken ct)
     {
         var format = FeatureQuery.Format(f, FeatureQuery.ExportFormats);
         WithinRequest body;

@@ -56,11 +56,9 @@ public static class ReadYourWrites
     /// primary) and, with a replica, its monitor.</summary>
     public static IServiceCollection AddGeoReplica(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(ReplicaOptions.Section).Get<ReplicaOptions>() ?? new ReplicaOptions();
-        GeoOptions.ThrowIfInvalid(ReplicaOptions.Section, options.Problems());
-        services.AddSingleton(options);
+        services.AddGeoOptions<ReplicaOptions>(ReplicaOptions.Section, o => o.Problems());
         var replica = configuration.GetConnectionString("GeoRead");
-        services.AddSingleton(sp => new GeoReads(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), replica, options));
+        services.AddSingleton(sp => new GeoReads(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), replica, sp.GetRequiredService<ReplicaOptions>()));
         if (!string.IsNullOrWhiteSpace(replica)) services.AddHostedService<ReplicaMonitor>();
         return services;
     }

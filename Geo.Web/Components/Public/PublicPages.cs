@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Geo.Api;
+using Geo.Api.Hardening;
+using Geo.Api.Http;
 using Geo.Core.Common;
 using Geo.Core.Public;
 using Geo.Core.Spatial;
@@ -41,19 +44,14 @@ public sealed class PublicPageOptions
 /// Leaflet and a few lines of script; no Blazor circuit, no cookie.</summary>
 public static class PublicPages
 {
-    private static readonly JsonSerializerOptions GeoJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new GeoJsonConverterFactory(GeoFactory.Wgs84) },
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
+    private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.With(
+        new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }, rfc7946: false);
 
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, GeoJson);
 
     public static WebApplicationBuilder AddPublicPages(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(PublicPageOptions.Section).Get<PublicPageOptions>() ?? new PublicPageOptions();
-        GeoOptions.ThrowIfInvalid(PublicPageOptions.Section, options.Problems());
-        builder.Services.AddSingleton(options);
+        builder.Services.AddGeoOptions<PublicPageOptions>(PublicPageOptions.Section, o => o.Problems());
         return builder;
     }
 
@@ -70,19 +68,18 @@ public static class PublicPages
             var view = await CommunityEmbed.LoadAsync(ds, graphs, walking, code, q, elderly, ct);
             Headers(http, embedCsp, maxAge: 300);
             await RenderAsync<EmbedPage>(http, new() { ["View"] = view, ["Lang"] = Language(lang), ["Walking"] = walking });
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().RequireRateLimiting(GeoLimits.Heavy);
 
         app.MapGet("/screen/{id}", async (string id, string? lang, string? refresh, HttpContext http, NpgsqlDataSource ds,
             WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
         {
-            var screenId = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
-                ? v : throw GeoException.BadInput("id", $"a screen id is a positive integer, got '{id}'");
+            var screenId = QueryValues.Id(id, "a screen id");
             var seconds = refresh is null ? 60 : int.TryParse(refresh, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 3600
                 ? s : throw GeoException.BadInput("refresh", "seconds between refreshes, 1–3600");
             var view = await ScreenBoard.LoadAsync(ds, graphs, walking, screenId, ct);
             Headers(http, screenCsp, maxAge: 0);
             await RenderAsync<ScreenPage>(http, new() { ["View"] = view, ["Lang"] = Language(lang), ["RefreshSeconds"] = seconds });
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().RequireRateLimiting(GeoLimits.Heavy);
         return app;
     }
 
