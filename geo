@@ -258,8 +258,9 @@ log_format_env() {
   [ -n "$f" ] || { if [ -t 1 ]; then f=simple; else f=json; fi; }
   case "$f" in
     json) export Hardening__JsonLogs="${Hardening__JsonLogs:-true}" ;;
-    simple)
+    simple)  # the console logger's own settings stay the user's (Logging__Console__FormatterName=json, ...)
       export Hardening__JsonLogs="${Hardening__JsonLogs:-false}"
+      export Logging__Console__FormatterName="${Logging__Console__FormatterName:-simple}"
       export Logging__Console__FormatterOptions__SingleLine="${Logging__Console__FormatterOptions__SingleLine:-true}"
       export Logging__Console__FormatterOptions__TimestampFormat="${Logging__Console__FormatterOptions__TimestampFormat:-HH:mm:ss }" ;;
     *) die "GEO_LOG_FORMAT is simple or json, not '$f'" ;;
@@ -283,10 +284,10 @@ cmd_run() {
     say "stop it with ./geo stop"
     exit 1
   fi
+  log_format_env
   bootstrap_run_db
   build
   prepare_run_db
-  log_format_env
   local url="http://127.0.0.1:$GEO_PORT"
   echo "$url" >"$STATE/web.url"
   say "Geo is starting at $url  (health: $url/health, stop: ./geo stop or Ctrl-C)"
