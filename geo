@@ -453,7 +453,8 @@ bench_scale() {
 }
 
 case "${1:-}" in
-  -h|--help|help) shift; command_help "$@"; exit $? ;;
+  -h|--help) usage; exit 0 ;;
+  help) shift; if wants_help "$@"; then command_help help; else command_help "$@"; fi; exit $? ;;
   -V|--version) version; exit 0 ;;
   "") usage; exit 2 ;;
   -*) usage >&2; bad "unknown option '$1'" ;;
