@@ -8,18 +8,21 @@ STATE="${GEO_STATE:-$ROOT/.geo}"        # git-ignored: pids, logs (GEO_STATE: el
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 GEO_PG_PORT="${GEO_PG_PORT:-55432}"
 GEO_PORT="${GEO_PORT:-5080}"
+GEO_VERSION=0.20.0                      # the product's version: ./geo --version, with the commit
 APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting)
 TEST_PACKAGES=(gdal-bin chromium fonts-wqy-microhei python3-shapely python3-pyproj)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\033[1m[geo]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[geo]\033[0m %s\n' "$*" >&2; exit 1; }
+bad() { printf '\033[1;31m[geo]\033[0m %s\n' "$*" >&2; exit 2; }         # a usage error: exit 2
+usage_error() { help_for "$1" >&2; bad "$2"; }                           # COMMAND MESSAGE
 
 usage() {
   cat <<EOF
 Geo: smart-community spatial data platform for Tongzhou District.
 
-usage: ./geo COMMAND [ARGS]
+usage: ./geo COMMAND [ARGS]      ./geo COMMAND --help      ./geo --version
 
   run [--nodes N] [--replica]
                       install PostgreSQL 15 + PostGIS 3 + pgRouting if missing (as root), start the
@@ -28,17 +31,20 @@ usage: ./geo COMMAND [ARGS]
                       --nodes N: N web nodes (ports GEO_PORT+1..N) behind the YARP gateway on GEO_PORT;
                       --replica: a streaming hot standby (pg_basebackup, slot geo_standby, port GEO_PG_PORT+1)
                       taking the lag-tolerant reads
-  test                the same bootstrap on a throwaway cluster, build (warnings are errors), run every
-                      test, print 'N passed, N failed' last; stops what it started
+  test [DOTNET-TEST-ARGS]
+                      the same bootstrap on a throwaway cluster, build (warnings are errors), run every
+                      test (or those of --filter EXPR), print 'N passed, N failed' last; stops what it started
   stop                stop the web host (or the gateway and every node), the standby and the private cluster
-  psql [ARGS]         psql on the Geo database
-  ingest FILE --kind K [--crs C] [--source S] [--repair]
+  psql [ARGS]         psql on the Geo database (ARGS go to psql; its own help: ./geo psql -?)
+  ingest FILE --kind K [--crs C] [--source S] [--encoding utf-8|gbk] [--layer L] [--repair]
                       import GeoJSON, CSV (UTF-8/GBK), Shapefile (.shp/.zip) or GeoPackage
-  network generate [--seed N] [--scale S] | network import FILE.osm|.osm.pbf
-                      (re)build the walking network (synthetic, or from OpenStreetMap)
-  generate [--seed N] [--scale S] [--out DIR --format geojson|csv]
+  network generate [--seed N] [--scale S] [--boundary FILE]
+                      rebuild the walking network from a synthetic street grid
+  network import FILE.osm|FILE.osm.pbf
+                      rebuild the walking network from the walkable ways of an OpenStreetMap extract
+  generate [--seed N] [--scale S] [--out DIR --format geojson|csv [--kind K]]
                       (re)generate the synthetic demo layers (labelled synthetic), or write them to files
-  tiles seed --layer L --max-zoom Z [--min-zoom Z0] [--dir DIR]
+  tiles seed --layer L --max-zoom Z [--min-zoom Z0] [--dir DIR] [--expose-sensitive]
                       pre-render vector tiles into tiles/ (served first)
   users add --user NAME --password P --role admin|planner|grid_manager|resident [--display-name N] [--grid-manager N]
                       create an account (a taken name is an error)
@@ -50,12 +56,13 @@ usage: ./geo COMMAND [ARGS]
   care rotate-key [--batch N]
                       re-encrypt the care registry's and delivery orders' personal fields to the active key
                       (Geo__CareRegistry__Keys__ID, Geo__CareRegistry__ActiveKeyId), in batches; resumable
-  simulate [--sensors N] [--minutes M] [--interval S] [--url U]
+  simulate [--sensors N] [--minutes M] [--interval S] [--devices D] [--url U] [--seed N]
                       device fleet on the public device API beside ./geo run: heartbeats, alarms, meters, dropouts
-  bench NAME          run a side-by-side benchmark on a durable cluster:
+  bench NAME [ARGS]   run a side-by-side benchmark on a durable cluster:
                       ingest | api | tiles | isochrone | coverage | dispatch | readings
                       | scale [--seconds S] [--concurrency C] (1 node vs 2 nodes + standby, through the gateway)
   migrate             apply EF Core migrations
+  help [COMMAND]      this text, or one command's
 
 environment:
   GEO_DB        connection string of an existing PostGIS to use instead of the private cluster
@@ -65,9 +72,47 @@ environment:
   GEO_CONFIG    build configuration the commands build and run (default Release; test always uses Debug)
   GEO_NO_BUILD  1: do not build, run the binaries already built for GEO_CONFIG (the smoke tests use this)
   GEO_STATE     directory for pids and logs (default .geo)
+  GEO_LOG_FORMAT  simple | json: the web host's console logs (default: simple on a terminal, json otherwise)
   GEO_BENCH_DB  database a benchmark may fill (default geo_bench on the private cluster; required with GEO_DB)
   GEO_TEST_RESULTS  test results directory of ./geo test (default TestResults)
 EOF
+}
+
+# help_for WORD [WORD]: the entries of usage() for a command ("users") or a sub-command ("users add")
+help_for() {
+  usage | awk -v want="$*" '
+    /^  [a-z]/ { line = substr($0, 3); n = length(want)
+                 on = substr(line, 1, n) == want && (length(line) == n || substr(line, n + 1, 1) == " ")
+                 if (on) print (found++ ? "       ./geo " : "usage: ./geo ") line
+                 next }
+    /^      / { if (on) print; next }
+    { on = 0 }
+    END { exit found ? 0 : 1 }'
+}
+
+# ./geo COMMAND [SUB] ... --help (or ./geo help COMMAND [SUB]): that usage, without a build or a database
+command_help() {
+  [ -n "${1:-}" ] || { usage; return 0; }
+  case "${2:-}" in [a-z]*) help_for "$1" "$2" && return 0 ;; esac
+  help_for "$1" && return 0
+  usage >&2
+  bad "unknown command '$1'"
+}
+
+# -h or --help among the arguments (before a `--`)
+wants_help() {
+  local a
+  for a in "$@"; do
+    case "$a" in -h|--help) return 0 ;; --) return 1 ;; esac
+  done
+  return 1
+}
+
+version() {
+  local commit
+  commit="$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+  if [ "$commit" != unknown ] && ! git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null; then commit="$commit, with uncommitted changes"; fi
+  echo "geo $GEO_VERSION (commit $commit)"
 }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
@@ -182,6 +227,7 @@ bootstrap_run_db() {
     # benchmark's pgbench floor beside the app's pools
     start_cluster "$dir" "$GEO_PG_PORT" -c max_connections=300
     ensure_database "$GEO_PG_PORT" geo
+    export GEO_PRIMARY_PGDIR="$dir"   # the topology launcher makes its standby from this cluster (./geo run --replica)
     export GEO_DB="Host=127.0.0.1;Port=$GEO_PG_PORT;Username=postgres;Database=geo;Maximum Pool Size=64"
   fi
 }
@@ -196,22 +242,52 @@ care_key_env() {
   fi
 }
 
-# ---------------------------------------------------------------- commands
-cmd_run() {
-  [ $# -eq 0 ] || { cmd_run_scaled "$@"; return; }
-  mkdir -p "$STATE"
-  if [ -f "$STATE/web.pid" ] && kill -0 "$(cat "$STATE/web.pid")" 2>/dev/null; then
-    say "Geo is already running (pid $(cat "$STATE/web.pid")) at $(cat "$STATE/web.url" 2>/dev/null || echo "http://127.0.0.1:$GEO_PORT")"
-    say "stop it with ./geo stop"
-    exit 1
-  fi
-  bootstrap_run_db
-  build
+# the run database made ready for the web host: migrated, base layers, walking network, care demo (each idempotent)
+prepare_run_db() {
   ingest_cli migrate
   ingest_cli load-base
   ingest_cli network ensure
   care_key_env
   ingest_cli care demo
+}
+
+# the web host's console logs: GEO_LOG_FORMAT=simple|json, by default readable lines on a terminal and one JSON object
+# per line otherwise (for a collector); Hardening__JsonLogs, when set, is the host's own setting and wins
+log_format_env() {
+  local f="${GEO_LOG_FORMAT:-}"
+  [ -n "$f" ] || { if [ -t 1 ]; then f=simple; else f=json; fi; }
+  case "$f" in
+    json) export Hardening__JsonLogs="${Hardening__JsonLogs:-true}" ;;
+    simple)  # the console logger's own settings stay the user's (Logging__Console__FormatterName=json, ...)
+      export Hardening__JsonLogs="${Hardening__JsonLogs:-false}"
+      export Logging__Console__FormatterName="${Logging__Console__FormatterName:-simple}"
+      export Logging__Console__FormatterOptions__SingleLine="${Logging__Console__FormatterOptions__SingleLine:-true}"
+      export Logging__Console__FormatterOptions__TimestampFormat="${Logging__Console__FormatterOptions__TimestampFormat:-HH:mm:ss }" ;;
+    *) die "GEO_LOG_FORMAT is simple or json, not '$f'" ;;
+  esac
+}
+
+running() {  # a web host or a topology this state directory started is alive
+  local f
+  for f in "$STATE/web.pid" "$STATE/topology"; do
+    [ -f "$f" ] && kill -0 "$(awk '{print $NF; exit}' "$f")" 2>/dev/null && return 0
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- commands
+cmd_run() {
+  [ $# -eq 0 ] || { cmd_run_scaled "$@"; return; }
+  mkdir -p "$STATE"
+  if running; then
+    say "Geo is already running at $(cat "$STATE/web.url" 2>/dev/null || echo "http://127.0.0.1:$GEO_PORT")"
+    say "stop it with ./geo stop"
+    exit 1
+  fi
+  log_format_env
+  bootstrap_run_db
+  build
+  prepare_run_db
   local url="http://127.0.0.1:$GEO_PORT"
   echo "$url" >"$STATE/web.url"
   say "Geo is starting at $url  (health: $url/health, stop: ./geo stop or Ctrl-C)"
@@ -229,8 +305,29 @@ cmd_run() {
   rm -f "$STATE/web.pid"
 }
 
+# ./geo run --nodes N [--replica]: the topology launcher (Geo.Ingest topology up) starts the standby, the nodes and the
+# gateway, and stops them on Ctrl-C or ./geo stop; options are checked before anything starts
+cmd_run_scaled() {
+  mkdir -p "$STATE"
+  build
+  # only the private cluster can be given a standby (bootstrap_run_db exports the same directory again)
+  if [ -n "${GEO_DB:-}" ]; then unset GEO_PRIMARY_PGDIR; else export GEO_PRIMARY_PGDIR="${GEO_PGDIR:-$(pg_dir_default)}"; fi
+  dotnet "$(dll Geo.Ingest)" topology up --check "$@" || exit $?
+  running && die "Geo is already running; stop it with ./geo stop"
+  bootstrap_run_db
+  prepare_run_db
+  GEO_STATE="$STATE" exec dotnet "$(dll Geo.Ingest)" topology up "$@"
+}
+
 cmd_stop() {
-  stop_scaled
+  [ $# -eq 0 ] || usage_error stop "unknown option '$1' for stop"
+  if [ -f "$STATE/topology" ] && [ -f "$(dll Geo.Ingest)" ]; then
+    # the launcher stops its gateway, nodes and standby (and whatever a killed launcher left)
+    GEO_STATE="$STATE" dotnet "$(dll Geo.Ingest)" topology down || true
+  elif [ -f "$STATE/topology" ]; then
+    awk '$1 != "standby" {print $2}' "$STATE/topology" | xargs -r kill 2>/dev/null || true
+    rm -f "$STATE/topology"
+  fi
   if [ -f "$STATE/web.pid" ]; then
     kill "$(cat "$STATE/web.pid")" 2>/dev/null && say "web host stopped" || true
     rm -f "$STATE/web.pid"
@@ -246,7 +343,9 @@ cmd_stop() {
 cmd_test() {
   ensure_packages "${APT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
   mkdir -p "$STATE"
-  CONFIG=Debug build
+  # CI reads the last line: a build that fails still ends with it
+  (CONFIG=Debug build) || { echo "0 passed, 1 failed"; exit 1; }
+  CONFIG=Debug
   local port results
   TEST_DIR="$(mktemp -d /tmp/geo-test-XXXXXX)"; chmod 755 "$TEST_DIR"
   local dir="$TEST_DIR"
@@ -264,47 +363,29 @@ cmd_test() {
   dotnet test "$ROOT/Geo.Tests/Geo.Tests.csproj" -c Debug --no-build -nologo \
     --logger "trx;LogFileName=geo.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
   local rc=$?
-  set -e
+  # every test that did not pass with its message, then 'N passed, N failed' (Geo.Ingest test-summary); should the
+  # summarizer fail, the counters straight from the TRX file
   local trx="$results/geo.trx"
-  if [ -f "$trx" ]; then
-    python3 - "$trx" <<'PY'
-import re, sys
-s = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r'<Counters [^>]*>', s)
-attrs = dict(re.findall(r'(\w+)="(\d+)"', m.group(0))) if m else {}
-passed = int(attrs.get("passed", 0)); total = int(attrs.get("total", 0))
-failed = int(attrs.get("failed", 0)) + int(attrs.get("error", 0)) + int(attrs.get("timeout", 0)) + int(attrs.get("aborted", 0))
-if total > passed + failed + int(attrs.get("notExecuted", 0)):
-    failed += total - passed - failed - int(attrs.get("notExecuted", 0))
-# name every test that did not pass, with the first lines of its message, so a CI log's tail says which
-ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-try:
-    import xml.etree.ElementTree as ET
-    root = ET.fromstring(s)
-    bad = [r for r in root.iter("{%s}UnitTestResult" % ns["t"]) if r.get("outcome") not in ("Passed", "NotExecuted")]
-    for r in bad:
-        msg = r.find(".//t:Output/t:ErrorInfo/t:Message", ns)
-        text = (msg.text or "").strip().splitlines() if msg is not None else []
-        print(f"NOT PASSED ({r.get('outcome')}): {r.get('testName')} [{r.get('duration')}]")
-        for line in text[:6]:
-            print(f"    {line[:300]}")
-except Exception as e:  # the summary line below must print whatever happens here
-    print(f"(could not list the tests that did not pass: {e})")
-print(f"{passed} passed, {failed} failed")
-PY
-  else
+  if [ ! -f "$trx" ]; then
     echo "0 passed, 1 failed"
+  elif ! dotnet "$(dll Geo.Ingest)" test-summary "$trx"; then
+    local counts passed failed
+    counts="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+    passed="$(grep -o ' passed="[0-9]*"' <<<"$counts" | tr -dc 0-9)"
+    failed="$(grep -o ' failed="[0-9]*"' <<<"$counts" | tr -dc 0-9)"
+    echo "${passed:-0} passed, $(( ${failed:-0} + 0 )) failed"
   fi
+  set -e
   return $rc
 }
 
 BENCHES="ingest | api | tiles | isochrone | coverage | dispatch | readings | scale"
 cmd_bench() {
-  [ $# -ge 1 ] || die "usage: ./geo bench NAME   (NAME: $BENCHES)"
+  [ $# -ge 1 ] || usage_error bench "bench needs a NAME: $BENCHES"
   case "$1" in
     ingest|ingest-parse|api|tiles|isochrone|coverage|dispatch|readings) ;;
-    scale) shift; bench_scale "$@"; return ;;
-    *) die "unknown benchmark '$1' (NAME: $BENCHES)" ;;
+    scale) shift; bench_scale "$@"; return ;;  # its own topologies on the run database
+    *) usage_error bench "unknown benchmark '$1' (NAME: $BENCHES)" ;;
   esac
   local external="${GEO_DB:-}"
   if [ -n "$external" ] && [ -z "${GEO_BENCH_DB:-}" ]; then
@@ -360,169 +441,31 @@ cmd_cli() {  # ingest | generate | migrate | load-base | network | tiles | users
   exec dotnet "$(dll Geo.Ingest)" "$@"
 }
 
-# ---------------------------------------------------------------- scale-out: gateway, nodes, standby
-STANDBY_SLOT=geo_standby
-standby_dir() { echo "$1-standby"; }
-
-# ensure_standby PRIMARY_DIR PRIMARY_PORT STANDBY_PORT: a hot standby streaming from the primary through a
-# physical replication slot (made once with pg_basebackup; remade when the slot is gone)
-ensure_standby() {
-  local pdir="$1" pport="$2" sport="$3" sdir
-  sdir="$(standby_dir "$pdir")"
-  local has_slot
-  has_slot="$(psql_admin "$pport" -tAc "SELECT 1 FROM pg_replication_slots WHERE slot_name='$STANDBY_SLOT'")"
-  if [ ! -f "$sdir/data/PG_VERSION" ] || [ "$has_slot" != 1 ]; then
-    stop_cluster "$sdir"
-    rm -rf "$sdir"; mkdir -p "$sdir"
-    is_root && chown postgres:postgres "$sdir"
-    [ "$has_slot" = 1 ] && psql_admin "$pport" -qc "SELECT pg_drop_replication_slot('$STANDBY_SLOT')" >/dev/null
-    say "making the standby with pg_basebackup (slot $STANDBY_SLOT)"
-    as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$pport" -U postgres -D "$sdir/data" -R -C -S "$STANDBY_SLOT" \
-      -X stream -c fast >"$sdir/basebackup.log" 2>&1 || { cat "$sdir/basebackup.log" >&2; die "pg_basebackup failed"; }
-  fi
-  # a hot standby needs at least the primary's max_connections
-  start_cluster "$sdir" "$sport" -c hot_standby=on -c hot_standby_feedback=on -c max_connections=300
-}
-
-# start_node NAME PORT [ENV=VALUE...]: a web node in the background, pid and log in $STATE
-start_node() {
-  local name="$1" port="$2"; shift 2
-  (cd "$ROOT/Geo.Web" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" \
-     ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" "$@" dotnet "$(dll Geo.Web)") >"$STATE/$name.log" 2>&1 &
-  echo $! >"$STATE/$name.pid"
-}
-
-wait_health() {  # URL PID SECONDS
-  local i
-  for i in $(seq 1 $(( $3 * 2 ))); do
-    curl -fsS "$1/health" >/dev/null 2>&1 && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.5
-  done
-  return 1
-}
-
-# ./geo run --nodes N --replica: primary (+ standby), N nodes on GEO_PORT+1.., the gateway on GEO_PORT
-cmd_run_scaled() {
-  local nodes=1 replica=0
-  while [ $# -gt 0 ]; do
-    case "$1" in
-      --nodes) [[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || die "--nodes takes a number of web nodes from 1 to 99"; nodes="$2"; shift 2 ;;
-      --replica) replica=1; shift ;;
-      *) die "unknown option '$1' for run (--nodes N, --replica)" ;;
-    esac
-  done
-  mkdir -p "$STATE"
-  if [ -f "$STATE/gateway.pid" ] && kill -0 "$(cat "$STATE/gateway.pid")" 2>/dev/null || { [ -f "$STATE/web.pid" ] && kill -0 "$(cat "$STATE/web.pid")" 2>/dev/null; }; then
-    die "Geo is already running; stop it with ./geo stop"
-  fi
-  [ "$replica" = 1 ] && [ -n "${GEO_DB:-}" ] && die "--replica makes a standby of the private cluster; with GEO_DB set, run without --replica"
-  bootstrap_run_db
-  build
-  ingest_cli migrate
-  ingest_cli load-base
-  ingest_cli network ensure
-  care_key_env
-  ingest_cli care demo
-  local pool=$(( 64 / nodes )); [ "$pool" -lt 16 ] && pool=16
-  local primary="$GEO_DB;Maximum Pool Size=$pool" read="" standby=""
-  if [ "$replica" = 1 ]; then
-    local pdir sport=$(( GEO_PG_PORT + 1 ))
-    pdir="$(cat "$STATE/pgdir")"
-    ensure_standby "$pdir" "$GEO_PG_PORT" "$sport"
-    read="Host=127.0.0.1:$sport,127.0.0.1:$GEO_PG_PORT;Username=postgres;Database=geo;Maximum Pool Size=$pool"
-    standby="Host=127.0.0.1;Port=$sport;Username=postgres;Database=geo"
-    say "standby streaming on 127.0.0.1:$sport"
-  fi
-  local i port urls="" pids=()
-  for i in $(seq 1 "$nodes"); do
-    port=$(( GEO_PORT + i ))
-    start_node "node$i" "$port" ConnectionStrings__Geo="$primary" ${read:+ConnectionStrings__GeoRead="$read"}
-    pids+=("$(cat "$STATE/node$i.pid")")
-    urls="${urls:+$urls,}http://127.0.0.1:$port"
-  done
-  trap 'stop_scaled; exit 130' INT TERM
-  for i in $(seq 1 "$nodes"); do
-    wait_health "http://127.0.0.1:$(( GEO_PORT + i ))" "${pids[$((i-1))]}" 120 \
-      || { tail -n 30 "$STATE/node$i.log" >&2; stop_scaled; die "node$i did not become healthy (log: $STATE/node$i.log)"; }
-  done
-  local url="http://127.0.0.1:$GEO_PORT"
-  (exec env ASPNETCORE_URLS="$url" Gateway__Nodes="$urls" ConnectionStrings__Primary="$GEO_DB" \
-     ${standby:+ConnectionStrings__Standby="$standby"} dotnet "$(dll Geo.Gateway)") >"$STATE/gateway.log" 2>&1 &
-  local gw=$!
-  echo "$gw" >"$STATE/gateway.pid"
-  echo "$url" >"$STATE/web.url"
-  wait_health "$url" "$gw" 60 || { tail -n 30 "$STATE/gateway.log" >&2; stop_scaled; die "the gateway did not start (log: $STATE/gateway.log)"; }
-  say "ready: $url  ($nodes node(s): $urls$([ "$replica" = 1 ] && echo ", standby on :$(( GEO_PG_PORT + 1 ))"); health: $url/health; stop: ./geo stop or Ctrl-C)"
-  wait "$gw" || true
-  stop_scaled
-}
-
-# ./geo bench scale: the read mix through the gateway with 1 node and no replica, then 2 nodes + the standby
+# ./geo bench scale: Geo.Bench starts each topology (1 node; 2 nodes + standby) with the same launcher as ./geo run --nodes
 bench_scale() {
-  local seconds=20 conc=32
-  while [ $# -gt 0 ]; do
-    case "$1" in
-      --seconds) [[ "${2:-}" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 600 ] || die "--seconds takes 1..600"; seconds="$2"; shift 2 ;;
-      --concurrency) [[ "${2:-}" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 256 ] || die "--concurrency takes 1..256"; conc="$2"; shift 2 ;;
-      *) die "unknown option '$1' for bench scale (--seconds S, --concurrency C)" ;;
-    esac
-  done
   [ -z "${GEO_DB:-}" ] || die "bench scale runs the private cluster and its standby: unset GEO_DB"
   mkdir -p "$STATE"
+  running && die "Geo is running on GEO_PORT; stop it with ./geo stop (the benchmark serves its gateway there)"
+  bootstrap_run_db
   build
-  local out label topo run_pid url="http://127.0.0.1:$GEO_PORT"
-  out="$(mktemp -d /tmp/geo-bench-scale-XXXXXX)"
-  for topo in "1" "2 --replica"; do
-    label="$(echo "$topo" | sed 's/^1$/1 node, no replica/; s/^2 --replica$/2 nodes + standby/')"
-    say "bench scale: starting $label"
-    # shellcheck disable=SC2086
-    GEO_NO_BUILD=1 "$ROOT/geo" run --nodes $topo >"$out/run.log" 2>&1 &
-    run_pid=$!
-    for _ in $(seq 1 600); do
-      [ -f "$STATE/gateway.pid" ] && curl -fsS "$url/health" >/dev/null 2>&1 && break
-      kill -0 "$run_pid" 2>/dev/null || { cat "$out/run.log" >&2; die "./geo run --nodes $topo failed"; }
-      sleep 0.5
-    done
-    dotnet "$(dll Geo.Bench)" scale load "$url" "$label" "$seconds" "$conc" "$out/${topo%% *}.json" || true
-    stop_scaled
-    wait "$run_pid" 2>/dev/null || true
-  done
-  dotnet "$(dll Geo.Bench)" scale report "$out/1.json" "$out/2.json"
-  rm -rf "$out"
-}
-
-# stops the gateway, every node and the standby this state directory started (the primary is cmd_stop's)
-stop_scaled() {
-  local f pid stopped=0
-  for f in "$STATE"/gateway.pid "$STATE"/node*.pid; do
-    [ -f "$f" ] || continue
-    pid="$(cat "$f")"
-    if kill "$pid" 2>/dev/null; then
-      stopped=$((stopped + 1))
-      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    fi
-    rm -f "$f"
-  done
-  [ "$stopped" -gt 0 ] && say "gateway and nodes stopped ($stopped processes)"
-  if [ -z "${GEO_DB:-}" ] || [ -f "$STATE/pgdir" ]; then
-    local pdir
-    pdir="${GEO_PGDIR:-$(cat "$STATE/pgdir" 2>/dev/null || pg_dir_default)}"
-    if [ -f "$(standby_dir "$pdir")/data/postmaster.pid" ]; then
-      stop_cluster "$(standby_dir "$pdir")" && say "standby stopped"
-    fi
-  fi
-  return 0
+  prepare_run_db
+  GEO_STATE="$STATE" dotnet "$(dll Geo.Bench)" scale "$@"
 }
 
 case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  help) shift; if wants_help "$@"; then command_help help; else command_help "$@"; fi; exit $? ;;
+  -V|--version) version; exit 0 ;;
+  "") usage; exit 2 ;;
+  -*) usage >&2; bad "unknown option '$1'" ;;
+esac
+if wants_help "${@:2}"; then command_help "$@"; exit $?; fi
+case "$1" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
-  stop) shift; cmd_stop ;;
+  stop) shift; cmd_stop "$@" ;;
   psql) shift; cmd_psql "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   ingest|generate|migrate|load-base|network|tiles|users|care|simulate) cmd_cli "$@" ;;
-  -h|--help|help) usage ;;
-  "") usage; exit 2 ;;
-  *) usage; die "unknown command '$1'" ;;
+  *) usage >&2; bad "unknown command '$1'" ;;
 esac

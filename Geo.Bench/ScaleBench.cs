@@ -1,41 +1,58 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using Geo.Ingest.Cli.ScaleOut;
 
 namespace Geo.Bench;
 
-/// <summary>`./geo bench scale`: the same read mix (nearby, OGC items in a bbox, vector tiles) through the gateway,
-/// first with one node and no replica, then with two nodes and the standby (the script starts and stops each
-/// topology; this is the load generator and the report). Closed loop: <c>concurrency</c> clients, each sending its
-/// next request when the last one answered, for a fixed time after a warm-up.</summary>
+/// <summary>`./geo bench scale [--seconds S] [--concurrency C]`: the same read mix (nearby, OGC items in a bbox, vector
+/// tiles) through the gateway, first with one node and no replica, then with two nodes and the standby, each topology
+/// started and stopped by the one launcher (<see cref="Topology"/>) on the private cluster the script made ready.
+/// Closed loop: <c>concurrency</c> clients, each sending its next request when the last one answered, for a fixed time
+/// after a warm-up.</summary>
 public static class ScaleBench
 {
+    public const string Usage = "usage: ./geo bench scale [--seconds S] [--concurrency C]   (S 1..600, default 20; C 1..256, default 32)";
+
     public sealed record Result(string Label, double Rps, double P50Ms, double P99Ms, long Requests, long Errors, double Seconds, int Concurrency);
 
-    /// <summary>scale load URL LABEL SECONDS CONCURRENCY OUT.json | scale report A.json B.json</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args is ["load", var url, var label, var seconds, var concurrency, var output])
+        int seconds = 20, concurrency = 32;
+        for (var i = 0; i < args.Length; i++)
         {
-            var r = await LoadAsync(url.TrimEnd('/'), label, TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)),
-                int.Parse(concurrency, CultureInfo.InvariantCulture));
-            await File.WriteAllTextAsync(output, JsonSerializer.Serialize(r));
+            int Value(int max) => i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= max
+                ? v : throw new ArgumentException($"{args[i - 1]} takes 1..{max}");
+            try
+            {
+                switch (args[i])
+                {
+                    case "--seconds": seconds = Value(600); break;
+                    case "--concurrency": concurrency = Value(256); break;
+                    default: throw new ArgumentException($"unknown option '{args[i]}' for bench scale");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync($"{e.Message}; {Usage}");
+                return 2;
+            }
+        }
+        var results = new List<Result>();
+        foreach (var (nodes, replica, label) in new[] { (1, false, "1 node, no replica"), (2, true, "2 nodes + standby") })
+        {
+            Console.Error.WriteLine($"bench scale: starting {label}");
+            await using var topology = await Topology.StartAsync(TopologyCommand.SpecFromEnvironment(nodes, replica), m => Console.Error.WriteLine(m));
+            var r = await LoadAsync(topology.GatewayUrl, label, TimeSpan.FromSeconds(seconds), concurrency);
             Print(r);
-            return r.Errors > r.Requests / 100 ? 1 : 0;
+            results.Add(r);
         }
-        if (args is ["report", var a, var b])
-        {
-            var one = JsonSerializer.Deserialize<Result>(await File.ReadAllTextAsync(a))!;
-            var two = JsonSerializer.Deserialize<Result>(await File.ReadAllTextAsync(b))!;
-            Console.WriteLine($"{"topology",-28} {"req/s",9} {"p50 ms",9} {"p99 ms",9} {"errors",7}");
-            Print(one);
-            Print(two);
-            Console.WriteLine($"ratio ({two.Label}) / ({one.Label}): throughput {two.Rps / one.Rps:F2}x, p99 {two.P99Ms / one.P99Ms:F2}x " +
-                $"({Environment.ProcessorCount} cores: nodes, PostgreSQL, the gateway and this load generator share them)");
-            return 0;
-        }
-        Console.Error.WriteLine("usage: Geo.Bench scale load URL LABEL SECONDS CONCURRENCY OUT.json | scale report A.json B.json");
-        return 2;
+        var (one, two) = (results[0], results[1]);
+        Console.WriteLine($"{"topology",-28} {"req/s",9} {"p50 ms",9} {"p99 ms",9} {"errors",7}");
+        Print(one);
+        Print(two);
+        Console.WriteLine($"ratio ({two.Label}) / ({one.Label}): throughput {two.Rps / one.Rps:F2}x, p99 {two.P99Ms / one.P99Ms:F2}x " +
+            $"({Environment.ProcessorCount} cores: nodes, PostgreSQL, the gateway and this load generator share them)");
+        return results.Any(r => r.Errors > r.Requests / 100) ? 1 : 0;
     }
 
     private static void Print(Result r) =>

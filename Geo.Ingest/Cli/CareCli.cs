@@ -34,6 +34,7 @@ internal static class CareCli
                     {
                         if (args[i] == "--batch" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var b)
                             && b is >= 1 and <= CareKeyRotation.MaxBatch) { batch = b; i++; }
+                        else if (args[i] != "--batch") throw new ArgumentException($"unknown option '{args[i]}'; usage: {Usage}");
                         else throw new ArgumentException($"--batch takes 1..{CareKeyRotation.MaxBatch}; usage: {Usage}");
                     }
                     var cipher = CipherFromEnvironment();

@@ -4,14 +4,15 @@ using Npgsql;
 
 namespace Geo.Ingest.Cli;
 
-/// <summary>The commands behind ./geo migrate | ingest | generate | load-base | network | tiles | users | care | simulate.</summary>
+/// <summary>The commands behind ./geo migrate | ingest | generate | load-base | network | tiles | users | care | simulate,
+/// the topology launcher behind ./geo run --nodes N (<see cref="ScaleOut.TopologyCommand"/>) and ./geo test's summary.</summary>
 public static class GeoCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.WriteLine($"usage: Geo.Ingest migrate | {IngestCommand.Usage} | {GenerateCommands.Usage} | network generate|import|ensure | tiles seed ... | {UsersCli.Usage} | {CareCli.Usage} | {SimulateCommand.Usage}");
+            Console.WriteLine($"usage: Geo.Ingest migrate | {IngestCommand.Usage} | {GenerateCommands.Usage} | network generate|import|ensure | tiles seed ... | {UsersCli.Usage} | {CareCli.Usage} | {SimulateCommand.Usage} | {ScaleOut.TopologyCommand.Usage} | {TestSummaryCommand.Usage}");
             return args.Length == 0 ? 2 : 0;
         }
         try
@@ -48,6 +49,11 @@ public static class GeoCli
 
     private static async Task<int> DispatchAsync(string[] args)
     {
+        switch (args[0])
+        {
+            case "topology": return await ScaleOut.TopologyCommand.RunAsync(args[1..]);
+            case "test-summary": return await TestSummaryCommand.RunAsync(args[1..]);
+        }
         var cs = GeoDb.ConnectionStringFromEnvironment();
         if (args[0] is "generate" or "load-base")
         {
@@ -63,6 +69,11 @@ public static class GeoCli
         switch (args[0])
         {
             case "migrate":
+                if (args.Length > 1)
+                {
+                    await Console.Error.WriteLineAsync($"unexpected argument '{args[1]}'; usage: migrate");
+                    return 2;
+                }
                 await using (var db = GeoDb.CreateContext(dataSource))
                 {
                     await db.Database.MigrateAsync();

@@ -21,9 +21,87 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
         Assert.Contains("GEO_NO_BUILD", help.Stdout);
 
         var unknown = await Script.RunAsync(Timeout, "frobnicate");
-        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("unknown command 'frobnicate'", unknown.Stderr);
         Assert.DoesNotContain("   at ", unknown.Stderr);
+        Assert.Equal(2, (await Script.RunAsync(Timeout, "frobnicate", "--help")).ExitCode);
+    }
+
+    /// <summary>Over the usage list of `./geo help`: `COMMAND --help`, `COMMAND -h` and `help COMMAND` print that command's
+    /// usage and exit 0, and so does each group of sub-commands (`users --help`). The configuration named does not exist
+    /// and the database cannot be reached: help that needed a build or a database would fail here.</summary>
+    [Fact]
+    public async Task Every_command_and_sub_command_prints_its_usage_with_help_without_a_build_or_a_database()
+    {
+        using var script = new GeoScript($"Host=127.0.0.1;Port={GeoScript.FreePort()};Username=postgres;Database=geo;Timeout=1");
+        var env = new Dictionary<string, string> { ["GEO_CONFIG"] = "NoSuchConfiguration", ["GEO_NO_BUILD"] = "1" };
+        var help = await script.RunAsync(Timeout, env, "help");
+        Assert.Equal(0, help.ExitCode);
+        var commands = ReadmeCommandsTests.HelpCommands(help.Stdout);
+        var groups = commands.Where(c => c.Contains(' ', StringComparison.Ordinal)).Select(c => c.Split(' ')[0]).Distinct().ToList();
+        Assert.Equal(["network", "tiles", "users", "care"], groups);
+        foreach (var command in commands.Concat(groups))
+        {
+            var words = command.Split(' ');
+            foreach (var args in new string[][] { [.. words, "--help"], [.. words, "-h"], ["help", .. words], [.. words, "--some-option", "--help"] })
+            {
+                var r = await script.RunAsync(Timeout, env, args);
+                var what = $"./geo {string.Join(' ', args)}: {r}";
+                Assert.True(r.ExitCode == 0, what);
+                Assert.StartsWith($"usage: ./geo {command}", r.Stdout, StringComparison.Ordinal);
+                // the synopsis, and a description after it on the same line or below
+                Assert.True(r.StdoutLines.Length >= 2 || Regex.IsMatch(r.StdoutLines[0], @"\S {2,}\S"), what);
+                Assert.Empty(r.ErrorLines);
+                foreach (var sub in commands.Where(c => c.StartsWith(command + " ", StringComparison.Ordinal)))
+                    Assert.Contains($"./geo {sub}", r.Stdout);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version_and_the_commit()
+    {
+        var r = await Script.RunAsync(Timeout, "--version");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var commit = Assert.Single(r.StdoutLines);
+        Assert.Matches(@"^geo \d+\.\d+\.\d+ \(commit [0-9a-f]{12}(, with uncommitted changes)?\)$", commit);
+    }
+
+    /// <summary>A wrong option is a usage error: exit 2, the usage (or its synopsis) on stderr, no stack trace; for the
+    /// commands the script handles itself and for those of the CLI alike.</summary>
+    [Fact]
+    public async Task An_unknown_option_exits_2_with_the_usage()
+    {
+        foreach (var (args, usage) in new (string[], string)[]
+        {
+            (["--frobnicate"], "usage: ./geo COMMAND"),
+            (["stop", "--frobnicate"], "usage: ./geo stop"),
+            (["bench", "nosuch"], "usage: ./geo bench"),
+            (["run", "--frobnicate"], "usage: ./geo run [--nodes N] [--replica]"),
+            (["migrate", "--frobnicate"], "usage: migrate"),
+            (["users", "add", "--frobnicate"], "usage: users add"),
+            (["simulate", "--frobnicate"], "usage: simulate"),
+            (["ingest", "x.geojson", "--frobnicate"], "usage: ingest"),
+            (["generate", "--frobnicate"], "usage: generate"),
+            (["tiles", "seed", "--frobnicate"], "usage: tiles seed"),
+            (["care", "rotate-key", "--frobnicate"], "usage: care rotate-key"),
+        })
+        {
+            var r = await Script.RunAsync(Timeout, args);
+            var what = $"./geo {string.Join(' ', args)}: {r}";
+            Assert.True(r.ExitCode == 2, what);
+            Assert.True(r.Stderr.Contains(usage, StringComparison.Ordinal), what);
+            Assert.DoesNotContain("   at ", r.Stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_applies_the_migrations_and_takes_no_argument()
+    {
+        var r = await Script.RunAsync(Timeout, "migrate");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("migrations applied", r.Stdout);
+        Assert.Equal(2, (await Script.RunAsync(Timeout, "migrate", "now")).ExitCode);
     }
 
     [Fact]
@@ -77,7 +155,9 @@ public sealed class GeoScriptSmokeTests(ScriptDatabase fixture) : IClassFixture<
         var replica = await Script.RunAsync(Timeout, "run", "--nodes", "2", "--replica");
         Assert.Equal(1, replica.ExitCode);
         Assert.Contains("--replica makes a standby of the private cluster", Assert.Single(replica.ErrorLines));
-        Assert.Contains("--nodes takes", Assert.Single((await Script.RunAsync(Timeout, "run", "--nodes", "zero")).ErrorLines));
+        var zero = await Script.RunAsync(Timeout, "run", "--nodes", "zero");
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("--nodes takes", Assert.Single(zero.ErrorLines));
 
         using var run = Script.StartBackground(out var stdout, out var stderr, "run", "--nodes", "2");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Geo.Core.Domain;
 using Geo.Core.Accounts;
+using Geo.Ingest.Cli.ScaleOut;
 using Geo.Tests.Cli;
 using Geo.Tests.Infrastructure;
 using Geo.Tests.Scale;
@@ -58,10 +58,9 @@ public sealed class KillRestartTests(PostgisFixture db) : IClassFixture<PostgisF
         await receiver.StartAsync();
         var port = GeoScript.FreePort();
         var url = $"http://127.0.0.1:{port}";
-        var log = new StringBuilder();
-        Process Start() => ScaleCluster.Start(Path.Combine(GeoScript.RepoRoot, "Geo.Web"), "Geo.Web", new()
+        var logFile = Path.Combine(Path.GetTempPath(), $"geo-kill-restart-{port}.log");
+        HostProcess Start() => HostProcess.Start("web", "Geo.Web", url, new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = url,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Geo"] = db.ConnectionString,
             ["Geo__AlarmLinkage__Url"] = $"http://127.0.0.1:{receiver.Port}/alarms",
@@ -73,12 +72,12 @@ public sealed class KillRestartTests(PostgisFixture db) : IClassFixture<PostgisF
             ["Geo__Scorecard__WarmOnStart"] = "false",
             ["Hardening__ReportsPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
-        }, log);
+        }, logFile, configuration: GeoScript.Config);
         using var startTimeout = new CancellationTokenSource(ScaleCluster.StartTimeout);
         var app = Start();
         try
         {
-            await ScaleCluster.WaitHealthyAsync(url, () => app, log, startTimeout.Token);
+            await app.WaitHealthyAsync(ScaleCluster.StartTimeout, startTimeout.Token);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
             using var device = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
             device.DefaultRequestHeaders.Add("X-Api-Key", deviceKey);
@@ -117,7 +116,7 @@ public sealed class KillRestartTests(PostgisFixture db) : IClassFixture<PostgisF
                     if (!await SendAsync(w)) unanswered.Add(w);
             })).ToList();
             await killed.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            app.Kill(entireProcessTree: false); // SIGKILL: no shutdown, requests and deliveries cut wherever they are
+            app.Kill(); // SIGKILL: no shutdown, requests and deliveries cut wherever they are
             await app.WaitForExitAsync();
             await Task.WhenAll(workers);
             var ackedBeforeKill = acked.Count;
@@ -125,12 +124,12 @@ public sealed class KillRestartTests(PostgisFixture db) : IClassFixture<PostgisF
             Assert.True(unanswered.Count > 0, "the kill left no request unanswered");
             // the receiver takes a second per alarm: the worker was mid-delivery (or had more waiting) when it died
             var alarmsAtKill = await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM alarm_deliveries");
-            Assert.True(pendingAtKill > 0, $"no alarm delivery was pending at the kill ({alarmsAtKill} alarms, {receiver.Requests} received, {ackedBeforeKill} acknowledged)\n{log}");
+            Assert.True(pendingAtKill > 0, $"no alarm delivery was pending at the kill ({alarmsAtKill} alarms, {receiver.Requests} received, {ackedBeforeKill} acknowledged)\n{app.Tail(60)}");
             Assert.True(ackedBeforeKill < plan.Count);
 
             app.Dispose();
             app = Start();
-            await ScaleCluster.WaitHealthyAsync(url, () => app, log, startTimeout.Token);
+            await app.WaitHealthyAsync(ScaleCluster.StartTimeout, startTimeout.Token);
             receiver.Mode = "ok";
             // retry every request that got no answer, as a client would, until each is answered
             var retry = new ConcurrentQueue<Work>(unanswered);
@@ -140,7 +139,7 @@ public sealed class KillRestartTests(PostgisFixture db) : IClassFixture<PostgisF
                 while (retry.TryDequeue(out var w))
                     for (var attempt = 1; !await SendAsync(w); attempt++)
                     {
-                        Assert.True(attempt < 5, $"{w.Kind} {w.Key} still unanswered after {attempt} tries\n{log}");
+                        Assert.True(attempt < 5, $"{w.Kind} {w.Key} still unanswered after {attempt} tries\n{app.Tail(60)}");
                         await Task.Delay(200);
                     }
             })));
@@ -169,7 +168,7 @@ public sealed class KillRestartTests(PostgisFixture db) : IClassFixture<PostgisF
             var until = DateTime.UtcNow.AddSeconds(25);
             while (await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM alarm_deliveries WHERE delivered_at IS NULL") > 0)
             {
-                Assert.True(DateTime.UtcNow < until, $"alarms still undelivered 25 s after the restart\n{log}");
+                Assert.True(DateTime.UtcNow < until, $"alarms still undelivered 25 s after the restart\n{app.Tail(60)}");
                 await Task.Delay(200);
             }
             var keys = new List<string>();
@@ -185,6 +184,7 @@ public sealed class KillRestartTests(PostgisFixture db) : IClassFixture<PostgisF
         {
             if (!app.HasExited) { app.Kill(); await app.WaitForExitAsync(); }
             app.Dispose();
+            File.Delete(logFile);
         }
     }
 }

@@ -110,6 +110,21 @@ public sealed class ScaleOutTests(ScaleCluster cluster) : IClassFixture<ScaleClu
         }, "read connections from both nodes on the standby");
     }
 
+    /// <summary>How soon after the pause a reader must have been answered for its read to count: the node's lag clock
+    /// may have started up to one monitor poll (250 ms, slower on a busy machine) before the pause, so a margin of 2 s
+    /// under <see cref="ScaleCluster.MaxLag"/> leaves no doubt that the standby was within the tolerated lag.</summary>
+    private static readonly TimeSpan StaleWindow = ScaleCluster.MaxLag - TimeSpan.FromSeconds(2);
+
+    /// <summary>Every node reads from the standby and sees it less than a second behind: the lag clock starts afresh.</summary>
+    private Task StandbyCurrentAsync() => WaitAsync(async () =>
+    {
+        using var http = Client();
+        var health = await cluster.GatewayHealthAsync(http);
+        return health.GetProperty("nodes").EnumerateArray().All(n => n.TryGetProperty("report", out var r) && r.ValueKind == JsonValueKind.Object
+            && r.GetProperty("replica") is var replica && replica.GetProperty("reads_go_to").GetString() == "standby"
+            && replica.GetProperty("lag_s").ValueKind == JsonValueKind.Number && replica.GetProperty("lag_s").GetDouble() < 1);
+    }, "both nodes read from a current standby");
+
     [Fact]
     public async Task Read_your_writes_holds_while_the_standby_lags()
     {
@@ -119,31 +134,50 @@ public sealed class ScaleOutTests(ScaleCluster cluster) : IClassFixture<ScaleClu
         {
             await UserAdmin.AddUserAsync(ctx, "ryw-resident", "resident-pw-2026", GeoRoles.Resident);
         }
-        await StandbyInUseAsync();
         var writer = Client();
         var reader = Client();
         using (var signin = await writer.PostAsJsonAsync($"{cluster.GatewayUrl}/api/auth/signin", new { user_name = "ryw-resident", password = "resident-pw-2026" }))
             Assert.Equal(HttpStatusCode.NoContent, signin.StatusCode);
-        await Scalar<object>(cluster.Standby, "SELECT pg_wal_replay_pause()");
+
+        // The property under test needs the reader answered within the tolerated lag of the pause. A busy machine can
+        // miss that window: such a round proves nothing, so it is run again (at most 3 rounds, each bounded); when no
+        // round is answered in time the test fails rather than pass without having tested anything.
+        const int rounds = 3;
+        var misses = new List<string>();
+        long id = 0;
         try
         {
-            var sw = Stopwatch.StartNew();
-            var id = await AssetAsync("written while the standby is paused", 116.745, 39.845);
-            // the resident files a case (a write through the gateway): the answer carries the primary's WAL position
-            using var filed = await writer.PostAsJsonAsync($"{cluster.GatewayUrl}/api/incidents",
-                new { category = "noise", lon = 116.745, lat = 39.845, description = "扩展测试" });
-            Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
-            Assert.True(Lsn.TryParse(filed.Headers.GetValues(ReadYourWrites.Header).Single(), out _));
-            var caseId = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-            // ... and sees it at once, on whichever node, though the standby has not replayed it
-            using (var mine = await writer.GetAsync($"{cluster.GatewayUrl}/api/incidents/mine"))
-                Assert.Contains($"\"id\":{caseId}", await mine.Content.ReadAsStringAsync());
-            Assert.True(await ItemVisibleAsync(writer, cluster.GatewayUrl, id), "the writer's lag-tolerant read went to the primary");
-            Assert.True(await ItemVisibleAsync(writer, cluster.GatewayUrl, id));
-            // someone else, within the tolerated lag, is served by the standby, which does not have it yet
-            var stale = !await ItemVisibleAsync(reader, cluster.GatewayUrl, id);
-            var within = sw.Elapsed < ScaleCluster.MaxLag;
-            Assert.True(stale || !within, "a reader without the writer's position read from the primary within the tolerated lag");
+            for (var round = 1; ; round++)
+            {
+                await StandbyCurrentAsync();
+                var sw = Stopwatch.StartNew(); // before the pause: sw bounds the time since the pause from above
+                await Scalar<object>(cluster.Standby, "SELECT pg_wal_replay_pause()");
+                id = await AssetAsync($"written while the standby is paused ({round})", 116.745, 39.845);
+                // the resident files a case (a write through the gateway): the answer carries the primary's WAL position
+                using var filed = await writer.PostAsJsonAsync($"{cluster.GatewayUrl}/api/incidents",
+                    new { category = "noise", lon = 116.745, lat = 39.845, description = "扩展测试" });
+                Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+                Assert.True(Lsn.TryParse(filed.Headers.GetValues(ReadYourWrites.Header).Single(), out _));
+                var caseId = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+                // ... and sees it at once, on whichever node, though the standby has not replayed it
+                using (var mine = await writer.GetAsync($"{cluster.GatewayUrl}/api/incidents/mine"))
+                    Assert.Contains($"\"id\":{caseId}", await mine.Content.ReadAsStringAsync());
+                Assert.True(await ItemVisibleAsync(writer, cluster.GatewayUrl, id), "the writer's lag-tolerant read went to the primary");
+                Assert.True(await ItemVisibleAsync(writer, cluster.GatewayUrl, id));
+                // someone else, within the tolerated lag, is served by the standby, which does not have it yet
+                var stale = !await ItemVisibleAsync(reader, cluster.GatewayUrl, id);
+                var answeredAfter = sw.Elapsed;
+                if (answeredAfter <= StaleWindow)
+                {
+                    Assert.True(stale, $"a reader without the writer's position read from the primary {answeredAfter.TotalSeconds:F2} s after the pause " +
+                        $"(tolerated lag {ScaleCluster.MaxLag.TotalSeconds:F0} s)\n{cluster.Logs()}");
+                    break;
+                }
+                misses.Add($"round {round}: the reader was answered {answeredAfter.TotalSeconds:F2} s after the pause (stale: {stale})");
+                await Scalar<object>(cluster.Standby, "SELECT pg_wal_replay_resume()");
+                Assert.True(round < rounds, $"no round answered the reader within {StaleWindow.TotalSeconds:F0} s of the pause, so the standby's " +
+                    $"use within the tolerated lag could not be tested: {string.Join("; ", misses)}");
+            }
             // once the standby is further behind than tolerated, everyone reads from the primary
             await WaitAsync(() => ItemVisibleAsync(reader, cluster.GatewayUrl, id), "reads fall back to the primary past MaxLag");
             using var http = Client();
