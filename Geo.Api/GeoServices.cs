@@ -3,7 +3,12 @@ using Geo.Api.Scale;
 using Geo.Core.Access;
 using Geo.Core.Care;
 using Geo.Core.Common;
+using Geo.Core.Coverage;
 using Geo.Core.Data;
+using Geo.Core.Deliveries;
+using Geo.Core.Incidents;
+using Geo.Core.Places;
+using Geo.Core.Public;
 using Geo.Core.Scorecard;
 using Geo.Core.Walking;
 using Microsoft.EntityFrameworkCore;
@@ -72,10 +77,36 @@ public static class GeoServices
         // the quick-help registry: its key is checked here (a malformed one stops the host); a missing one makes the registry answer 503
         var care = configuration.GetSection(CareRegistryOptions.Section).Get<CareRegistryOptions>() ?? new CareRegistryOptions();
         services.AddSingleton(new CareCipher(care));
-        services.AddSingleton<CareRegistry>();
+        services.AddGeoUseCaseServices();
         // registry changes made on other instances invalidate this instance's scorecard (2.1.4 reads the registry)
         services.AddDbNotificationSubscriber<Live.ScorecardFeed>();
-        services.AddSingleton<Geo.Core.Deliveries.Deliveries>();
+        return services;
+    }
+
+    /// <summary>Each Core use case once, as a singleton holding its own dependencies (the data source, the walking graph,
+    /// options, the cipher): endpoint handlers and components inject the same instance and pass only the request's
+    /// inputs. Tests that render components register them with this too.</summary>
+    public static IServiceCollection AddGeoUseCaseServices(this IServiceCollection services)
+    {
+        services.AddSingleton<CareRegistry>();
+        services.AddSingleton<CareReach>();
+        services.AddSingleton<DeliveryOrders>();
+        services.AddSingleton<IncidentBoard>();
+        services.AddSingleton<DispatchStats>();
+        services.AddSingleton<Choropleth>();
+        services.AddSingleton<ScorecardRecords>();
+        services.AddSingleton<ScorecardTrends>();
+        services.AddSingleton<LifeCircleReads>();
+        services.AddSingleton<CoverageEngine>();
+        services.AddSingleton<WalkingCoverage>();
+        services.AddSingleton<CountRules>();
+        services.AddSingleton<ShelterAnalysis>();
+        services.AddSingleton<SensorDensity>();
+        services.AddSingleton<SiteSuggestion>();
+        services.AddSingleton<RegionLocator>();
+        services.AddSingleton<NearbySearch>();
+        services.AddSingleton<CommunityEmbed>();
+        services.AddSingleton<ScreenBoard>();
         return services;
     }
 }

@@ -50,26 +50,22 @@ public static class IncidentsApi
 
         staff.MapGet("/", ListAsync).WithSummary("Cases in the caller's scope (grid managers: their own cells), newest first");
 
-        group.MapGet("/mine", async (ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
-        {
-            var me = GeoClaims.UserId(user);
-            return TypedResults.Ok(await db.Incidents.AsNoTracking().Where(i => me != null && i.ReporterUserId == me)
-                .OrderByDescending(i => i.Id).Take(200).Select(IncidentDto.Projection).ToListAsync(ct));
-        }).RequireAuthorization(GeoPolicies.SignedIn).WithSummary("The signed-in resident's own reports");
+        group.MapGet("/mine", async (ClaimsPrincipal user, IncidentBoard board, CancellationToken ct) =>
+            TypedResults.Ok(await board.MineAsync(user, ct))).RequireAuthorization(GeoPolicies.SignedIn).WithSummary("The signed-in resident's own reports");
 
         // before /{id}: "stats" is not a case id. Staff only, over the cases the caller may see (grid managers: their own)
-        staff.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? parent, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.Ok(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), parent, ct)))
+        staff.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? parent, string? days, ClaimsPrincipal user, DispatchStats stats, CancellationToken ct) =>
+            TypedResults.Ok(await stats.ComputeAsync(user, level ?? "community", Days(days), parent, ct)))
             .WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90), for the cases the caller may see: one row per region in the caller's scope (zeros where nothing happened), optionally only those under `parent` (a region code)");
-        staff.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? parent, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), parent, ct))),
+        staff.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? parent, string? days, ClaimsPrincipal user, DispatchStats stats, CancellationToken ct) =>
+            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await stats.ComputeAsync(user, level ?? "community", Days(days), parent, ct))),
                 "text/csv; charset=utf-8", $"dispatch-stats-{level ?? "community"}.csv"))
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithSummary("The dispatch statistics as CSV");
-        staff.MapGet("/stats/choropleth", async Task<Ok<StatsChoropleth>> (string? level, string? parent, string? measure, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+        staff.MapGet("/stats/choropleth", async Task<Ok<StatsChoropleth>> (string? level, string? parent, string? measure, string? days, ClaimsPrincipal user, DispatchStats stats, CancellationToken ct) =>
         {
             var d = Days(days);
-            var map = await DispatchStats.ChoroplethAsync(ds, user, level ?? "community", measure ?? "open", d, parent, ct);
+            var map = await stats.ChoroplethAsync(user, level ?? "community", measure ?? "open", d, parent, ct);
             return TypedResults.Ok(new StatsChoropleth("FeatureCollection", map.Measure, map.Level, map.Parent, d, map.Legend, map.NoDataColour, map.NoData, ChoroplethApi.Features(map)));
         }).WithSummary("One dispatch measure (open, overdue, escalated, on_time_share, median_handling_hours) per grid_cell (of one `parent` community, required), community or subdistrict as a GeoJSON choropleth with its legend (equal-interval classes, the dispatch board's): every region in the caller's scope, 0 where nothing happened, no data only where the measure is undefined");
 
@@ -89,7 +85,7 @@ public static class IncidentsApi
         return group;
     }
 
-    private static async Task<Ok<List<IncidentDto>>> ListAsync([AsParameters] ListQuery q, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)
+    private static async Task<Ok<List<IncidentDto>>> ListAsync([AsParameters] ListQuery q, ClaimsPrincipal user, IncidentBoard board, CancellationToken ct)
     {
         IncidentStatus? status = null;
         if (q.Status is not null)
@@ -101,7 +97,7 @@ public static class IncidentsApi
         var offset = (int)QueryValues.Integer("offset", q.Offset, 0, 0, int.MaxValue);
         long? cell = q.GridCellId is null ? null : QueryValues.Integer("grid_cell_id", q.GridCellId, 0, 1, long.MaxValue);
         var overdue = QueryValues.Boolean("overdue", q.Overdue);
-        return TypedResults.Ok(await IncidentBoard.ListAsync(db, user, new CaseFilter(status, null, cell, overdue, false, limit, offset), ct: ct));
+        return TypedResults.Ok(await board.ListAsync(user, new CaseFilter(status, null, cell, overdue, false, limit, offset), ct: ct));
     }
 
     private static async Task<Ok<IncidentDetailDto>> DetailAsync(string id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)
