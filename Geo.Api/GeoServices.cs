@@ -91,7 +91,10 @@ public static class GeoServices
         services.AddSingleton<CareRegistry>();
         services.AddSingleton<CareReach>();
         services.AddSingleton<DeliveryOrders>();
+        services.AddSingleton<IncidentIntake>();
+        services.AddSingleton<IncidentTransitions>();
         services.AddSingleton<IncidentBoard>();
+        services.AddSingleton<SensorIntake>();
         services.AddSingleton<DispatchStats>();
         services.AddSingleton<Choropleth>();
         services.AddSingleton<ScorecardRecords>();
@@ -105,6 +108,7 @@ public static class GeoServices
         services.AddSingleton<SiteSuggestion>();
         services.AddSingleton<RegionLocator>();
         services.AddSingleton<NearbySearch>();
+        services.AddSingleton<WalkingReach>();
         services.AddSingleton<CommunityEmbed>();
         services.AddSingleton<ScreenBoard>();
         return services;

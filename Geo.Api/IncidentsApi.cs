@@ -79,8 +79,8 @@ public static class IncidentsApi
             return photo is null ? Problems.NotFound("id", $"no photo for case {caseId} among the cases you may see") : TypedResults.File(photo.Data, photo.ContentType);
         }).WithSummary("The report's photo").Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp");
 
-        staff.MapPost("/{id}/transitions", async Task<Ok<IncidentDto>> (string id, TransitionRequest body, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
-            TypedResults.Ok(await IncidentTransitions.ApplyAsync(db, Id(id), body, user, ct)))
+        staff.MapPost("/{id}/transitions", async Task<Ok<IncidentDto>> (string id, TransitionRequest body, ClaimsPrincipal user, IncidentTransitions transitions, CancellationToken ct) =>
+            TypedResults.Ok(await transitions.ApplyAsync(Id(id), body, user, ct)))
             .WithSummary("One workflow step (register, dispatch, start, resolve, verify, close, reject, reopen) under optimistic concurrency");
         return group;
     }
@@ -115,13 +115,13 @@ public static class IncidentsApi
     }
 
     private static async Task<Created<IncidentDto>> ReportAsync(ReportIn body, [FromHeader(Name = IncidentIntake.IdempotencyHeader)] string? idempotencyKey,
-        ClaimsPrincipal user, HttpContext http, GeoDbContext db, CancellationToken ct)
+        ClaimsPrincipal user, HttpContext http, IncidentIntake intake, CancellationToken ct)
     {
         if (body.Lon is null || body.Lat is null) throw GeoException.BadInput("location", "lon and lat are required (EPSG:4326)");
         var photo = IncidentPhotos.Decode(body.PhotoBase64, body.PhotoContentType);
         var role = GeoClaims.Role(user);
         var staff = GeoClaims.IsStaff(user);
-        var (incident, replayed) = await IncidentIntake.ReportOnceAsync(db, new IncidentReport(
+        var (incident, replayed) = await intake.ReportOnceAsync(new IncidentReport(
             body.Category ?? "", body.Lon.Value, body.Lat.Value, body.Description ?? "",
             staff ? IncidentSource.Staff : IncidentSource.Resident,
             user.Identity?.Name ?? "anonymous", role ?? GeoRoles.Resident, GeoClaims.UserId(user), body.Contact, photo), idempotencyKey, DateTimeOffset.UtcNow, ct);

@@ -59,8 +59,8 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
         // the database drops the reader's connection; a case is written while it is away
         await using (var kill = ds.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'geo change feed'"))
             await kill.ExecuteNonQueryAsync();
-        await using var ctx = db.CreateContext();
-        var during = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.605, 39.905, "夜间施工",
+        var intake = new Geo.Core.Incidents.IncidentIntake(Geo.Core.Data.GeoDb.CreateContextFactory(db.DataSource));
+        var during = await intake.ReportAsync(new Geo.Core.Incidents.IncidentReport("noise", 116.605, 39.905, "夜间施工",
             Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (listener.Reconnects == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
@@ -69,7 +69,7 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
 
         // the reader resumed after its last position: the case written in the gap arrives (no "re-query everything"), and
         // so does one written afterwards, in order
-        var after = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.606, 39.906, "夜间施工 2",
+        var after = await intake.ReportAsync(new Geo.Core.Incidents.IncidentReport("noise", 116.606, 39.906, "夜间施工 2",
             Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
         string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         deadline = DateTime.UtcNow.AddSeconds(10);
@@ -100,8 +100,8 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
         await using var tx = await other.BeginTransactionAsync();
         await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_current_xact_id()", other, tx)) await hold.ExecuteScalarAsync();
 
-        await using var ctx = db.CreateContext();
-        var incident = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.625, 39.905, "夜间施工",
+        var intake = new Geo.Core.Incidents.IncidentIntake(Geo.Core.Data.GeoDb.CreateContextFactory(db.DataSource));
+        var incident = await intake.ReportAsync(new Geo.Core.Incidents.IncidentReport("noise", 116.625, 39.905, "夜间施工",
             Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
         var id = incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var deadline = DateTime.UtcNow.AddSeconds(10);
