@@ -39,6 +39,21 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
         Assert.True(offenders.Count == 0, "Geo.Web reaches into the HTTP layer:\n" + string.Join("\n", offenders));
     }
 
+    /// <summary>A component injects the use case it shows (a Core service holding its own dependencies), never the
+    /// data source or the walking graph to hand to a static method.</summary>
+    [Fact]
+    public void Components_inject_use_cases_not_the_data_source_or_the_walking_graph()
+    {
+        Type[] plumbing = [typeof(Npgsql.NpgsqlDataSource), typeof(Geo.Core.Walking.WalkingGraphProvider)];
+        var offenders = typeof(Geo.Web.Components.Views.PlannerPanel).Assembly.GetTypes()
+            .Where(t => typeof(Microsoft.AspNetCore.Components.IComponent).IsAssignableFrom(t))
+            .SelectMany(t => t.GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+                .Where(p => p.IsDefined(typeof(Microsoft.AspNetCore.Components.InjectAttribute), inherit: true) && plumbing.Contains(p.PropertyType))
+                .Select(p => $"{t.Name}.{p.Name}: {p.PropertyType.Name}"))
+            .ToList();
+        Assert.True(offenders.Count == 0, "components inject plumbing instead of a use case:\n" + string.Join("\n", offenders));
+    }
+
     [Fact]
     public async Task One_change_feed_reader_serves_tiles_and_boards_and_misses_nothing_across_a_lost_connection()
     {
