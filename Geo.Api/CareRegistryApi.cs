@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 
 namespace Geo.Api;
 
@@ -46,23 +45,21 @@ public static class CareRegistryApi
             return TypedResults.Created($"/api/care-registry/{rec.Id}", rec);
         }).Cheap().WithSummary("Register a household (elderly living alone or severely disabled); personal fields are stored encrypted; audited");
 
-        group.MapGet("/reach", async Task<Ok<CareReachReport>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user, NpgsqlDataSource ds,
-            WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
-            TypedResults.Ok(await CareReach.ReportAsync(ds, graphs, walking, user, q.Community, CareReach.ParseBy(q.By), ct)))
+        group.MapGet("/reach", async Task<Ok<CareReachReport>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user, CareReach reach, CancellationToken ct) =>
+            TypedResults.Ok(await reach.ReportAsync(user, q.Community, CareReach.ParseBy(q.By), ct)))
             .RequireRateLimiting(GeoLimits.Heavy).WithSummary("Share of registered households within 5/10/15 minutes' walk (elderly pace) of a service station / one-key kiosk, per community; no personal data");
 
-        group.MapGet("/unreached", async Task<Ok<CareUnreachedList>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user, NpgsqlDataSource ds, CareCipher cipher,
-            WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
-            TypedResults.Ok(await CareReach.UnreachedAsync(ds, cipher, graphs, walking, user, q.Community, CareReach.ParseBy(q.By),
+        group.MapGet("/unreached", async Task<Ok<CareUnreachedList>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user, CareReach reach, CancellationToken ct) =>
+            TypedResults.Ok(await reach.UnreachedAsync(user, q.Community, CareReach.ParseBy(q.By),
                 (int)QueryValues.Integer("limit", q.Limit, 200, 1, CareRegistry.MaxPage), ct)))
             .RequireRateLimiting(GeoLimits.Heavy).WithSummary("Households with no service station (or kiosk: by=kiosk|either) within 15 minutes' walk, for their community's staff; audited");
 
         group.MapGet("/export", async Task<Results<Ok<List<CareExportRow>>, FileContentHttpResult>> ([AsParameters] ScopeQuery q, ClaimsPrincipal user,
-            NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
+            CareReach reach, CancellationToken ct) =>
         {
             var format = q.Format ?? "json";
             if (format is not ("json" or "csv")) throw GeoException.BadInput("format", "json or csv");
-            var rows = await CareReach.ExportAsync(ds, graphs, walking, user, q.Community, ct);
+            var rows = await reach.ExportAsync(user, q.Community, ct);
             if (format == "json") return TypedResults.Ok(rows);
             var csv = new StringBuilder("id,community_code,building_id,category,synthetic,station_min,kiosk_min\n");
             foreach (var r in rows)
@@ -72,8 +69,8 @@ public static class CareRegistryApi
             .Produces<List<CareExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv");
 
         group.MapGet("/audit", async Task<Ok<List<CareAudit.Entry>>> ([FromQuery(Name = "record_id")] string? recordId, [FromQuery(Name = "limit")] string? limit,
-            NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.Ok(await CareAudit.ListAsync(ds, recordId is null ? null : QueryValues.Integer("record_id", recordId, 0, 1, long.MaxValue),
+            CareRegistry registry, CancellationToken ct) =>
+            TypedResults.Ok(await registry.AuditAsync(recordId is null ? null : QueryValues.Integer("record_id", recordId, 0, 1, long.MaxValue),
                 (int)QueryValues.Integer("limit", limit, 200, 1, 2000), ct)))
             .RequireAuthorization(GeoPolicies.Admin).Cheap().WithSummary("Who read or changed the registry, newest first (admins)");
 

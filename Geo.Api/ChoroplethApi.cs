@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using NetTopologySuite.IO.Converters;
-using Npgsql;
 
 namespace Geo.Api;
 
@@ -26,9 +25,9 @@ public static class ChoroplethApi
     {
         var group = app.MapGroup("/api/scorecard").WithTags("Scorecard").RequireRateLimiting(GeoLimits.Heavy);
         group.MapGet("/choropleth", async Task<Ok<ChoroplethResponse>> ([FromQuery(Name = "indicator")] string? indicator, [FromQuery(Name = "level")] string? level,
-            [FromQuery(Name = "parent")] string? parent, ScorecardProvider cards, NpgsqlDataSource ds, HttpContext http, CancellationToken ct) =>
+            [FromQuery(Name = "parent")] string? parent, ScorecardProvider cards, Choropleth maps, HttpContext http, CancellationToken ct) =>
         {
-            var map = await Choropleth.BuildAsync(ds, await cards.GetAsync(ct), http.User, indicator, level, parent, ct);
+            var map = await maps.BuildAsync(await cards.GetAsync(ct), http.User, indicator, level, parent, ct);
             return TypedResults.Ok(new ChoroplethResponse("FeatureCollection", map.Measure, map.Level, map.Parent, map.Legend, map.NoDataColour, map.NoData, Features(map)));
         }).WithSummary("An indicator or dimension per community or town as a GeoJSON choropleth with its legend (equal-interval classes)");
         return group;

@@ -13,7 +13,8 @@ public static partial class CoverageApi
 {
     /// <summary>Walking-time reach when the walking graph is available; otherwise the straight-line radius the
     /// same time covers at the same pace, saying so in distance_basis.</summary>
-    private static async Task<Ok<WalkReachResult>> WalkReach(ReachQuery q, NpgsqlDataSource db, WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct)
+    private static async Task<Ok<WalkReachResult>> WalkReach(ReachQuery q, CoverageEngine engine, WalkingCoverage walkCoverage, WalkingGraphProvider graphs,
+        WalkingOptions walking, CancellationToken ct)
     {
         var rule = ReachRules.Get(q.Kind);
         var minutes = QueryValues.Double("minutes", q.Minutes, 15, min: 0.1, max: CoverageLimits.MaxWalkMinutes);
@@ -32,12 +33,12 @@ public static partial class CoverageApi
         }
         if (graph is { EdgeCount: > 0 })
         {
-            var walk = await WalkingCoverage.ReachAsync(db, graph, code, q.Kind!, online, minutes, profile.SpeedKmh, ct)
+            var walk = await walkCoverage.ReachAsync(graph, code, q.Kind!, online, minutes, profile.SpeedKmh, ct)
                 ?? throw UnknownRegion(code);
             return TypedResults.Ok(new WalkReachResult("walking network", profile.Name, null, walk, null));
         }
         var radius = minutes * profile.MetresPerMinute;
-        var res = await new CoverageEngine(db).DisksAsync(code, q.Kind!, online, null, radius, false, ct) ?? throw UnknownRegion(code);
+        var res = await engine.DisksAsync(code, q.Kind!, online, null, radius, false, ct) ?? throw UnknownRegion(code);
         return TypedResults.Ok(new WalkReachResult("straight line (no walking network loaded)", profile.Name, Math.Round(radius, 1), null,
             Shape(res, rule.Elderly ? "residents_60" : "residents")));
     }

@@ -14,7 +14,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
-using Npgsql;
 
 namespace Geo.Api;
 
@@ -30,11 +29,6 @@ public static partial class CoverageApi
     public sealed record CountsResult(string Kind, string Rule, int Communities, int Lacking, IReadOnlyList<CountRules.Row> Rows);
 
     public sealed record SheltersResult(double ThresholdM, string Basis, long Residents, long Deficit, IReadOnlyList<ShelterAnalysis.CommunityShelter> Communities);
-
-    public sealed record SensorCell(string GridCell, string Name, long Buildings, long SmokeDetectors, long GasDetectors, double? SmokePerBuilding, double? GasPerBuilding);
-
-    public sealed record SensorsResult(string? Region, long Buildings, long SmokeDetectors, long GasDetectors, double? SmokePerBuilding, double? GasPerBuilding,
-        IReadOnlyList<SensorCell> GridCells);
 
     /// <summary>Walking-time reach; <see cref="RadiusM"/> is set when no walking network is loaded and the same time was walked in a straight line.</summary>
     public sealed record WalkReachResult(string DistanceBasis, string Profile, double? RadiusM, WalkingCoverage.Result? Result, CoverageResult? LineResult);
@@ -73,8 +67,8 @@ public static partial class CoverageApi
         g.MapGet("/wifi", Wifi).WithSummary("Wi-Fi coverage of a region (code, or 'urban' for the 街道 urban area): area and residents, optional gap polygons");
         g.MapGet("/cameras", Cameras).WithSummary("Camera field-of-view coverage of a region (staff only: cameras are a sensitive layer)")
             .RequireAuthorization(GeoPolicies.Staff);
-        g.MapGet("/reach", async Task<IResult> ([AsParameters] ReachQuery q, NpgsqlDataSource db, WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
-                q.Mode == "walk" ? await WalkReach(q, db, graphs, walking, ct) : await Reach(q, db, ct))
+        g.MapGet("/reach", async Task<IResult> ([AsParameters] ReachQuery q, CoverageEngine engine, WalkingCoverage walk, WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
+                q.Mode == "walk" ? await WalkReach(q, engine, walk, graphs, walking, ct) : await Reach(q, engine, ct))
             .Produces<CoverageResult>().Produces<WalkReachResult>().WithSummary("Straight-line reach of a kind of terminal over a region's residents (60+ for kiosks)");
         g.MapPost("/area", Area).WithSummary("Coverage of a drawn GeoJSON polygon by a kind")
             .AllowAnonymousWrite("read-only: the body carries the drawn polygon");
@@ -87,33 +81,33 @@ public static partial class CoverageApi
         return g;
     }
 
-    private static async Task<Ok<CoverageResult>> Wifi([AsParameters] WifiQuery q, NpgsqlDataSource db, HeavyResults shared, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Wifi([AsParameters] WifiQuery q, CoverageEngine engine, HeavyResults shared, CancellationToken ct)
     {
         var code = q.Region ?? CoverageInputs.UrbanArea;
         bool online = Flag("online_only", q.OnlineOnly), gaps = Flag("gaps", q.Gaps);
         // identical requests share one computation (a town's gaps cost seconds)
-        var res = await shared.GetAsync($"wifi|{code}|{online}|{gaps}", t => new CoverageEngine(db).WifiAsync(code, online, gaps, t), ct);
+        var res = await shared.GetAsync($"wifi|{code}|{online}|{gaps}", t => engine.WifiAsync(code, online, gaps, t), ct);
         return TypedResults.Ok(Shape(res ?? throw UnknownRegion(code)));
     }
 
-    private static async Task<Ok<CoverageResult>> Cameras([AsParameters] WifiQuery q, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Cameras([AsParameters] WifiQuery q, CoverageEngine engine, CancellationToken ct)
     {
         var code = q.Region ?? CoverageInputs.UrbanArea;
-        var res = await new CoverageEngine(db).CamerasAsync(code, Flag("online_only", q.OnlineOnly), Flag("gaps", q.Gaps), ct);
+        var res = await engine.CamerasAsync(code, Flag("online_only", q.OnlineOnly), Flag("gaps", q.Gaps), ct);
         return TypedResults.Ok(Shape(res ?? throw UnknownRegion(code)));
     }
 
-    private static async Task<Ok<CoverageResult>> Reach([AsParameters] ReachQuery q, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Reach([AsParameters] ReachQuery q, CoverageEngine engine, CancellationToken ct)
     {
         var rule = ReachRules.Get(q.Kind);
         double? radius = q.RadiusM is null ? null : QueryValues.Double("radius_m", q.RadiusM, min: 0.001, max: CoverageLimits.MaxRadiusM);
         if (q.Mode is not (null or "line")) throw GeoException.BadInput("mode", "line (straight-line radius, the default) or walk (walking time on the network)");
         var code = q.Region ?? CoverageInputs.UrbanArea;
-        var res = await new CoverageEngine(db).DisksAsync(code, q.Kind!, Flag("online_only", q.OnlineOnly), null, radius ?? rule.DefaultRadiusM, false, ct);
+        var res = await engine.DisksAsync(code, q.Kind!, Flag("online_only", q.OnlineOnly), null, radius ?? rule.DefaultRadiusM, false, ct);
         return TypedResults.Ok(Shape(res ?? throw UnknownRegion(code), rule.Elderly ? "residents_60" : "residents"));
     }
 
-    private static async Task<Ok<CoverageResult>> Area(AreaBody body, NpgsqlDataSource db, HeavyResults shared, CancellationToken ct)
+    private static async Task<Ok<CoverageResult>> Area(AreaBody body, CoverageEngine engine, HeavyResults shared, CancellationToken ct)
     {
         var kind = body.Kind ?? "wifi_hotspot";
         var rule = ReachRules.Get(kind);
@@ -122,58 +116,30 @@ public static partial class CoverageApi
         CoverageLimits.CheckRadius("radius_m", radius);
         var radiusAttr = kind == "wifi_hotspot" ? "coverage_radius_m" : null;
         var key = $"area|{kind}|{body.OnlineOnly}|{radius.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{body.Gaps}|{polygon.ToText()}";
-        var res = await shared.GetAsync(key, t => new CoverageEngine(db).DisksAsync("drawn polygon", polygon, kind, body.OnlineOnly ?? false, radiusAttr, radius, body.Gaps ?? false, t), ct);
+        var res = await shared.GetAsync(key, t => engine.DisksAsync("drawn polygon", polygon, kind, body.OnlineOnly ?? false, radiusAttr, radius, body.Gaps ?? false, t), ct);
         return TypedResults.Ok(Shape(res, rule.Elderly ? "residents_60" : "residents"));
     }
 
-    private static async Task<Ok<CountsResult>> Counts(string? kind, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<CountsResult>> Counts(string? kind, CountRules counts, CancellationToken ct)
     {
         if (kind is null || !CountRules.All.TryGetValue(kind, out var rule)) throw GeoException.BadInput("kind", $"one of {string.Join(", ", CountRules.All.Keys)}");
-        var rows = await CountRules.PerCommunityAsync(db, kind, rule, ct);
+        var rows = await counts.PerCommunityAsync(kind, rule, ct);
         return TypedResults.Ok(new CountsResult(kind, rule.Description, rows.Count, rows.Count(r => !r.Ok), rows));
     }
 
-    private static async Task<Ok<SheltersResult>> Shelters([FromQuery(Name = "threshold_m")] string? thresholdM, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<SheltersResult>> Shelters([FromQuery(Name = "threshold_m")] string? thresholdM, ShelterAnalysis shelters, CancellationToken ct)
     {
         var t = QueryValues.Double("threshold_m", thresholdM, 1500, min: 1, max: CoverageLimits.MaxShelterThresholdM);
-        var rows = await ShelterAnalysis.PerCommunityAsync(db, t, ct);
+        var rows = await shelters.PerCommunityAsync(t, ct);
         return TypedResults.Ok(new SheltersResult(t, "straight line (walking reach: /api/coverage/reach?mode=walk)",
             rows.Sum(r => r.Residents), rows.Sum(r => r.Deficit), rows));
     }
 
-    private static async Task<Ok<SensorsResult>> Sensors(string? region, NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT g.code, g.name,
-                   count(*) FILTER (WHERE a.kind = 'residential_building') AS buildings,
-                   count(*) FILTER (WHERE a.kind = 'sensor' AND a.attributes->>'sensor_type' = 'smoke') AS smoke,
-                   count(*) FILTER (WHERE a.kind = 'sensor' AND a.attributes->>'sensor_type' = 'gas') AS gas
-            FROM regions g
-            JOIN regions c ON c.id = g.parent_id
-            LEFT JOIN assets a ON a.grid_cell_id = g.id AND a.status <> 'planned'
-            WHERE g.level = 'grid_cell' AND ($1::text IS NULL OR c.code = $1 OR g.code = $1
-                  OR c.parent_id = (SELECT id FROM regions WHERE code = $1 AND level = 'subdistrict'))
-            GROUP BY g.id, g.code, g.name ORDER BY g.code LIMIT 50000
-            """);
-        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)region ?? DBNull.Value);
-        var rows = new List<SensorCell>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await r.ReadAsync(ct))
-            {
-                long b = r.GetInt64(2), s = r.GetInt64(3), ga = r.GetInt64(4);
-                rows.Add(new SensorCell(r.GetString(0), r.GetString(1), b, s, ga, PerBuilding(s, b), PerBuilding(ga, b)));
-            }
-        }
-        if (region is not null && rows.Count == 0) throw UnknownRegion(region);
-        long buildings = rows.Sum(x => x.Buildings), smoke = rows.Sum(x => x.SmokeDetectors), gas = rows.Sum(x => x.GasDetectors);
-        return TypedResults.Ok(new SensorsResult(region, buildings, smoke, gas, PerBuilding(smoke, buildings), PerBuilding(gas, buildings), rows));
+    private static async Task<Ok<SensorsResult>> Sensors(string? region, SensorDensity sensors, CancellationToken ct) =>
+        TypedResults.Ok(await sensors.PerGridCellAsync(region, ct));
 
-        static double? PerBuilding(long n, long buildings) => buildings > 0 ? Math.Round((double)n / buildings, 3) : null;
-    }
-
-    private static async Task<Ok<SuggestResult>> Suggest(SuggestBody body, NpgsqlDataSource db, CancellationToken ct) =>
-        TypedResults.Ok(await SiteSuggestion.SuggestAsync(db, new SuggestRequest(body.Kind, body.Region, body.K, body.RadiusM, body.Candidates, body.Points), ct));
+    private static async Task<Ok<SuggestResult>> Suggest(SuggestBody body, SiteSuggestion suggestion, CancellationToken ct) =>
+        TypedResults.Ok(await suggestion.SuggestAsync(new SuggestRequest(body.Kind, body.Region, body.K, body.RadiusM, body.Candidates, body.Points), ct));
 
     internal static CoverageResult Shape(CoverageEngine.Result r, string basis = "residents") => new(
         r.Region, r.Kind, r.Assets, basis, Math.Round(r.AreaM2 / 1e6, 4), Math.Round(r.CoveredM2 / 1e6, 4), Math.Round(r.AreaShare, 5),

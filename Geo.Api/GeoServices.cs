@@ -2,7 +2,12 @@ using Geo.Api.Scale;
 using Geo.Core.Access;
 using Geo.Core.Care;
 using Geo.Core.Common;
+using Geo.Core.Coverage;
 using Geo.Core.Data;
+using Geo.Core.Deliveries;
+using Geo.Core.Incidents;
+using Geo.Core.Places;
+using Geo.Core.Public;
 using Geo.Core.Scorecard;
 using Geo.Core.Walking;
 using Microsoft.EntityFrameworkCore;
@@ -59,8 +64,38 @@ public static class GeoServices
         // the quick-help registry: its key is checked here (a malformed one stops the host); a missing one makes the registry answer 503
         services.AddGeoOptions<CareRegistryOptions>(CareRegistryOptions.Section, o => o.Problems());
         services.AddSingleton(sp => new CareCipher(sp.GetRequiredService<CareRegistryOptions>()));
+        services.AddGeoUseCaseServices();
+        return services;
+    }
+
+    /// <summary>Each Core use case once, as a singleton holding its own dependencies (the data source, the walking graph,
+    /// options, the cipher): endpoint handlers and components inject the same instance and pass only the request's
+    /// inputs. Tests that render components register them with this too.</summary>
+    public static IServiceCollection AddGeoUseCaseServices(this IServiceCollection services)
+    {
         services.AddSingleton<CareRegistry>();
-        services.AddSingleton<Geo.Core.Deliveries.Deliveries>();
+        services.AddSingleton<CareReach>();
+        services.AddSingleton<DeliveryOrders>();
+        services.AddSingleton<IncidentIntake>();
+        services.AddSingleton<IncidentTransitions>();
+        services.AddSingleton<IncidentBoard>();
+        services.AddSingleton<SensorIntake>();
+        services.AddSingleton<DispatchStats>();
+        services.AddSingleton<Choropleth>();
+        services.AddSingleton<ScorecardRecords>();
+        services.AddSingleton<ScorecardTrends>();
+        services.AddSingleton<LifeCircleReads>();
+        services.AddSingleton<CoverageEngine>();
+        services.AddSingleton<WalkingCoverage>();
+        services.AddSingleton<CountRules>();
+        services.AddSingleton<ShelterAnalysis>();
+        services.AddSingleton<SensorDensity>();
+        services.AddSingleton<SiteSuggestion>();
+        services.AddSingleton<RegionLocator>();
+        services.AddSingleton<NearbySearch>();
+        services.AddSingleton<WalkingReach>();
+        services.AddSingleton<CommunityEmbed>();
+        services.AddSingleton<ScreenBoard>();
         return services;
     }
 }

@@ -51,26 +51,22 @@ public static class IncidentsApi
 
         staff.MapGet("/", ListAsync).Cheap().WithSummary("Cases in the caller's scope (grid managers: their own cells), newest first");
 
-        group.MapGet("/mine", async (ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
-        {
-            var me = GeoClaims.UserId(user);
-            return TypedResults.Ok(await db.Incidents.AsNoTracking().Where(i => me != null && i.ReporterUserId == me)
-                .OrderByDescending(i => i.Id).Take(200).Select(IncidentDto.Projection).ToListAsync(ct));
-        }).RequireAuthorization(GeoPolicies.SignedIn).Cheap().WithSummary("The signed-in resident's own reports");
+        group.MapGet("/mine", async (ClaimsPrincipal user, IncidentBoard board, CancellationToken ct) =>
+            TypedResults.Ok(await board.MineAsync(user, ct))).RequireAuthorization(GeoPolicies.SignedIn).Cheap().WithSummary("The signed-in resident's own reports");
 
         // before /{id}: "stats" is not a case id. Staff only, over the cases the caller may see (grid managers: their own)
-        staff.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? parent, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.Ok(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), parent, ct)))
+        staff.MapGet("/stats", async Task<Ok<List<DispatchStatsRow>>> (string? level, string? parent, string? days, ClaimsPrincipal user, DispatchStats stats, CancellationToken ct) =>
+            TypedResults.Ok(await stats.ComputeAsync(user, level ?? "community", Days(days), parent, ct)))
             .Cheap().WithSummary("Dispatch statistics per grid_cell, community or subdistrict (open, overdue, escalated, median handling hours, on-time share) over the last `days` (default 90), for the cases the caller may see: one row per region in the caller's scope (zeros where nothing happened), optionally only those under `parent` (a region code)");
-        staff.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? parent, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
-            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await DispatchStats.ComputeAsync(ds, user, level ?? "community", Days(days), parent, ct))),
+        staff.MapGet("/stats.csv", async Task<FileContentHttpResult> (string? level, string? parent, string? days, ClaimsPrincipal user, DispatchStats stats, CancellationToken ct) =>
+            TypedResults.File(System.Text.Encoding.UTF8.GetBytes(DispatchStats.ToCsv(await stats.ComputeAsync(user, level ?? "community", Days(days), parent, ct))),
                 "text/csv; charset=utf-8", $"dispatch-stats-{level ?? "community"}.csv"))
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .Cheap().WithSummary("The dispatch statistics as CSV");
-        staff.MapGet("/stats/choropleth", async Task<Ok<StatsChoropleth>> (string? level, string? parent, string? measure, string? days, ClaimsPrincipal user, Npgsql.NpgsqlDataSource ds, CancellationToken ct) =>
+        staff.MapGet("/stats/choropleth", async Task<Ok<StatsChoropleth>> (string? level, string? parent, string? measure, string? days, ClaimsPrincipal user, DispatchStats stats, CancellationToken ct) =>
         {
             var d = Days(days);
-            var map = await DispatchStats.ChoroplethAsync(ds, user, level ?? "community", measure ?? "open", d, parent, ct);
+            var map = await stats.ChoroplethAsync(user, level ?? "community", measure ?? "open", d, parent, ct);
             return TypedResults.Ok(new StatsChoropleth("FeatureCollection", map.Measure, map.Level, map.Parent, d, map.Legend, map.NoDataColour, map.NoData, ChoroplethApi.Features(map)));
         }).RequireRateLimiting(GeoLimits.Heavy).WithSummary("One dispatch measure (open, overdue, escalated, on_time_share, median_handling_hours) per grid_cell (of one `parent` community, required), community or subdistrict as a GeoJSON choropleth with its legend (equal-interval classes, the dispatch board's): every region in the caller's scope, 0 where nothing happened, no data only where the measure is undefined");
 
@@ -84,13 +80,13 @@ public static class IncidentsApi
             return photo is null ? Problems.NotFound("id", $"no photo for case {caseId} among the cases you may see") : TypedResults.File(photo.Data, photo.ContentType);
         }).Cheap().WithSummary("The report's photo").Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp");
 
-        staff.MapPost("/{id}/transitions", async Task<Ok<IncidentDto>> (string id, TransitionRequest body, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
-            TypedResults.Ok(await IncidentTransitions.ApplyAsync(db, Id(id), body, user, ct)))
+        staff.MapPost("/{id}/transitions", async Task<Ok<IncidentDto>> (string id, TransitionRequest body, ClaimsPrincipal user, IncidentTransitions transitions, CancellationToken ct) =>
+            TypedResults.Ok(await transitions.ApplyAsync(Id(id), body, user, ct)))
             .Cheap().WithSummary("One workflow step (register, dispatch, start, resolve, verify, close, reject, reopen) under optimistic concurrency");
         return group;
     }
 
-    private static async Task<Ok<List<IncidentDto>>> ListAsync([AsParameters] ListQuery q, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)
+    private static async Task<Ok<List<IncidentDto>>> ListAsync([AsParameters] ListQuery q, ClaimsPrincipal user, IncidentBoard board, CancellationToken ct)
     {
         IncidentStatus? status = null;
         if (q.Status is not null)
@@ -102,7 +98,7 @@ public static class IncidentsApi
         var offset = (int)QueryValues.Integer("offset", q.Offset, 0, 0, int.MaxValue);
         long? cell = q.GridCellId is null ? null : QueryValues.Integer("grid_cell_id", q.GridCellId, 0, 1, long.MaxValue);
         var overdue = QueryValues.Boolean("overdue", q.Overdue);
-        return TypedResults.Ok(await IncidentBoard.ListAsync(db, user, new CaseFilter(status, null, cell, overdue, false, limit, offset), ct: ct));
+        return TypedResults.Ok(await board.ListAsync(user, new CaseFilter(status, null, cell, overdue, false, limit, offset), ct: ct));
     }
 
     private static async Task<Ok<IncidentDetailDto>> DetailAsync(string id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)
@@ -120,13 +116,13 @@ public static class IncidentsApi
     }
 
     private static async Task<Created<IncidentDto>> ReportAsync(ReportIn body, [FromHeader(Name = IncidentIntake.IdempotencyHeader)] string? idempotencyKey,
-        ClaimsPrincipal user, HttpContext http, GeoDbContext db, CancellationToken ct)
+        ClaimsPrincipal user, HttpContext http, IncidentIntake intake, CancellationToken ct)
     {
         if (body.Lon is null || body.Lat is null) throw GeoException.BadInput("location", "lon and lat are required (EPSG:4326)");
         var photo = IncidentPhotos.Decode(body.PhotoBase64, body.PhotoContentType);
         var role = GeoClaims.Role(user);
         var staff = GeoClaims.IsStaff(user);
-        var (incident, replayed) = await IncidentIntake.ReportOnceAsync(db, new IncidentReport(
+        var (incident, replayed) = await intake.ReportOnceAsync(new IncidentReport(
             body.Category ?? "", body.Lon.Value, body.Lat.Value, body.Description ?? "",
             staff ? IncidentSource.Staff : IncidentSource.Resident,
             user.Identity?.Name ?? "anonymous", role ?? GeoRoles.Resident, GeoClaims.UserId(user), body.Contact, photo), idempotencyKey, DateTimeOffset.UtcNow, ct);

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 
 namespace Geo.Api;
 
@@ -18,18 +17,18 @@ public static class LifeCircleApi
     {
         var group = app.MapGroup("/api/lifecircle").WithTags("Life circle");
 
-        group.MapGet("/", async Task<Ok<LifeCircleTable>> (string? level, string? parent, NpgsqlDataSource db, WalkingOptions walking, CancellationToken ct) =>
-            TypedResults.Ok(await LifeCircleReads.TableAsync(db, level, parent, walking.Adult, walking.Elderly, ct)))
+        group.MapGet("/", async Task<Ok<LifeCircleTable>> (string? level, string? parent, LifeCircleReads reads, CancellationToken ct) =>
+            TypedResults.Ok(await reads.TableAsync(level, parent, ct)))
             .Cheap().WithSummary("Life-circle completeness per region (share of residents reaching all seven elements within 15 minutes' walk), at the adult and elderly pace side by side");
 
         group.MapGet("/choropleth", async Task<Ok<ChoroplethApi.ChoroplethResponse>> ([FromQuery(Name = "pace")] string? pace, [FromQuery(Name = "level")] string? level,
-            [FromQuery(Name = "parent")] string? parent, NpgsqlDataSource db, CancellationToken ct) =>
-            TypedResults.Ok(ChoroplethApi.Response(await LifeCircleReads.ChoroplethAsync(db, pace, level, parent, ct))))
+            [FromQuery(Name = "parent")] string? parent, LifeCircleReads reads, CancellationToken ct) =>
+            TypedResults.Ok(ChoroplethApi.Response(await reads.ChoroplethAsync(pace, level, parent, ct))))
             .RequireRateLimiting(GeoLimits.Heavy)
             .WithSummary("Life-circle completeness (share of the seven service categories within 15 minutes) per community or town at the adult or elderly pace, as a GeoJSON choropleth with its legend");
 
-        group.MapGet("/gaps", async Task<Ok<LifeCircleGaps>> ([FromQuery(Name = "limit")] string? limit, NpgsqlDataSource db, CancellationToken ct) =>
-            TypedResults.Ok(await LifeCircleReads.GapsAsync(db, (int)QueryValues.Integer("limit", limit, 50, 1, LifeCircleReads.MaxGaps), ct)))
+        group.MapGet("/gaps", async Task<Ok<LifeCircleGaps>> ([FromQuery(Name = "limit")] string? limit, LifeCircleReads reads, CancellationToken ct) =>
+            TypedResults.Ok(await reads.GapsAsync((int)QueryValues.Integer("limit", limit, 50, 1, LifeCircleReads.MaxGaps), ct)))
             .Cheap().WithSummary("Communities where many residents miss a life element within 15 minutes, largest first");
         return group;
     }

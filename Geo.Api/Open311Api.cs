@@ -164,7 +164,7 @@ public static class Open311Api
             return rows.Count == 0 ? Fail(format, 404, $"service_request_id: no service request {id}") : Requests(format, rows);
         }).Cheap().WithName("open311Request").Produces<ServiceRequest[]>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("One GeoReport v2 service request");
 
-        group.MapPost($"/requests.{Formats}", async (string format, HttpRequest req, GeoDbContext db, SiteOptions config, CancellationToken ct) =>
+        group.MapPost($"/requests.{Formats}", async (string format, HttpRequest req, GeoDbContext db, IncidentIntake intake, SiteOptions config, CancellationToken ct) =>
         {
             if (!req.HasFormContentType) return Fail(format, 400, "send application/x-www-form-urlencoded or multipart/form-data (GeoReport v2)");
             var form = await req.ReadFormAsync(ct);
@@ -186,7 +186,7 @@ public static class Open311Api
                 // a retried report (after a timeout) with the same Idempotency-Key is the one request: same service_request_id
                 var idempotencyKey = req.Headers.TryGetValue(IncidentIntake.IdempotencyHeader, out var hk) ? hk.ToString() : null;
                 bool replayed;
-                (incident, replayed) = await IncidentIntake.ReportOnceAsync(db, new IncidentReport(
+                (incident, replayed) = await intake.ReportOnceAsync(new IncidentReport(
                     form["service_code"].ToString(), lon, lat, form["description"].ToString(), IncidentSource.Open311,
                     user.Identity?.Name ?? "open311", GeoClaims.Role(user) ?? GeoRoles.Resident, GeoClaims.UserId(user),
                     contact.Length > 0 ? contact : null, AddressString: form["address_string"].ToString(), MediaUrl: form["media_url"].ToString()),

@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 
 namespace Geo.Api;
 
@@ -54,7 +53,7 @@ public static class ScorecardApi
     public sealed record ScorecardTable(string Level, string? Parent, DateTimeOffset ComputedAt, string Source, IReadOnlyList<ScorecardRow> Rows);
     public sealed record ScorecardHistory(string Code, IReadOnlyList<ScorecardStore.SnapshotPoint> Points);
 
-    private static async Task<Created<RecordCreated>> AddRecord(RecordBody body, HttpContext http, NpgsqlDataSource db, ScorecardProvider cards, CancellationToken ct)
+    private static async Task<Created<RecordCreated>> AddRecord(RecordBody body, HttpContext http, ScorecardRecords records, CancellationToken ct)
     {
         if (Indicators.Find(body.IndicatorId ?? "") is not { } ind) throw GeoException.BadInput("indicator_id", "one of the 32 indicator ids, e.g. 4.1");
         if (ind.Source != IndicatorSource.Recorded) throw GeoException.BadInput("indicator_id", $"{ind.Id} is computed from the platform's data, not recorded");
@@ -63,22 +62,18 @@ public static class ScorecardApi
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
         var on = body.RecordedOn ?? today;
         if (on > today) throw GeoException.BadInput("recorded_on", "must not be in the future");
-        var region = await ScorecardStore.RegionIdAsync(db, body.RegionCode ?? "", ct) ?? throw GeoException.BadInput("region_code", "no district, town or community with this code");
-        var id = await ScorecardStore.AddRecordAsync(db, ind.Id, region, body.Passed.Value, body.Value, body.Evidence.Trim(), on, http.User.Identity?.Name ?? "admin", ct);
-        cards.Invalidate();
+        var id = await records.AddRecordAsync(ind.Id, body.RegionCode, body.Passed.Value, body.Value, body.Evidence.Trim(), on, http.User.Identity?.Name ?? "admin", ct);
         return TypedResults.Created($"/api/scorecard/{body.RegionCode}", new RecordCreated(id, ind.Id, body.RegionCode, on));
     }
 
-    private static async Task<Created<SurveyCreated>> AddSurvey(SurveyBody body, HttpContext http, NpgsqlDataSource db, ScorecardProvider cards, CancellationToken ct)
+    private static async Task<Created<SurveyCreated>> AddSurvey(SurveyBody body, HttpContext http, ScorecardRecords records, CancellationToken ct)
     {
         if (body.MeanRating is not (>= 1 and <= 5)) throw GeoException.BadInput("mean_rating", "the mean rating on the 1–5 scale is required");
         if (body.Respondents is not (> 0 and <= 10_000_000)) throw GeoException.BadInput("respondents", "a positive number of respondents is required");
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
         var on = body.SurveyedOn ?? today;
         if (on > today) throw GeoException.BadInput("surveyed_on", "must not be in the future");
-        var region = await ScorecardStore.RegionIdAsync(db, body.RegionCode ?? "", ct) ?? throw GeoException.BadInput("region_code", "no district, town or community with this code");
-        var id = await ScorecardStore.AddSurveyAsync(db, region, body.MeanRating.Value, body.Respondents.Value, on, http.User.Identity?.Name ?? "admin", ct);
-        cards.Invalidate();
+        var id = await records.AddSurveyAsync(body.RegionCode, body.MeanRating.Value, body.Respondents.Value, on, http.User.Identity?.Name ?? "admin", ct);
         return TypedResults.Created($"/api/scorecard/{body.RegionCode}", new SurveyCreated(id, body.RegionCode, on));
     }
 
@@ -102,15 +97,14 @@ public static class ScorecardApi
             ?? throw GeoException.NotFound("code", $"no community, town or district with code '{code}'")));
     }
 
-    private static async Task<Ok<ScorecardHistory>> History(string code, string? limit, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<ScorecardHistory>> History(string code, string? limit, ScorecardTrends trends, CancellationToken ct)
     {
         var n = (int)QueryValues.Integer("limit", limit, 365, 1, 5000);
-        var id = await ScorecardStore.RegionIdAsync(db, code, ct) ?? throw GeoException.NotFound("code", $"no region with code '{code}'");
-        return TypedResults.Ok(new ScorecardHistory(code, await ScorecardStore.HistoryAsync(db, id, n, ct)));
+        return TypedResults.Ok(new ScorecardHistory(code, await trends.HistoryAsync(code, n, ct)));
     }
 
-    private static async Task<Ok<ScorecardTrend>> Trend(string code, string? indicator, string? limit, HttpContext http, NpgsqlDataSource db, CancellationToken ct) =>
-        TypedResults.Ok(await ScorecardTrends.ForAsync(db, http.User, code, indicator,
+    private static async Task<Ok<ScorecardTrend>> Trend(string code, string? indicator, string? limit, HttpContext http, ScorecardTrends trends, CancellationToken ct) =>
+        TypedResults.Ok(await trends.ForAsync(http.User, code, indicator,
             (int)QueryValues.Integer("limit", limit, 365, 1, ScorecardTrends.MaxPoints), ct));
 
     private static async Task<FileContentHttpResult> Csv(string? level, string? parent, HttpContext http, ScorecardProvider cards, CancellationToken ct)

@@ -21,8 +21,6 @@ namespace Geo.Api;
 /// them, and services sorted by walking time for one life element.</summary>
 public static class WalkingApi
 {
-    private const double MaxSnapM = 1000;
-
     private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.With(ApiSetup.Json);
 
     public static RouteGroupBuilder MapWalkingApi(this IEndpointRouteBuilder app)
@@ -31,7 +29,6 @@ public static class WalkingApi
         // One graph per process. Self-registering keeps Program.cs to a single line for this feature.
         var graphs = sp.GetRequiredService<WalkingGraphProvider>();
         var walking = sp.GetRequiredService<WalkingOptions>();
-        var isochrones = new IsochroneBuilder(walking.CorridorM);
         var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WalkingApi));
         sp.GetService<IHostApplicationLifetime>()?.ApplicationStarted.Register(() => _ = Task.Run(async () =>
         {
@@ -48,38 +45,30 @@ public static class WalkingApi
 
         var group = app.MapGroup("/api").WithTags("Walking").RequireRateLimiting(GeoLimits.Heavy);
 
-        group.MapGet("/isochrone", async (string? lon, string? lat, string? minutes, string? profile, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/isochrone", async (string? lon, string? lat, string? minutes, string? profile, HttpContext http, WalkingReach walk, CancellationToken ct) =>
         {
             var point = ParsePoint(lon, lat);
             var bands = ParseMinutes(minutes ?? "5,10,15");
             var walker = ParseProfile(profile, walking);
-            var (graph, origin) = await SnapAsync(graphs, point, ct);
-
-            var maxCutoff = bands[^1] * walker.MetresPerMinute;
-            using var reach = graph.Run(graph.Seeds(origin), maxCutoff);
-            var features = isochrones.BuildBands(reach, origin, [.. bands.Select(m => (m, m * walker.MetresPerMinute))]).Reverse()
+            var iso = await walk.IsochroneAsync(point.Lon, point.Lat, bands, walker, sp.GetRequiredService<Scale.GeoReads>().For(http), ct);
+            var features = iso.Bands.Reverse()
                 .Select(b => new BandFeature("Feature", JsonSerializer.SerializeToElement(b.Polygon, GeoJson),
                     new BandProperties(b.Minutes, Math.Round(b.CutoffM, 1), b.ReachedNodes, walker.Name))).ToList();
-            var services = await ServiceReach.FindAsync(sp.GetRequiredService<Scale.GeoReads>().For(http), reach, origin, maxCutoff, walker.MetresPerMinute, null, ct);
             IReadOnlyDictionary<string, IReadOnlyList<ServiceDto>> grouped = ServiceReach.Elements.ToDictionary(e => e,
-                e => (IReadOnlyList<ServiceDto>)services.Where(s => s.Element == e).Select(ToJson).ToList());
-            return Results.Json(new IsochroneResponse("FeatureCollection", features, OriginJson(origin), new ProfileDto(walker.Name, walker.SpeedKmh), grouped),
+                e => (IReadOnlyList<ServiceDto>)iso.Services.Where(s => s.Element == e).Select(ToJson).ToList());
+            return Results.Json(new IsochroneResponse("FeatureCollection", features, OriginJson(iso.Origin), new ProfileDto(walker.Name, walker.SpeedKmh), grouped),
                 GeoJson, "application/geo+json");
         }).Produces<IsochroneResponse>(StatusCodes.Status200OK, "application/geo+json")
             .WithSummary("Walking isochrone bands (GeoJSON polygons) from a point, with the services reached in each");
 
-        group.MapGet("/reach", async Task<Ok<ReachResponse>> (string? lon, string? lat, string? category, string? minutes, string? profile, CancellationToken ct) =>
+        group.MapGet("/reach", async Task<Ok<ReachResponse>> (string? lon, string? lat, string? category, string? minutes, string? profile, WalkingReach walk, CancellationToken ct) =>
         {
             var point = ParsePoint(lon, lat);
             var limit = ParseMinutes(minutes ?? "15", single: true);
             var walker = ParseProfile(profile, walking);
             if (category is not null && Array.IndexOf(ServiceReach.Elements, category) < 0 && Array.IndexOf(ServiceReach.ServiceKinds, category) < 0)
                 throw GeoException.BadInput("category", $"expected a life element ({string.Join(", ", ServiceReach.Elements)}) or a service kind ({string.Join(", ", ServiceReach.ServiceKinds)})");
-            var (graph, origin) = await SnapAsync(graphs, point, ct);
-
-            var cutoff = limit[0] * walker.MetresPerMinute;
-            using var reach = graph.Run(graph.Seeds(origin), cutoff);
-            var services = await ServiceReach.FindAsync(sp.GetRequiredService<NpgsqlDataSource>(), reach, origin, cutoff, walker.MetresPerMinute, category, ct);
+            var (origin, services) = await walk.ServicesAsync(point.Lon, point.Lat, limit[0], walker, category, ct);
             return TypedResults.Ok(new ReachResponse(OriginJson(origin), limit[0], category, new ProfileDto(walker.Name, walker.SpeedKmh),
                 services.Select(ToJson).ToList()));
         }).WithSummary("Services of a life element (or kind) by walking time from a point, nearest first");
@@ -96,16 +85,6 @@ public static class WalkingApi
     public sealed record ProfileDto(string Name, double SpeedKmh);
     public sealed record ServiceDto(long Id, string Kind, string Name, string? Element, string? Category, double Lon, double Lat, double WalkM, double Minutes);
     public sealed record ReachResponse(OriginDto Origin, int Minutes, string? Category, ProfileDto Profile, IReadOnlyList<ServiceDto> Services);
-
-    private static async Task<(WalkingGraph, Snap)> SnapAsync(WalkingGraphProvider graphs, (double Lon, double Lat) p, CancellationToken ct)
-    {
-        var graph = await graphs.GetAsync(ct);
-        if (graph.EdgeCount == 0)
-            throw GeoException.Unavailable("network", "The walking network is empty: run ./geo network generate or ./geo network import FILE.");
-        if (graph.SnapPoint(p.Lon, p.Lat, MaxSnapM) is not { } origin)
-            throw GeoException.Unprocessable("lon", $"no walkable street within {MaxSnapM:F0} m of ({p.Lon}, {p.Lat})");
-        return (graph, origin);
-    }
 
     private static (double Lon, double Lat) ParsePoint(string? lon, string? lat)
     {

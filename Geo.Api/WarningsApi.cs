@@ -16,7 +16,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
-using Npgsql;
 
 namespace Geo.Api;
 
@@ -92,12 +91,11 @@ public static class WarningsApi
         return TypedResults.Created($"/api/warnings/{w.Id}", new WarningDto(w.Id, w.Title, w.Message, w.Severity, w.ValidFrom, w.ValidUntil));
     }
 
-    private static async Task<Ok<ScreenMessage>> ScreenMessageAsync(string id, NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking,
-        CancellationToken ct)
+    private static async Task<Ok<ScreenMessage>> ScreenMessageAsync(string id, ScreenBoard screens, WalkingOptions walking, CancellationToken ct)
     {
         var screenId = QueryValues.Id(id, "a screen id");
         // the same Core use case as the /screen/{id} page: same warnings, same places, same order, same minutes
-        var view = await ScreenBoard.LoadAsync(ds, graphs, walking, screenId, ct);
+        var view = await screens.LoadAsync(screenId, ct);
         static ShelterDto Place(PublicPlace p) => new(p.Id, p.Name, p.Lon, p.Lat, p.DistanceM ?? 0, p.Minutes,
             p.Minutes is { } m ? PublicPlaces.ShownMinutes(m) : null, p.Minutes is null ? "straight_line" : "walking");
         return TypedResults.Ok(new ScreenMessage(view.Id, view.Name, view.ShowsWarnings, view.Synthetic, walking.Elderly.Name,

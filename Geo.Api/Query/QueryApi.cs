@@ -50,7 +50,7 @@ public static partial class QueryApi
     /// <summary>Parses the query string into a <see cref="NearbyRequest"/> and renders Core's ranking as GeoJSON
     /// with every property of the OGC items plus distance_m (the ranking itself lives in <see cref="NearbySearch"/>).</summary>
     private static async Task<RawJsonResult> Nearby(
-        [AsParameters] NearbyParameters p, HttpContext http, SiteOptions config, GeoReads reads, CancellationToken ct)
+        [AsParameters] NearbyParameters p, HttpContext http, SiteOptions config, GeoReads reads, NearbySearch nearby, CancellationToken ct)
     {
         var crs = InputCrs.Parse(p.Crs);
         var (lon, lat) = InputCrs.Point(p.Lon, p.Lat, crs);
@@ -76,7 +76,7 @@ public static partial class QueryApi
             SELECT '{"type":"FeatureCollection","features":[' || COALESCE(string_agg({{feature}}, ',' ORDER BY t.distance_m, t.id), '')
                 || '],"numberReturned":' || count(*) || '}' FROM hits t
             """;
-        var json = await NearbySearch.RunAsync(reads.For(http), new NearbyRequest(lon, lat, kinds, category, radius, limit), render, ct);
+        var json = await nearby.RunAsync(new NearbyRequest(lon, lat, kinds, category, radius, limit), render, reads.For(http), ct);
         return new RawJsonResult(json, Links.GeoJson);
     }
 
@@ -101,10 +101,10 @@ public static partial class QueryApi
     /// app shows it without parsing a problem document. Malformed coordinates are 400s.</summary>
     private static async Task<Ok<Location>> Locate(
         [FromQuery(Name = "lon")] string? lon, [FromQuery(Name = "lat")] string? lat, [FromQuery(Name = "crs")] string? crs,
-        NpgsqlDataSource ds, CancellationToken ct)
+        RegionLocator locator, CancellationToken ct)
     {
         var (x, y) = InputCrs.Point(lon, lat, InputCrs.Parse(crs));
-        return TypedResults.Ok(await RegionLocator.LocateAsync(ds, x, y, ct));
+        return TypedResults.Ok(await locator.LocateAsync(x, y, ct));
     }
 
     private static async Task<IResult> Export(

@@ -68,10 +68,12 @@ public static class DispatchBench
         // peer: the same intake in-process, no HTTP, same concurrency, shorter window
         var peerSeconds = Math.Min(seconds, 15);
         var peerRun = run + "p";
+        var contexts = GeoDb.CreateContextFactory(ds);
+        var intake = new IncidentIntake(contexts);
+        var transitions = new IncidentTransitions(contexts);
         var (pok, _, plat, pelapsed) = await LoadAsync(reporters, peerSeconds, async (w, n) =>
         {
-            await using var db = GeoDb.CreateContext(ds);
-            var (inc, _) = await IncidentIntake.ReportOnceAsync(db, new IncidentReport("sanitation", Lon(w, n), Lat(w, n), $"{peerRun}-{w}-{n}",
+            var (inc, _) = await intake.ReportOnceAsync(new IncidentReport("sanitation", Lon(w, n), Lat(w, n), $"{peerRun}-{w}-{n}",
                 IncidentSource.Resident, "anonymous", GeoRoles.Resident), $"{peerRun}-{w}-{n}", DateTimeOffset.UtcNow);
             return inc.Id > 0;
         });
@@ -85,8 +87,7 @@ public static class DispatchBench
         {
             var i = Interlocked.Increment(ref next);
             if (i >= cases.Count) { await Task.Delay(1); return false; }
-            await using var db = GeoDb.CreateContext(ds);
-            await IncidentTransitions.ApplyAsync(db, cases[i].Id, new TransitionRequest("register", cases[i].Version), admin);
+            await transitions.ApplyAsync(cases[i].Id, new TransitionRequest("register", cases[i].Version), admin);
             return true;
         }, stopWhen: () => Volatile.Read(ref next) >= cases.Count);
         var bulkCases = await CasesAsync(ds, run, status: "registered");
@@ -96,9 +97,8 @@ public static class DispatchBench
         {
             var from = Interlocked.Add(ref bnext, BulkSize) - BulkSize + 1;
             if (from >= bulkCases.Count) { await Task.Delay(1); return false; }
-            await using var db = GeoDb.CreateContext(ds);
             foreach (var c in bulkCases.Skip(from).Take(BulkSize))
-                await IncidentTransitions.ApplyAsync(db, c.Id, new TransitionRequest("dispatch", c.Version), admin);
+                await transitions.ApplyAsync(c.Id, new TransitionRequest("dispatch", c.Version), admin);
             return true;
         }, stopWhen: () => Volatile.Read(ref bnext) + 1 >= bulkCases.Count);
         var bulkMoved = Math.Min(bulkCases.Count, bok * BulkSize);

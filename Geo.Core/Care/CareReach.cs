@@ -26,7 +26,7 @@ public sealed record CareExportRow(long Id, string CommunityCode, long? Building
 /// network, at the elderly pace (<see cref="WalkingOptions.Elderly"/>): two backward searches from all stations and all kiosks
 /// at once (<see cref="LifeCircleAnalysis.NearestTarget"/>), not one per household. Results are stored on the rows
 /// (the scorecard's 2.1.4 reads them) and recomputed whenever a report is asked for, so moved stations count at once.</summary>
-public static class CareReach
+public sealed class CareReach(NpgsqlDataSource ds, CareCipher cipher, WalkingGraphProvider graphs, WalkingOptions walking)
 {
     public const int CutoffMinutes = 30;
     public static readonly int[] Bands = [5, 10, 15];
@@ -113,8 +113,7 @@ public static class CareReach
     };
 
     /// <summary>Shares within 5/10/15 minutes per community (no person in it: planners may read it too). Audited.</summary>
-    public static async Task<CareReachReport> ReportAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking,
-        ClaimsPrincipal user, long? communityId, string by, CancellationToken ct)
+    public async Task<CareReachReport> ReportAsync(ClaimsPrincipal user, long? communityId, string by, CancellationToken ct)
     {
         var communities = CareScope.Narrow(await CareScope.AggregateCommunitiesAsync(ds, user, ct), communityId);
         var g = await graphs.GetAsync(ct);
@@ -144,8 +143,7 @@ public static class CareReach
 
     /// <summary>The households not reached within 15 minutes (by station, kiosk or either), with their contact, for the
     /// staff of their community and admins. Audited with every record id shown.</summary>
-    public static async Task<CareUnreachedList> UnreachedAsync(NpgsqlDataSource ds, CareCipher cipher, WalkingGraphProvider graphs, WalkingOptions walking,
-        ClaimsPrincipal user, long? communityId, string by, int limit, CancellationToken ct)
+    public async Task<CareUnreachedList> UnreachedAsync(ClaimsPrincipal user, long? communityId, string by, int limit, CancellationToken ct)
     {
         var communities = CareScope.Narrow(await CareScope.RecordCommunitiesAsync(ds, user, ct), communityId);
         await RefreshAsync(ds, await graphs.GetAsync(ct), walking.Elderly, communities, ct);
@@ -176,8 +174,7 @@ public static class CareReach
     }
 
     /// <summary>Rows without personal fields, for the staff of the community and admins. Audited.</summary>
-    public static async Task<List<CareExportRow>> ExportAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking,
-        ClaimsPrincipal user, long? communityId, CancellationToken ct)
+    public async Task<List<CareExportRow>> ExportAsync(ClaimsPrincipal user, long? communityId, CancellationToken ct)
     {
         var communities = CareScope.Narrow(await CareScope.RecordCommunitiesAsync(ds, user, ct), communityId);
         await RefreshAsync(ds, await graphs.GetAsync(ct), walking.Elderly, communities, ct);

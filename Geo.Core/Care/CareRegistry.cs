@@ -67,6 +67,9 @@ public sealed class CareRegistry(NpgsqlDataSource ds, CareCipher cipher, Walking
         return new CareRecordPage(total, limit, offset, list);
     }
 
+    /// <summary>Who read or changed the registry, newest first; for admins (the API enforces the policy).</summary>
+    public Task<List<CareAudit.Entry>> AuditAsync(long? recordId, int limit, CancellationToken ct) => CareAudit.ListAsync(ds, recordId, limit, ct);
+
     public async Task<CareRecord> GetAsync(ClaimsPrincipal user, long id, CancellationToken ct)
     {
         var scope = await CareScope.RecordCommunitiesAsync(ds, user, ct);

@@ -5,7 +5,7 @@ namespace Geo.Core.Coverage;
 
 /// <summary>The standard's per-community rules for terminals: how many a community must have, from its
 /// residents (or residents aged 60+), never fewer than the minimum. Planned assets are not installed.</summary>
-public static class CountRules
+public sealed class CountRules(NpgsqlDataSource db)
 {
     public sealed record Rule(string Indicator, string Description, int? PerResidents, int? PerResidents60, int Minimum);
     public sealed record Row(string Code, string Name, string? Subdistrict, int Residents, [property: JsonPropertyName("residents_60")] int Residents60, long Installed, int Required, bool Ok, bool Pilot);
@@ -22,7 +22,7 @@ public static class CountRules
         rule.PerResidents is { } p ? (int)Math.Ceiling(residents / (double)p) : 0,
         rule.PerResidents60 is { } q ? (int)Math.Ceiling(residents60 / (double)q) : 0));
 
-    public static async Task<List<Row>> PerCommunityAsync(NpgsqlDataSource db, string kind, Rule rule, CancellationToken ct)
+    public async Task<List<Row>> PerCommunityAsync(string kind, Rule rule, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT c.code, c.name, s.name, c.population, c.population_60_plus, count(a.id), c.pilot

@@ -10,14 +10,14 @@ namespace Geo.Core.Coverage;
 /// unsheltered, shared pro rata among the buildings assigned to it. Capacity comes from the attribute,
 /// else from the area at 2 m² per person (the national guideline's upper figure), else it is unknown and
 /// those residents are reported apart rather than guessed.</summary>
-public static class ShelterAnalysis
+public sealed class ShelterAnalysis(NpgsqlDataSource db)
 {
     public const double SquareMetresPerPerson = 2.0;
 
     public sealed record CommunityShelter(long CommunityId, string Code, string Name, long Residents, long WithinReach,
         long UnknownCapacity, long Deficit, double DeficitShare);
 
-    public static async Task<List<CommunityShelter>> PerCommunityAsync(NpgsqlDataSource db, double thresholdM, CancellationToken ct)
+    public async Task<List<CommunityShelter>> PerCommunityAsync(double thresholdM, CancellationToken ct)
     {
         var shelters = new List<(double X, double Y, double? Capacity)>();
         await using (var cmd = db.CreateCommand("""

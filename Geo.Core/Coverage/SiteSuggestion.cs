@@ -33,9 +33,9 @@ public sealed record SuggestRequest(string? Kind = null, string? Region = null, 
 public sealed record SuggestResult(string Kind, string Region, double RadiusM, string Basis, SiteSuggester.Plan Plan);
 
 /// <summary>Site suggestion as one use case for the API (POST /api/coverage/suggest) and the planner view.</summary>
-public static class SiteSuggestion
+public sealed class SiteSuggestion(NpgsqlDataSource db)
 {
-    public static async Task<SuggestResult> SuggestAsync(NpgsqlDataSource db, SuggestRequest r, CancellationToken ct = default)
+    public async Task<SuggestResult> SuggestAsync(SuggestRequest r, CancellationToken ct = default)
     {
         var kind = r.Kind ?? "wifi_hotspot";
         var rule = ReachRules.Get(kind);

@@ -8,13 +8,13 @@ namespace Geo.Core.Coverage;
 /// <summary>Reach of a kind of terminal over a region's residents by walking time on the network instead of a
 /// straight-line radius: rivers, rail lines and closed compounds count. One backward multi-source search
 /// from every asset of the kind (see <see cref="LifeCircleAnalysis"/>) times every building at once.</summary>
-public static class WalkingCoverage
+public sealed class WalkingCoverage(NpgsqlDataSource db)
 {
     public sealed record Result(string Region, string Kind, int Assets, double Minutes, double SpeedKmh, double CutoffM,
         long Residents, long ResidentsCovered, double ResidentShare, [property: JsonPropertyName("residents_60")] long Residents60, [property: JsonPropertyName("residents_60_covered")] long Residents60Covered, [property: JsonPropertyName("residents_60_share")] double Residents60Share,
         int BuildingsOffNetwork, double ElapsedMs);
 
-    public static async Task<Result?> ReachAsync(NpgsqlDataSource db, WalkingGraph graph, string regionCode, string kind, bool onlineOnly,
+    public async Task<Result?> ReachAsync(WalkingGraph graph, string regionCode, string kind, bool onlineOnly,
         double minutes, double speedKmh, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();

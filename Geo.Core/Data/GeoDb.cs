@@ -34,4 +34,12 @@ public static class GeoDb
         Configure(b, dataSource);
         return new GeoDbContext(b.Options);
     }
+
+    /// <summary>A context factory outside a host (the CLI, tests, benchmarks), for the use cases that take one.</summary>
+    public static IDbContextFactory<GeoDbContext> CreateContextFactory(NpgsqlDataSource dataSource)
+    {
+        var b = new DbContextOptionsBuilder<GeoDbContext>();
+        Configure(b, dataSource);
+        return new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<GeoDbContext>(b.Options);
+    }
 }

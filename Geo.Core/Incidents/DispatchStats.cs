@@ -18,7 +18,7 @@ public sealed record DispatchStatsRow(long RegionId, string Code, string Name, l
 /// <c>incidents</c>), over the cases the caller may see (<see cref="IncidentScope"/>'s rule: a grid manager the cases
 /// assigned to them, the command centre all). The API serves them as JSON, CSV and a choropleth; the dispatch board
 /// shows the same rows and draws the same choropleth.</summary>
-public static class DispatchStats
+public sealed class DispatchStats(NpgsqlDataSource ds)
 {
     public static readonly string[] Levels = ["grid_cell", "community", "subdistrict"];
 
@@ -43,11 +43,11 @@ public static class DispatchStats
     /// anyone but staff is refused.</summary>
     /// <param name="parent">optional: only the regions directly under this one (a town's communities, a community's
     /// grid cells), by code</param>
-    public static Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, int days, CancellationToken ct = default) =>
-        ComputeAsync(ds, user, level, days, null, ct);
+    public Task<List<DispatchStatsRow>> ComputeAsync(ClaimsPrincipal user, string level, int days, CancellationToken ct = default) =>
+        ComputeAsync(user, level, days, null, ct);
 
-    /// <inheritdoc cref="ComputeAsync(NpgsqlDataSource, ClaimsPrincipal, string, int, CancellationToken)"/>
-    public static async Task<List<DispatchStatsRow>> ComputeAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, int days, string? parent, CancellationToken ct = default)
+    /// <inheritdoc cref="ComputeAsync(ClaimsPrincipal, string, int, CancellationToken)"/>
+    public async Task<List<DispatchStatsRow>> ComputeAsync(ClaimsPrincipal user, string level, int days, string? parent, CancellationToken ct = default)
     {
         var assignee = Assignee(user);
         if (!Levels.Contains(level)) throw GeoException.BadInput("level", $"one of {string.Join(", ", Levels)}");
@@ -61,11 +61,11 @@ public static class DispatchStats
     /// <summary>The chosen measure per grid cell, community or town as a choropleth: every region in the caller's scope
     /// (zero where nothing happened, "no data" only where the measure is undefined). Grid cells need a
     /// <paramref name="parent"/> community (a grid manager's or a command centre's view of one community's cells).</summary>
-    public static async Task<ChoroplethMap> ChoroplethAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, string measure, int days, CancellationToken ct = default) =>
-        await ChoroplethAsync(ds, user, level, measure, days, null, ct);
+    public async Task<ChoroplethMap> ChoroplethAsync(ClaimsPrincipal user, string level, string measure, int days, CancellationToken ct = default) =>
+        await ChoroplethAsync(user, level, measure, days, null, ct);
 
-    /// <inheritdoc cref="ChoroplethAsync(NpgsqlDataSource, ClaimsPrincipal, string, string, int, CancellationToken)"/>
-    public static async Task<ChoroplethMap> ChoroplethAsync(NpgsqlDataSource ds, ClaimsPrincipal user, string level, string measure, int days, string? parent, CancellationToken ct = default)
+    /// <inheritdoc cref="ChoroplethAsync(ClaimsPrincipal, string, string, int, CancellationToken)"/>
+    public async Task<ChoroplethMap> ChoroplethAsync(ClaimsPrincipal user, string level, string measure, int days, string? parent, CancellationToken ct = default)
     {
         var assignee = Assignee(user);
         if (!MapLevels.Contains(level)) throw GeoException.BadInput("level", $"one of {string.Join(", ", MapLevels)}");
@@ -97,15 +97,6 @@ public static class DispatchStats
         cmd.Parameters.AddWithValue(parent);
         cmd.Parameters.AddWithValue(above);
         return await cmd.ExecuteScalarAsync(ct) is long id ? id : throw GeoException.NotFound("parent", $"no {above} with code {parent}");
-    }
-
-    /// <summary>A region's bounding box (lon/lat), for flying a map to a row of the statistics.</summary>
-    public static async Task<(double MinLon, double MinLat, double MaxLon, double MaxLat)?> ExtentAsync(NpgsqlDataSource ds, long regionId, CancellationToken ct = default)
-    {
-        await using var cmd = ds.CreateCommand("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM regions WHERE id = $1");
-        cmd.Parameters.AddWithValue(regionId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? (r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)) : null;
     }
 
     /// <param name="assignee">null: every case and every region; else only the cases assigned to this grid manager, and

@@ -16,7 +16,7 @@ public sealed record StaffDistance(string Name, double DistanceM, long OpenCases
 
 /// <summary>What the dispatch board and GET /api/incidents read: the caller's cases, filtered and paged, and
 /// who is closest to a case.</summary>
-public static class IncidentBoard
+public sealed class IncidentBoard(IDbContextFactory<GeoDbContext> dbs, NpgsqlDataSource ds)
 {
     public const int MaxPage = 1000;
 
@@ -25,8 +25,9 @@ public static class IncidentBoard
         [IncidentStatus.Reported, IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.InProgress, IncidentStatus.Resolved, IncidentStatus.Verified];
 
     /// <summary>Newest first for the API; the board orders overdue first, then by deadline (<paramref name="byUrgency"/>).</summary>
-    public static Task<List<IncidentDto>> ListAsync(GeoDbContext db, ClaimsPrincipal user, CaseFilter f, bool byUrgency = false, CancellationToken ct = default)
+    public async Task<List<IncidentDto>> ListAsync(ClaimsPrincipal user, CaseFilter f, bool byUrgency = false, CancellationToken ct = default)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var q = IncidentScope.Visible(db.Incidents.AsNoTracking(), user);
         if (f.OpenOnly) q = q.Where(i => OnBoard.Contains(i.Status));
         if (f.Status is { } st) q = q.Where(i => i.Status == st);
@@ -36,11 +37,23 @@ public static class IncidentBoard
         var ordered = byUrgency
             ? q.OrderByDescending(i => i.OverdueAt != null).ThenBy(i => i.DeadlineAt).ThenBy(i => i.Id)
             : q.OrderByDescending(i => i.Id);
-        return ordered.Skip(Math.Max(0, f.Offset)).Take(Math.Clamp(f.Limit, 1, MaxPage)).Select(IncidentDto.Projection).ToListAsync(ct);
+        return await ordered.Skip(Math.Max(0, f.Offset)).Take(Math.Clamp(f.Limit, 1, MaxPage)).Select(IncidentDto.Projection).ToListAsync(ct);
+    }
+
+    /// <summary>The most reports <see cref="MineAsync"/> returns.</summary>
+    public const int MaxMine = 200;
+
+    /// <summary>The signed-in resident's own reports, newest first (none for a caller without a user id).</summary>
+    public async Task<List<IncidentDto>> MineAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var me = GeoClaims.UserId(user);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Incidents.AsNoTracking().Where(i => me != null && i.ReporterUserId == me)
+            .OrderByDescending(i => i.Id).Take(MaxMine).Select(IncidentDto.Projection).ToListAsync(ct);
     }
 
     /// <summary>Grid managers by geodesic distance from the case to their nearest cell (among the 50 nearest cells), with their open-case load.</summary>
-    public static async Task<List<StaffDistance>> NearestStaffAsync(NpgsqlDataSource ds, double lon, double lat, int limit = 3, CancellationToken ct = default)
+    public async Task<List<StaffDistance>> NearestStaffAsync(double lon, double lat, int limit = 3, CancellationToken ct = default)
     {
         await using var cmd = ds.CreateCommand("""
             WITH p AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g),

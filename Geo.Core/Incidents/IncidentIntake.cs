@@ -23,7 +23,7 @@ public sealed record IncidentReport(
 /// and locating, the case, its event and its photo are one INSERT … WITH statement: one round trip, one commit.
 /// Locating uses the grid-cell index alone: a point in a grid cell is inside the district (cells tile communities,
 /// communities tile the district), so the district outline is tested only for the rare point in no cell.</remarks>
-public static class IncidentIntake
+public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
 {
     public const int MaxDescription = 2000;
     public const int MaxAddress = 500;
@@ -74,10 +74,11 @@ public static class IncidentIntake
 
     /// <summary>Writes the case once per <paramref name="idempotencyKey"/> (per reporter): a retry of the same report
     /// returns the case the first one wrote (<c>Replayed</c>); the key reused for a different report is a 422.</summary>
-    public static async Task<(Incident Incident, bool Replayed)> ReportOnceAsync(
-        GeoDbContext db, IncidentReport r, string? idempotencyKey, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<(Incident Incident, bool Replayed)> ReportOnceAsync(
+        IncidentReport r, string? idempotencyKey, DateTimeOffset now, CancellationToken ct = default)
     {
-        if (idempotencyKey is null) return (await ReportAsync(db, r, now, ct), false);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (idempotencyKey is null) return (await ReportAsync(db, r, now, ct, null), false);
         if (idempotencyKey.Length is 0 or > MaxIdempotencyKey || idempotencyKey.Any(c => c is < '!' or > '~'))
             throw GeoException.BadInput(IdempotencyHeader, $"1–{MaxIdempotencyKey} visible ASCII characters (a UUID is a good key)");
         var key = Sha256($"{r.Actor}\n{r.ReporterUserId}\n{idempotencyKey}");
@@ -123,8 +124,11 @@ public static class IncidentIntake
     }
 
     /// <summary>Writes the case or throws <see cref="GeoException"/> (bad input, naming the field) before anything is written.</summary>
-    public static Task<Incident> ReportAsync(GeoDbContext db, IncidentReport r, DateTimeOffset now, CancellationToken ct = default) =>
-        ReportAsync(db, r, now, ct, null);
+    public async Task<Incident> ReportAsync(IncidentReport r, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await ReportAsync(db, r, now, ct, null);
+    }
 
     private static async Task<Incident> ReportAsync(
         GeoDbContext db, IncidentReport r, DateTimeOffset now, CancellationToken ct, (byte[] Key, byte[] Hash)? idempotency)

@@ -14,15 +14,16 @@ namespace Geo.Core.Incidents;
 /// it saw and xmin decides who wins. The API's POST /api/incidents/{id}/transitions and the dispatch board
 /// (single and bulk) both call <see cref="ApplyAsync"/>, so the rules, the audit event and the version check
 /// are the same wherever a case is moved.</summary>
-public static class IncidentTransitions
+public sealed class IncidentTransitions(IDbContextFactory<GeoDbContext> dbs)
 {
     public const int MaxNote = 2000;
 
     /// <summary>The case after the step. Throws <see cref="GeoException"/>: BadInput (a field, named),
     /// NotFound (no such case in the caller's scope), Forbidden (the role may not take this action),
     /// Conflict (the case moved on: stale version or a step no longer valid; <c>current_version</c>/<c>status</c> say where it is).</summary>
-    public static async Task<IncidentDto> ApplyAsync(GeoDbContext db, long id, TransitionRequest body, ClaimsPrincipal user, CancellationToken ct = default)
+    public async Task<IncidentDto> ApplyAsync(long id, TransitionRequest body, ClaimsPrincipal user, CancellationToken ct = default)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
         if (!IncidentWorkflow.TryParseAction(body.Action, out var action))
             throw GeoException.BadInput("action", $"unknown action '{body.Action}'; expected one of {string.Join(", ", Enum.GetValues<IncidentAction>().Select(a => a.Code()))}");
         if (body.Version is not uint version)

@@ -15,7 +15,7 @@ public sealed record ReadingsResult(int Accepted, int Duplicates, IReadOnlyList<
 /// Idempotent: readings are keyed by (sensor, reading id), and only readings that were new can raise alarms, so a
 /// replayed or reordered batch changes nothing twice. One open alarm case per sensor and alarm type
 /// (ux_incidents_open_alarm). A device key reports only for the sensors bound to it (api_key_sensors).</summary>
-public static class SensorIntake
+public sealed class SensorIntake(IDbContextFactory<GeoDbContext> dbs)
 {
     public const int MaxBatch = 1000;
 
@@ -28,9 +28,10 @@ public static class SensorIntake
     /// <summary>Records the batch or throws <see cref="GeoException"/> naming the reading at fault; nothing is written then.
     /// <paramref name="deviceKeyId"/>: the API key the batch came with; its bound sensors are the only ones it may report for
     /// (null: a trusted in-process caller).</summary>
-    public static async Task<ReadingsResult> RecordAsync(
-        GeoDbContext db, IReadOnlyList<ReadingIn> batch, DateTimeOffset now, long? deviceKeyId = null, CancellationToken ct = default)
+    public async Task<ReadingsResult> RecordAsync(
+        IReadOnlyList<ReadingIn> batch, DateTimeOffset now, long? deviceKeyId = null, CancellationToken ct = default)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
         if (batch.Count is 0 or > MaxBatch) throw GeoException.BadInput("readings", $"must hold 1–{MaxBatch} readings");
         var seen = new HashSet<(long, string)>();
         for (var i = 0; i < batch.Count; i++)

@@ -18,7 +18,7 @@ public sealed record NearbyHit(long Id, string Name, string Kind, double Lon, do
 
 /// <summary>Nearest assets by true geodesic distance (WGS84 ellipsoid, metres), for /api/nearby and the map's
 /// "附近" list alike: both run this SQL, so they rank the same rows in the same order.</summary>
-public static class NearbySearch
+public sealed class NearbySearch(NpgsqlDataSource primary)
 {
     public const int MaxLimit = 100;
     public const double MaxRadiusM = 50_000;
@@ -35,7 +35,7 @@ public static class NearbySearch
     }
 
     /// <summary>The ranked rows, nearest first (ties by id).</summary>
-    public static async Task<List<NearbyHit>> FindAsync(NpgsqlDataSource ds, NearbyRequest r, CancellationToken ct = default)
+    public async Task<List<NearbyHit>> FindAsync(NearbyRequest r, CancellationToken ct = default)
     {
         const string render = """
             SELECT COALESCE(json_agg(json_build_object('id', t.id, 'name', t.name, 'kind', t.kind,
@@ -43,7 +43,7 @@ public static class NearbySearch
                    ORDER BY t.distance_m, t.id), '[]')::text
             FROM hits t
             """;
-        var json = await RunAsync(ds, r, render, ct);
+        var json = await RunAsync(r, render, ct: ct);
         return JsonSerializer.Deserialize<List<NearbyHit>>(json, HitJson) ?? [];
     }
 
@@ -61,8 +61,10 @@ public static class NearbySearch
     /// WGS84 ellipsoid; the 0.1 D + 0.01° covers a geodesic's poleward bulge), less 0.1 % for rounding. At
     /// Tongzhou (40°N) that is 85 km per degree against up to 111 km for the candidates, so m ≈ 1.7 n suffices
     /// on evenly spread assets. When the proof fails (clustered data) the slower two-pass query answers.</para></summary>
-    public static async Task<string> RunAsync(NpgsqlDataSource ds, NearbyRequest r, string render, CancellationToken ct = default)
+    /// <param name="readFrom">where this request may read (the API's lag-tolerant routing to a standby); null: the primary</param>
+    public async Task<string> RunAsync(NearbyRequest r, string render, NpgsqlDataSource? readFrom = null, CancellationToken ct = default)
     {
+        var ds = readFrom ?? primary;
         Validate(r);
         var sql = new SqlParams();
         var pt = sql.Add(GeoFactory.Point(r.Lon, r.Lat), NpgsqlDbType.Geometry);

@@ -16,14 +16,32 @@ public sealed record Location(double Lon, double Lat, bool Inside, string? Messa
 
 /// <summary>The one point-in-region rule: /api/locate, the map's click popup and case intake all ask here.
 /// A point on a shared boundary belongs to the region with the smaller id (deterministic, never two).</summary>
-public static class RegionLocator
+public sealed class RegionLocator(NpgsqlDataSource ds)
 {
     public const string OutsideMessage = "outside Tongzhou District (通州区外)";
 
-    public static async Task<Location> LocateAsync(NpgsqlDataSource ds, double lon, double lat, CancellationToken ct = default)
+    public async Task<Location> LocateAsync(double lon, double lat, CancellationToken ct = default)
     {
         await using var conn = await ds.OpenConnectionAsync(ct);
         return await LocateAsync(conn, lon, lat, ct);
+    }
+
+    /// <summary>A region's bounding box (lon/lat), for fitting a map to it; null when there is no such region.</summary>
+    public async Task<(double MinLon, double MinLat, double MaxLon, double MaxLat)?> ExtentAsync(long regionId, CancellationToken ct = default)
+    {
+        await using var cmd = ds.CreateCommand("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM regions WHERE id = $1");
+        cmd.Parameters.AddWithValue(regionId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)) : null;
+    }
+
+    /// <summary>A point inside a community (on its surface, never outside a concave outline), for flying a map to it.</summary>
+    public async Task<(double Lon, double Lat)?> CommunityPointAsync(string code, CancellationToken ct = default)
+    {
+        await using var cmd = ds.CreateCommand("SELECT ST_X(p), ST_Y(p) FROM regions CROSS JOIN LATERAL ST_PointOnSurface(geom) p WHERE code = $1 AND level = 'community'");
+        cmd.Parameters.AddWithValue(code);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetDouble(0), r.GetDouble(1)) : null;
     }
 
     public static async Task<Location> LocateAsync(NpgsqlConnection conn, double lon, double lat, CancellationToken ct = default)

@@ -17,7 +17,7 @@ public sealed record CommunityEmbedView(string Code, string Name, bool Synthetic
 /// <summary>What a community website embeds (2.1.2): the community's outline, what is within 5/10/15 minutes' walk of its
 /// centre on the walking network (bands and services), a search over those services, and the nearest shelter by walking.
 /// Public data only (no cameras, sensors or persons).</summary>
-public static class CommunityEmbed
+public sealed class CommunityEmbed(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking)
 {
     public static readonly int[] Bands = [5, 10, 15];
     public const int MaxQuery = 50, MaxServices = 200;
@@ -28,8 +28,7 @@ public static class CommunityEmbed
         code.Length is > 0 and <= 32 && code.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
             ? code : throw GeoException.BadInput("code", "a community code is letters, digits and '-' (at most 32)");
 
-    public static async Task<CommunityEmbedView> LoadAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking,
-        string code, string? query, bool elderly, CancellationToken ct)
+    public async Task<CommunityEmbedView> LoadAsync(string code, string? query, bool elderly, CancellationToken ct)
     {
         CheckCode(code);
         query = query?.Trim();

@@ -15,11 +15,11 @@ public sealed record ScreenView(long Id, string Name, double Lon, double Lat, bo
 /// the nearest shelters and civil-defence sites by walking time at the elderly pace (a screen speaks to everyone).
 /// The one rule for the page (/screen/{id}) and the API (GET /api/screens/{id}/message): both list the same places in
 /// the same order with the same minutes.</summary>
-public static class ScreenBoard
+public sealed class ScreenBoard(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking)
 {
     public const int Take = 3, SearchMinutes = 60;
 
-    public static async Task<ScreenView> LoadAsync(NpgsqlDataSource ds, WalkingGraphProvider graphs, WalkingOptions walking, long id, CancellationToken ct)
+    public async Task<ScreenView> LoadAsync(long id, CancellationToken ct)
     {
         string name; double lon, lat; bool shows, synthetic;
         await using (var cmd = ds.CreateCommand("""

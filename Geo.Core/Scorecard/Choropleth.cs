@@ -20,7 +20,7 @@ public sealed record ChoroplethValue(long RegionId, string Code, string Name, do
 /// <summary>Any per-region measure (a scorecard indicator or dimension, a dispatch statistic) per community or town, in
 /// equal-interval classes between the smallest and largest value shown. One home for the classes, colours and outlines:
 /// the APIs serve them and the maps (planner panel, dispatch board) draw them, so the legend a user reads is the API's.</summary>
-public static class Choropleth
+public sealed class Choropleth(NpgsqlDataSource ds)
 {
     /// <summary>Sequential, colour-blind safe (ColorBrewer YlGnBu 5).</summary>
     public static readonly string[] Colours = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"];
@@ -65,7 +65,7 @@ public static class Choropleth
 
     /// <param name="user">who asks: the values of indicators computed from cameras and sensors are for staff
     /// (<see cref="ScorecardRedaction"/>, the same rule as the card and its trends)</param>
-    public static async Task<ChoroplethMap> BuildAsync(NpgsqlDataSource ds, Scorecard card, System.Security.Claims.ClaimsPrincipal? user, string? indicator, string? level, string? parent, CancellationToken ct)
+    public async Task<ChoroplethMap> BuildAsync(Scorecard card, System.Security.Claims.ClaimsPrincipal? user, string? indicator, string? level, string? parent, CancellationToken ct)
     {
         if (indicator is null || !IsKnown(indicator))
             throw GeoException.BadInput("indicator", $"an indicator id (e.g. 2.1.4) or a dimension ({string.Join(", ", Dimensions)})");

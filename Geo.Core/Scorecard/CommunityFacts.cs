@@ -38,7 +38,7 @@ public sealed class CommunityFacts
     /// <summary>How many of <see cref="CareHouseholds"/> are synthetic (the demo's generated households): the evidence says so.</summary>
     public int CareSynthetic { get; set; }
     /// <summary>Of <see cref="CareHouseholds"/>, how many an active delivery provider reaches within 15 minutes' walk at the
-    /// elderly pace (<see cref="Deliveries.Deliveries.GapsAsync(NpgsqlDataSource, Walking.WalkingGraphProvider, Walking.WalkingOptions, CancellationToken)"/>);
+    /// elderly pace (<see cref="Deliveries.DeliveryOrders.GapsAsync(NpgsqlDataSource, Walking.WalkingGraphProvider, Walking.WalkingOptions, CancellationToken)"/>);
     /// null when no provider is registered or the engine has no walking graph: 2.1.3 then keeps its asset rule.</summary>
     public int? DeliveryReached { get; set; }
     public long Count(string key) => Counts.GetValueOrDefault(key);

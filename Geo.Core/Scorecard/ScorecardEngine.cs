@@ -52,7 +52,7 @@ public sealed class ScorecardEngine(NpgsqlDataSource db, WalkingGraphProvider? g
     /// households reached by one within 15 minutes at the elderly pace (the planners' gap list, same computation).</summary>
     private async Task AddDeliveryReachAsync(List<CommunityFacts> facts, CancellationToken ct)
     {
-        var gaps = await Deliveries.Deliveries.GapsAsync(db, graphs!, walking ?? new WalkingOptions(), ct);
+        var gaps = await Deliveries.DeliveryOrders.GapsAsync(db, graphs!, walking ?? new WalkingOptions(), ct);
         if (gaps.Providers == 0) return;
         var notReached = gaps.Communities.ToDictionary(c => c.CommunityId, c => c.NotReached);
         foreach (var f in facts.Where(f => f.CareHouseholds > 0))

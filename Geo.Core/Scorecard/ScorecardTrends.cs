@@ -14,11 +14,11 @@ public sealed record ScorecardTrend(string Code, string Name, string Indicator, 
 /// <summary>One indicator (or dimension) of one region over time, read from the nightly snapshots
 /// (<c>scorecard_snapshots</c>, written by ScorecardSnapshotJob): the series the planner's trend chart draws and
 /// <c>GET /api/scorecard/{code}/trend</c> serves.</summary>
-public static class ScorecardTrends
+public sealed class ScorecardTrends(NpgsqlDataSource db)
 {
     public const int MaxPoints = 5000;
 
-    public static async Task<ScorecardTrend> ForAsync(NpgsqlDataSource db, ClaimsPrincipal? user, string? code, string? indicator, int limit,
+    public async Task<ScorecardTrend> ForAsync(ClaimsPrincipal? user, string? code, string? indicator, int limit,
         CancellationToken ct = default)
     {
         if (indicator is null || !Choropleth.IsKnown(indicator))
@@ -56,5 +56,13 @@ public static class ScorecardTrends
         }
         points.Reverse();
         return new ScorecardTrend(code, name, indicator, points);
+    }
+
+    /// <summary>The four dimension scores of a region over the nightly snapshots, oldest first. Throws NotFound (naming
+    /// <c>code</c>) for an unknown district, town or community.</summary>
+    public async Task<List<ScorecardStore.SnapshotPoint>> HistoryAsync(string code, int limit, CancellationToken ct = default)
+    {
+        var id = await ScorecardStore.RegionIdAsync(db, code, ct) ?? throw GeoException.NotFound("code", $"no region with code '{code}'");
+        return await ScorecardStore.HistoryAsync(db, id, limit, ct);
     }
 }

@@ -26,7 +26,7 @@ public sealed record LifeCircleGaps(LifeCircleRun Run, double Threshold, IReadOn
 
 /// <summary>Reads of the latest life-circle run (computed by the life-circle job, never by a request), for the
 /// API and any view that shows them. Throws <see cref="GeoException"/> NotFound while no run exists.</summary>
-public static class LifeCircleReads
+public sealed class LifeCircleReads(NpgsqlDataSource db, WalkingOptions walking)
 {
     public const int MaxGaps = 1000;
 
@@ -36,12 +36,12 @@ public static class LifeCircleReads
         ["shop"] = "shopping (购)", ["entertainment"] = "entertainment (娱)", ["health"] = "clinic or health service (健)",
     };
 
-    public static async Task<LifeCircleTable> TableAsync(NpgsqlDataSource db, string? level, string? parent, WalkingProfile adult, WalkingProfile elderly,
-        CancellationToken ct = default)
+    public async Task<LifeCircleTable> TableAsync(string? level, string? parent, CancellationToken ct = default)
     {
+        WalkingProfile adult = walking.Adult, elderly = walking.Elderly;
         level ??= "community";
         if (!LifeCircleSummary.Levels.Contains(level)) throw GeoException.BadInput("level", $"expected one of {string.Join(", ", LifeCircleSummary.Levels)}");
-        var run = await LatestRunAsync(db, ct) ?? throw NoRun();
+        var run = await LatestRunAsync(ct) ?? throw NoRun();
         await using var cmd = db.CreateCommand("""
             SELECT r.code, r.name, p.code, res.residents, res.residents_60, res.share_all7, res.share_all7_60, res.per_element::text, res.gaps::text,
                    res.completeness_adult, res.completeness_elderly, res.share_all7_elderly_pace
@@ -69,10 +69,10 @@ public static class LifeCircleReads
             adult.SpeedKmh, elderly.SpeedKmh, regions);
     }
 
-    public static async Task<LifeCircleGaps> GapsAsync(NpgsqlDataSource db, int limit, CancellationToken ct = default)
+    public async Task<LifeCircleGaps> GapsAsync(int limit, CancellationToken ct = default)
     {
         if (limit is < 1 or > MaxGaps) throw GeoException.BadInput("limit", $"must be in 1..{MaxGaps}");
-        var run = await LatestRunAsync(db, ct) ?? throw NoRun();
+        var run = await LatestRunAsync(ct) ?? throw NoRun();
         await using var cmd = db.CreateCommand("""
             SELECT r.code, r.name, COALESCE(r.unit_type, '社区'), g.element, g.uncovered_share, g.uncovered_residents,
                    ST_X(ST_PointOnSurface(r.geom)), ST_Y(ST_PointOnSurface(r.geom))
@@ -100,7 +100,7 @@ public static class LifeCircleReads
         return new LifeCircleGaps(run, LifeCircleSummary.GapThreshold, gaps);
     }
 
-    public static async Task<LifeCircleRun?> LatestRunAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    public async Task<LifeCircleRun?> LatestRunAsync(CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
             SELECT id, started_at, finished_at, trigger, buildings, residents, services, elapsed_ms
@@ -117,7 +117,7 @@ public static class LifeCircleReads
     /// <summary>Life-circle completeness per community or town at one pace, through the scorecard's choropleth machinery
     /// (<see cref="Scorecard.Choropleth"/>: same classes, colours and legend). <paramref name="parent"/> is a town (its
     /// communities) or the district (every row).</summary>
-    public static async Task<Scorecard.ChoroplethMap> ChoroplethAsync(NpgsqlDataSource db, string? pace, string? level, string? parent, CancellationToken ct = default)
+    public async Task<Scorecard.ChoroplethMap> ChoroplethAsync(string? pace, string? level, string? parent, CancellationToken ct = default)
     {
         pace ??= "adult";
         if (!Paces.Contains(pace)) throw GeoException.BadInput("pace", "adult or elderly");
@@ -134,7 +134,7 @@ public static class LifeCircleReads
             if (!await pr.ReadAsync(ct)) throw GeoException.NotFound("parent", $"no town or district {parent}");
             (parentId, parentIsDistrict) = (pr.GetInt64(0), pr.GetString(1) == "district");
         }
-        var run = await LatestRunAsync(db, ct) ?? throw NoRun();
+        var run = await LatestRunAsync(ct) ?? throw NoRun();
         // the column is chosen from a closed set, never from the request's text
         var column = pace == "adult" ? "res.completeness_adult" : "res.completeness_elderly";
         await using var cmd = db.CreateCommand($"""

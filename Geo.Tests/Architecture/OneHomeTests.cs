@@ -39,6 +39,21 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
         Assert.True(offenders.Count == 0, "Geo.Web reaches into the HTTP layer:\n" + string.Join("\n", offenders));
     }
 
+    /// <summary>A component injects the use case it shows (a Core service holding its own dependencies), never the
+    /// data source or the walking graph to hand to a static method.</summary>
+    [Fact]
+    public void Components_inject_use_cases_not_the_data_source_or_the_walking_graph()
+    {
+        Type[] plumbing = [typeof(Npgsql.NpgsqlDataSource), typeof(Geo.Core.Walking.WalkingGraphProvider)];
+        var offenders = typeof(Geo.Web.Components.Views.PlannerPanel).Assembly.GetTypes()
+            .Where(t => typeof(Microsoft.AspNetCore.Components.IComponent).IsAssignableFrom(t))
+            .SelectMany(t => t.GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+                .Where(p => p.IsDefined(typeof(Microsoft.AspNetCore.Components.InjectAttribute), inherit: true) && plumbing.Contains(p.PropertyType))
+                .Select(p => $"{t.Name}.{p.Name}: {p.PropertyType.Name}"))
+            .ToList();
+        Assert.True(offenders.Count == 0, "components inject plumbing instead of a use case:\n" + string.Join("\n", offenders));
+    }
+
     [Fact]
     public async Task One_change_feed_reader_serves_tiles_and_boards_and_misses_nothing_across_a_lost_connection()
     {
@@ -59,8 +74,8 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
         // the database drops the reader's connection; a case is written while it is away
         await using (var kill = ds.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'geo change feed'"))
             await kill.ExecuteNonQueryAsync();
-        await using var ctx = db.CreateContext();
-        var during = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.605, 39.905, "夜间施工",
+        var intake = new Geo.Core.Incidents.IncidentIntake(Geo.Core.Data.GeoDb.CreateContextFactory(db.DataSource));
+        var during = await intake.ReportAsync(new Geo.Core.Incidents.IncidentReport("noise", 116.605, 39.905, "夜间施工",
             Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (listener.Reconnects == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
@@ -69,7 +84,7 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
 
         // the reader resumed after its last position: the case written in the gap arrives (no "re-query everything"), and
         // so does one written afterwards, in order
-        var after = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.606, 39.906, "夜间施工 2",
+        var after = await intake.ReportAsync(new Geo.Core.Incidents.IncidentReport("noise", 116.606, 39.906, "夜间施工 2",
             Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
         string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         deadline = DateTime.UtcNow.AddSeconds(10);
@@ -100,8 +115,8 @@ public sealed partial class OneHomeTests(PostgisFixture db) : IClassFixture<Post
         await using var tx = await other.BeginTransactionAsync();
         await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_current_xact_id()", other, tx)) await hold.ExecuteScalarAsync();
 
-        await using var ctx = db.CreateContext();
-        var incident = await Geo.Core.Incidents.IncidentIntake.ReportAsync(ctx, new Geo.Core.Incidents.IncidentReport("noise", 116.625, 39.905, "夜间施工",
+        var intake = new Geo.Core.Incidents.IncidentIntake(Geo.Core.Data.GeoDb.CreateContextFactory(db.DataSource));
+        var incident = await intake.ReportAsync(new Geo.Core.Incidents.IncidentReport("noise", 116.625, 39.905, "夜间施工",
             Geo.Core.Domain.IncidentSource.Staff, "test", Geo.Core.Domain.GeoRoles.Planner), DateTimeOffset.UtcNow);
         var id = incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -55,7 +55,7 @@ public sealed partial class MapBrowserTests
         long providerId;
         await using (var ctx = f.Db.CreateContext())
             providerId = (await UserAdmin.AddUserAsync(ctx, "prov-" + tag, "provider-pass-1", GeoRoles.Resident, "配送员", null)).Id;
-        var deliveries = services.GetRequiredService<Deliveries>();
+        var deliveries = services.GetRequiredService<DeliveryOrders>();
         await deliveries.RegisterProviderAsync(new DeliveryProviderInput(station, providerId, true), default);
 
         var staff = GeoClaims.Principal("seed", null, "seed-" + manager, GeoRoles.GridManager, manager, manager);
@@ -134,7 +134,7 @@ public sealed partial class MapBrowserTests
             Assert.Equal("cancelled", (await ApiAsync(page, $"/api/deliveries/{first}")).GetProperty("status").GetString());
 
             // the provider accepts the second order meanwhile: the stale cancel shows the localised conflict beside the reloaded row
-            var deliveries = f.App.Services.GetRequiredService<Deliveries>();
+            var deliveries = f.App.Services.GetRequiredService<DeliveryOrders>();
             var current = await deliveries.GetAsync(provider, second, default);
             await deliveries.StepAsync(provider, second, new DeliveryStep("accept", current.Version, null), default);
             var secondRow = orders.Locator($"li[data-order='{second}']");

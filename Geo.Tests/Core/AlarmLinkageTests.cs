@@ -1,3 +1,4 @@
+using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Incidents;
 using Geo.Tests.Infrastructure;
@@ -17,8 +18,7 @@ public sealed class AlarmLinkageTests(PostgisFixture db) : IClassFixture<Postgis
             smoke.Add(await GridFixtures.AssetAsync(db, $"烟感 {i}", 116.701 + i * 0.001, 39.801, new SensorAttributes(i % 2 == 0 ? SensorType.Smoke : SensorType.Gas, AlarmThreshold: 10)));
         var meter = await GridFixtures.AssetAsync(db, "水表", 116.709, 39.809, new SensorAttributes(SensorType.WaterMeter, AlarmThreshold: 10));
         var now = DateTimeOffset.UtcNow;
-        await using (var ctx = db.CreateContext())
-            await SensorIntake.RecordAsync(ctx, smoke.Concat([meter]).Select(s => new ReadingIn("alarm-1", s, 99, now)).ToList(), now);
+        await new SensorIntake(GeoDb.CreateContextFactory(db.DataSource)).RecordAsync(smoke.Concat([meter]).Select(s => new ReadingIn("alarm-1", s, 99, now)).ToList(), now);
         // the water meter's alarm is a case, but not the fire system's business
         Assert.Equal(7, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM incidents WHERE source = 'sensor'"));
         Assert.Equal(6, await GridFixtures.CountAsync(db.DataSource, "SELECT count(*) FROM alarm_deliveries"));

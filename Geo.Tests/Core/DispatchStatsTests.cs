@@ -33,12 +33,12 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
             cmd.Parameters.AddWithValue(now);
             await cmd.ExecuteNonQueryAsync();
         }
-        var row = Assert.Single(await DispatchStats.ComputeAsync(db.DataSource, Admin, "grid_cell", 90), r => r.RegionId == cell);
+        var row = Assert.Single(await new DispatchStats(db.DataSource).ComputeAsync(Admin, "grid_cell", 90), r => r.RegionId == cell);
         Assert.Equal((4L, 2L, 1L, 1L, 2L), (row.Reported, row.Open, row.Overdue, row.Escalated, row.Closed));
         Assert.Equal(20.0, row.MedianHandlingHours); // median of 10 h and 30 h
         Assert.Equal(0.5, row.OnTimeShare);
-        Assert.Contains(await DispatchStats.ComputeAsync(db.DataSource, Admin, "community", 365), r => r.RegionId == community && r.Reported == 5);
-        await Assert.ThrowsAsync<Geo.Core.Common.GeoException>(() => DispatchStats.ComputeAsync(db.DataSource, Admin, "planet", 90));
+        Assert.Contains(await new DispatchStats(db.DataSource).ComputeAsync(Admin, "community", 365), r => r.RegionId == community && r.Reported == 5);
+        await Assert.ThrowsAsync<Geo.Core.Common.GeoException>(() => new DispatchStats(db.DataSource).ComputeAsync(Admin, "planet", 90));
 
         await using var app = new GeoWebFactory(db.ConnectionString);
         var planner = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
@@ -103,12 +103,12 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
 
         // Core: the regions are the stats rows, the values the stats' values, the classes equal intervals over them
         var sun = Manager("孙网格");
-        var map = await DispatchStats.ChoroplethAsync(db.DataSource, sun, "community", "overdue", 90);
+        var map = await new DispatchStats(db.DataSource).ChoroplethAsync(sun, "community", "overdue", 90);
         Assert.Equal([cells[0].Community, cells[1].Community], map.Regions.Select(r => r.RegionId).Order());
         Assert.Equal([(1.0, 2.0), (2.0, 3.0)], map.Legend.Select(c => (c.From, c.To)));
         Assert.Equal([1, 1], map.Legend.Select(c => c.Count));
         Assert.All(map.Regions, r => Assert.True(r.Outline.IsValid && r.Outline.Area > 0));
-        await Assert.ThrowsAsync<Geo.Core.Common.GeoException>(() => DispatchStats.ChoroplethAsync(db.DataSource, sun, "grid_cell", "overdue", 90));
+        await Assert.ThrowsAsync<Geo.Core.Common.GeoException>(() => new DispatchStats(db.DataSource).ChoroplethAsync(sun, "grid_cell", "overdue", 90));
 
         await using var app = new GeoWebFactory(db.ConnectionString);
         var admin = await GridFixtures.ClientAsync(app, db, GeoRoles.Admin);
@@ -176,7 +176,7 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
         }
 
         // the command centre: one row per community in the database, each equal to an independent count of its cases
-        var rows = await DispatchStats.ComputeAsync(db.DataSource, Admin, "community", 90);
+        var rows = await new DispatchStats(db.DataSource).ComputeAsync(Admin, "community", 90);
         var expected = new Dictionary<long, (long Reported, long Open, long Overdue, long Escalated, long Closed)>();
         await using (var cmd = db.DataSource.CreateCommand("""
             SELECT r.id,
@@ -201,22 +201,22 @@ public sealed class DispatchStatsTests(PostgisFixture db) : IClassFixture<Postgi
 
         // the manager: exactly the communities and cells they manage, the quiet ones as zeros
         var zhou = Manager("周网格");
-        Assert.Equal([za, zb], (await DispatchStats.ComputeAsync(db.DataSource, zhou, "community", 90)).Select(r => r.RegionId).Order());
-        Assert.Equal([cell1, zbCell, cell2], (await DispatchStats.ComputeAsync(db.DataSource, zhou, "grid_cell", 90)).Select(r => r.RegionId).Order());
-        Assert.Equal([cell1, cell2], (await DispatchStats.ComputeAsync(db.DataSource, zhou, "grid_cell", 90, "ZA-C")).Select(r => r.RegionId).Order());
+        Assert.Equal([za, zb], (await new DispatchStats(db.DataSource).ComputeAsync(zhou, "community", 90)).Select(r => r.RegionId).Order());
+        Assert.Equal([cell1, zbCell, cell2], (await new DispatchStats(db.DataSource).ComputeAsync(zhou, "grid_cell", 90)).Select(r => r.RegionId).Order());
+        Assert.Equal([cell1, cell2], (await new DispatchStats(db.DataSource).ComputeAsync(zhou, "grid_cell", 90, "ZA-C")).Select(r => r.RegionId).Order());
         // the community map draws the quiet community as 0 (a class colour), not as no data
-        var communities = await DispatchStats.ChoroplethAsync(db.DataSource, zhou, "community", "open", 90);
+        var communities = await new DispatchStats(db.DataSource).ChoroplethAsync(zhou, "community", "open", 90);
         var quiet = communities.Regions.Single(r => r.RegionId == zb);
         Assert.Equal((0.0, false), (quiet.Value, quiet.Class is null));
         Assert.NotEqual(communities.NoDataColour, quiet.Colour);
         Assert.Equal(0, communities.NoData);
 
         // grid cells of ZA: cell 2 is 0 open (coloured), but its on-time share is undefined (no data)
-        var open = await DispatchStats.ChoroplethAsync(db.DataSource, zhou, "grid_cell", "open", 90, "ZA-C");
+        var open = await new DispatchStats(db.DataSource).ChoroplethAsync(zhou, "grid_cell", "open", 90, "ZA-C");
         Assert.Equal([(cell1, 1.0), (cell2, 0.0)], open.Regions.Select(r => (r.RegionId, r.Value!.Value)).Order());
         Assert.All(open.Regions, r => Assert.NotNull(r.Class));
         Assert.Equal("ZA-C", open.Parent);
-        var onTime = await DispatchStats.ChoroplethAsync(db.DataSource, zhou, "grid_cell", "on_time_share", 90, "ZA-C");
+        var onTime = await new DispatchStats(db.DataSource).ChoroplethAsync(zhou, "grid_cell", "on_time_share", 90, "ZA-C");
         Assert.Equal(1.0, onTime.Regions.Single(r => r.RegionId == cell1).Value);
         var undefined = onTime.Regions.Single(r => r.RegionId == cell2);
         Assert.Equal((null, null, onTime.NoDataColour), (undefined.Value, undefined.Class, undefined.Colour));

@@ -1,4 +1,5 @@
 using Geo.Api;
+using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Incidents;
 using Geo.Jobs;
@@ -15,10 +16,10 @@ public sealed class SlaClockJobTests(PostgisFixture db) : IClassFixture<PostgisF
     {
         await GridFixtures.CellAsync(db.DataSource, tag, lon, 39.70, 0.01, "周网格");
         var ids = new List<long>();
-        await using var ctx = db.CreateContext();
+        var intake = new IncidentIntake(GeoDb.CreateContextFactory(db.DataSource));
         for (var i = 0; i < n; i++)
         {
-            var incident = await IncidentIntake.ReportAsync(ctx, new IncidentReport("noise", lon + 0.005, 39.705, $"case {i}",
+            var incident = await intake.ReportAsync(new IncidentReport("noise", lon + 0.005, 39.705, $"case {i}",
                 IncidentSource.Staff, "test", GeoRoles.Planner), DateTimeOffset.UtcNow.AddDays(-30));
             ids.Add(incident.Id);
         }

@@ -266,10 +266,10 @@ public sealed class ScaleOutTests(ScaleCluster cluster) : IClassFixture<ScaleClu
         await GridFixtures.CellAsync(cluster.Primary, "KIL", 116.78, 39.88, 0.01, "故障网格");
         // overdue cases: both nodes' schedulers are clustered, the survivor must escalate each exactly once
         var overdue = new List<long>();
-        await using (var ctx = GeoDb.CreateContext(cluster.Primary))
+        var intake = new IncidentIntake(GeoDb.CreateContextFactory(cluster.Primary));
         {
             for (var i = 0; i < 5; i++)
-                overdue.Add((await IncidentIntake.ReportAsync(ctx, new IncidentReport("noise", 116.785, 39.885, $"overdue {i}",
+                overdue.Add((await intake.ReportAsync(new IncidentReport("noise", 116.785, 39.885, $"overdue {i}",
                     IncidentSource.Staff, "test", GeoRoles.Planner), DateTimeOffset.UtcNow.AddDays(-30))).Id);
         }
         // a browser on the app routes is pinned to one node (affinity cookie); find which one and kill that one

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
 using Bunit;
+using Geo.Api;
 using Geo.Core.Access;
 using Geo.Core.Care;
 using Geo.Core.Data;
@@ -32,7 +33,8 @@ public sealed class CareBoardPanelsTests(PostgisFixture db) : BunitContext, ICla
         return await res.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    /// <summary>The panels get the app's own singletons: the same key ring (CareCipher), walking graph and options.</summary>
+    /// <summary>The panels get the app's own singletons: the same key ring (CareCipher), walking graph and options, and the
+    /// app's use cases over them.</summary>
     private void UseApp(GeoWebFactory app)
     {
         Services.AddSingleton(new UiLanguage());
@@ -40,7 +42,7 @@ public sealed class CareBoardPanelsTests(PostgisFixture db) : BunitContext, ICla
         Services.AddSingleton(app.Services.GetRequiredService<CareCipher>());
         Services.AddSingleton(app.Services.GetRequiredService<WalkingGraphProvider>());
         Services.AddSingleton(app.Services.GetRequiredService<WalkingOptions>());
-        Services.AddSingleton(app.Services.GetRequiredService<Deliveries>());
+        Services.AddGeoUseCaseServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

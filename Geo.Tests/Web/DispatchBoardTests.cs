@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit;
+using Geo.Api;
 using Geo.Core.Access;
 using Geo.Core.Data;
 using Geo.Core.Domain;
@@ -33,7 +34,7 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         Services.AddSingleton(cipher);
         Services.AddSingleton(graphs);
         Services.AddSingleton(walking);
-        Services.AddSingleton(new Geo.Core.Deliveries.Deliveries(db.DataSource, cipher, graphs, walking));
+        Services.AddGeoUseCaseServices(); // the board's use cases over these, as the app registers them
         JSInterop.Mode = JSRuntimeMode.Loose;
         var auth = AddAuthorization();
         if (role is not null)

@@ -1,4 +1,5 @@
 using Bunit;
+using Geo.Api;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Tiles;
@@ -25,6 +26,7 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
         Services.AddSingleton(db.DataSource);
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        Services.AddGeoUseCaseServices();
         return lang;
     }
 

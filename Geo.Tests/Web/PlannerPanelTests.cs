@@ -1,4 +1,5 @@
 using Bunit;
+using Geo.Api;
 using Geo.Core.Domain;
 using Geo.Core.Scorecard;
 using Geo.Tests.Infrastructure;
@@ -28,6 +29,7 @@ public sealed class PlannerPanelTests(PostgisFixture db) : BunitContext, IClassF
         Services.AddSingleton(db.DataSource);
         Services.AddSingleton(new ScorecardProvider(db.DataSource, new ScorecardOptions()));
         Services.AddSingleton(new Geo.Core.Walking.WalkingOptions());
+        Services.AddGeoUseCaseServices();
         AddAuthorization(); // anonymous: the trend chart applies the staff-only rule of sensitive indicators
 
         var cut = Render<PlannerPanel>(p => p.Add(x => x.GetMap, () => null));

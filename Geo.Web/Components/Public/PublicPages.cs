@@ -12,7 +12,6 @@ using Geo.Web.Localization;
 using NetTopologySuite.IO.Converters;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
-using Npgsql;
 
 namespace Geo.Web.Components.Public;
 
@@ -61,22 +60,22 @@ public static class PublicPages
         var embedCsp = Csp(string.Join(' ', options.Effective));
         var screenCsp = Csp("'self'");
 
-        app.MapGet("/embed/community/{code}", async (string code, string? q, string? pace, string? lang, HttpContext http, NpgsqlDataSource ds,
-            WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
+        app.MapGet("/embed/community/{code}", async (string code, string? q, string? pace, string? lang, HttpContext http, CommunityEmbed embeds,
+            WalkingOptions walking, CancellationToken ct) =>
         {
             var elderly = Pace(pace);
-            var view = await CommunityEmbed.LoadAsync(ds, graphs, walking, code, q, elderly, ct);
+            var view = await embeds.LoadAsync(code, q, elderly, ct);
             Headers(http, embedCsp, maxAge: 300);
             await RenderAsync<EmbedPage>(http, new() { ["View"] = view, ["Lang"] = Language(lang), ["Walking"] = walking });
         }).ExcludeFromDescription().RequireRateLimiting(GeoLimits.Heavy);
 
-        app.MapGet("/screen/{id}", async (string id, string? lang, string? refresh, HttpContext http, NpgsqlDataSource ds,
-            WalkingGraphProvider graphs, WalkingOptions walking, CancellationToken ct) =>
+        app.MapGet("/screen/{id}", async (string id, string? lang, string? refresh, HttpContext http, ScreenBoard screens,
+            CancellationToken ct) =>
         {
             var screenId = QueryValues.Id(id, "a screen id");
             var seconds = refresh is null ? 60 : int.TryParse(refresh, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 3600
                 ? s : throw GeoException.BadInput("refresh", "seconds between refreshes, 1–3600");
-            var view = await ScreenBoard.LoadAsync(ds, graphs, walking, screenId, ct);
+            var view = await screens.LoadAsync(screenId, ct);
             Headers(http, screenCsp, maxAge: 0);
             await RenderAsync<ScreenPage>(http, new() { ["View"] = view, ["Lang"] = Language(lang), ["RefreshSeconds"] = seconds });
         }).ExcludeFromDescription().RequireRateLimiting(GeoLimits.Heavy);

@@ -29,7 +29,7 @@ public sealed record DeliveryGaps(string Profile, int Minutes, int Providers, Li
 /// <summary>Deliveries for elderly and disabled residents (2.1.3): an order goes to the nearest active provider (vegetable
 /// garden, shop, service station) within a 15-minute walk at the elderly pace on the walking network; the provider works it
 /// through <see cref="DeliveryWorkflow"/> under optimistic concurrency (xmin, like incidents); every step is an event.</summary>
-public sealed class Deliveries(NpgsqlDataSource ds, CareCipher cipher, WalkingGraphProvider graphs, WalkingOptions walking)
+public sealed class DeliveryOrders(NpgsqlDataSource ds, CareCipher cipher, WalkingGraphProvider graphs, WalkingOptions walking)
 {
     public const int ReachMinutes = 15, MaxItems = 500, MaxContact = 100, MaxAddress = 200, MaxNote = 1000;
     public static readonly string[] ProviderKinds = ["vegetable_garden", "shop", "service_station"];
