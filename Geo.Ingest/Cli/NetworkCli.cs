@@ -62,9 +62,7 @@ public static class NetworkCli
     /// <summary>The district outline as one (multi)polygon in EPSG:4326, from a GeoJSON FeatureCollection.</summary>
     public static Geometry ReadOutline(string path)
     {
-        var json = new JsonSerializerOptions();
-        json.Converters.Add(new GeoJsonConverterFactory(Geo.Core.Spatial.GeoFactory.Wgs84));
-        var fc = JsonSerializer.Deserialize<FeatureCollection>(File.ReadAllText(path), json)
+        var fc = JsonSerializer.Deserialize<FeatureCollection>(File.ReadAllText(path), Geo.Core.Spatial.GeoJsonOptions.Plain)
             ?? throw new InvalidDataException($"{path}: not a GeoJSON FeatureCollection");
         var outline = Geo.Core.Spatial.GeoFactory.Wgs84.BuildGeometry(fc.Select(f => f.Geometry)).Union();
         outline.SRID = Geo.Core.Spatial.GeoFactory.Srid;
