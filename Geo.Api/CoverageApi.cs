@@ -162,7 +162,7 @@ public static partial class CoverageApi
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // the GeoJSON converter is third-party code: whatever it throws on a body ("type":5, a 1-point ring,
-            // an unclosed ring) is the body's fault, never a 500 (issue 12, finding 6)
+            // an unclosed ring) is the body's fault, never a 500
             throw BadPolygon("not valid GeoJSON: " + ex.Message);
         }
         if (g is not (Polygon or MultiPolygon)) throw BadPolygon("must be a Polygon or MultiPolygon");

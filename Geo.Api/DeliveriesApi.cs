@@ -45,7 +45,7 @@ public static class DeliveriesApi
         {
             var gaps = await deliveries.GapsAsync(ct);
             return TypedResults.Ok(gaps with { Communities = [.. gaps.Communities.Take(Limit(limit))] });
-        }).RequireAuthorization(GeoPolicies.Dispatch).RequireRateLimiting(GeoLimits.Heavy)
+        }).RequireAuthorization(GeoPolicies.Planning).RequireRateLimiting(GeoLimits.Heavy)
             .WithSummary("Communities where no delivering provider reaches a registered resident within 15 minutes (elderly pace); counts only");
 
         group.MapPost("/providers", async Task<Ok<DeliveryProvider>> (DeliveryProviderInput body, DeliveryOrders deliveries, CancellationToken ct) =>

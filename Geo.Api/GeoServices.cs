@@ -28,7 +28,7 @@ public static class GeoServices
         // to the first command after every pool rent, work as large as a short KNN query itself. Safe here
         // because nothing in Geo leaves session state behind: SET LOCAL only, temp tables ON COMMIT DROP.
         var csb = new NpgsqlConnectionStringBuilder(cs) { NoResetOnClose = true };
-        // issue 12: a stopped or frozen database must not hold requests for long. Short connect/pool wait unless the
+        // a stopped or frozen database must not hold requests for long. Short connect/pool wait unless the
         // connection string says otherwise; a cancelled statement (client gone, time budget, database down) sends
         // PostgreSQL the cancel request and breaks the connection at once instead of waiting for an answer a frozen
         // server never gives (Npgsql's Cancellation Timeout = -1).

@@ -229,7 +229,7 @@ public static class Open311Api
     /// <summary>Who answers a request, as the public sees it: the district's grid command centre, never a person.</summary>
     public const string PublicAgency = "通州区网格化服务管理中心 Tongzhou grid management centre";
 
-    /// <summary>Staff notes and the assignee are internal (issue 12, finding 11): the public list shows neither (the
+    /// <summary>Staff notes and the assignee are internal: the public list shows neither (the
     /// agency is the command centre); staff see the grid manager's name.</summary>
     private static async Task<List<ServiceRequest>> ProjectAsync(GeoDbContext db, IQueryable<Incident> q, bool staff, CancellationToken ct)
     {

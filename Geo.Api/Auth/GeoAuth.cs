@@ -14,8 +14,8 @@ public static class GeoPolicies
 {
     /// <summary>grid_manager, planner, admin.</summary>
     public const string Staff = "geo:staff";
-    /// <summary>planner, admin: the command centre.</summary>
-    public const string Dispatch = "geo:dispatch";
+    /// <summary>planner, admin: district-wide planning reads (counts over every community, no persons).</summary>
+    public const string Planning = "geo:planning";
     public const string Admin = "geo:admin";
     /// <summary>Devices with an API key (role device).</summary>
     public const string Device = "geo:device";
@@ -60,7 +60,7 @@ public static class GeoAuth
 
         services.AddAuthorizationBuilder()
             .AddPolicy(GeoPolicies.Staff, p => p.RequireRole(GeoRoles.Staff))
-            .AddPolicy(GeoPolicies.Dispatch, p => p.RequireRole(GeoRoles.Planner, GeoRoles.Admin))
+            .AddPolicy(GeoPolicies.Planning, p => p.RequireRole(GeoRoles.Planner, GeoRoles.Admin))
             .AddPolicy(GeoPolicies.Admin, p => p.RequireRole(GeoRoles.Admin))
             .AddPolicy(GeoPolicies.Device, p => p.RequireRole(GeoRoles.Device))
             .AddPolicy(GeoPolicies.SignedIn, p => p.RequireAuthenticatedUser());

@@ -21,7 +21,7 @@ using OpenTelemetry.Trace;
 
 namespace Geo.Api.Hardening;
 
-/// <summary>Issue 12 in two calls: <see cref="AddGeoHardening"/> (options, limit policies, probe and health checks,
+/// <summary>Cost bounds and failure handling in two calls: <see cref="AddGeoHardening"/> (options, limit policies, probe and health checks,
 /// sign-in guard, OpenTelemetry, JSON logs) and <see cref="UseGeoHardening"/> (forwarded headers,
 /// <see cref="RequestGuard"/>, the rate limiter, /metrics).</summary>
 public static class HardeningSetup

@@ -242,7 +242,7 @@ public static class FeatureQuery
                 throw GeoException.BadInput("properties", $"unknown property '{name}'; available: {string.Join(", ", c.Queryables.Where(x => x.Type != QType.Geometry && x.Name != "id").Select(x => x.Name))}");
             }
             // a name given twice is selected once: 51 copies exceeded PostgreSQL's 100-argument limit of
-            // jsonb_build_object and answered 500 (issue 12, finding 6)
+            // jsonb_build_object and answered 500
             if (!list.Contains(q)) list.Add(q);
         }
         return list;

@@ -27,9 +27,6 @@ public sealed record OgcCollection(string Id, string Title, string Description, 
 
 public static class OgcCollections
 {
-    /// <summary>Configuration switch for camera and sensor layers. Default false: they reveal where
-    /// surveillance and alarms are, and per-user roles arrive later.</summary>
-
     private static readonly Queryable[] AssetCore =
     [
         new("id", QType.Integer, "t.id", "Asset id"),

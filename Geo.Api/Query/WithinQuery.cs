@@ -138,7 +138,7 @@ public static partial class QueryApi
             throw GeoException.BadInput("geometry", "'geometry' is not valid GeoJSON: " + ex.Message);
         }
         if (g is not (Polygon or MultiPolygon)) throw GeoException.BadInput("geometry", $"'geometry' must be a Polygon or MultiPolygon, got {g?.GeometryType ?? "nothing"}");
-        // an empty coordinates array used to answer 200 with nothing inside (issue 12, finding 9)
+        // an empty coordinates array used to answer 200 with nothing inside
         if (g.IsEmpty) throw GeoException.BadInput("geometry", "'geometry' has no coordinates");
         if (g.NumPoints > WithinMaxVertices) throw GeoException.BadInput("geometry", $"'geometry' is oversized: {g.NumPoints} vertices, at most {WithinMaxVertices}");
         var e = g.EnvelopeInternal;

@@ -14,7 +14,7 @@ public sealed record CachedTile(byte[] Bytes, string ETag, TileSource Source)
 /// <summary>What the cache holds and how often it answers, for /tiles/cache and the metrics.</summary>
 public sealed record TileCacheStats(bool Enabled, int Tiles, long Bytes, long MaxBytes, long Hits, long Misses, double HitRate, long Evicted, long Invalidated);
 
-/// <summary>Rendered tiles in memory, kept warm (issue 15):
+/// <summary>Rendered tiles in memory, kept warm:
 /// <list type="bullet">
 /// <item>past the byte cap the least recently used tiles go (down to 3/4 of the cap), not the whole cache;</item>
 /// <item>a change evicts only the tiles its extent touches, and a tile rendered while a change happened is

@@ -48,7 +48,7 @@ public sealed class ScorecardEngine(NpgsqlDataSource db, WalkingGraphProvider? g
         return new Scorecard(DateTimeOffset.UtcNow, sw.Elapsed.TotalMilliseconds, communities, subdistricts, district);
     }
 
-    /// <summary>2.1.3 from the delivery service itself (issue 16): once providers are registered, each community's registered
+    /// <summary>2.1.3 from the delivery service itself: once providers are registered, each community's registered
     /// households reached by one within 15 minutes at the elderly pace (the planners' gap list, same computation).</summary>
     private async Task AddDeliveryReachAsync(List<CommunityFacts> facts, CancellationToken ct)
     {

@@ -81,7 +81,7 @@ public sealed class ScorecardProvider(NpgsqlDataSource db, ScorecardOptions opti
         {
             // someone computed while we waited: take theirs if it is at least as new as what we need
             if (!force && _current is { } c && c.Generation >= wanted && c.Generation == Interlocked.Read(ref _generation)) return c.Card;
-            // a forced refresh joins one that started after it was asked for (issue 12: sixteen refreshes queued
+            // a forced refresh joins one that started after it was asked for (sixteen refreshes queued
             // behind one lock made the last wait sixteen computations; now it waits at most two)
             if (force && _current is { } f && f.Card.ComputedAt >= asked && f.Generation == Interlocked.Read(ref _generation)) return f.Card;
             var gen = Interlocked.Read(ref _generation);

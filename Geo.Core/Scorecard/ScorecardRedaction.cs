@@ -3,7 +3,7 @@ using Geo.Core.Access;
 
 namespace Geo.Core.Scorecard;
 
-/// <summary>What an anonymous or resident reader may see of the scorecard (issue 12, finding 11). The values of
+/// <summary>What an anonymous or resident reader may see of the scorecard. The values of
 /// the indicators computed from cameras and sensors are counts or per-building ratios of a sensitive layer
 /// (how many smoke, gas or toxic-gas detectors and online sensors a community has, which camera types): they
 /// would reveal per community what the map hides. Staff see them; everyone else sees whether the indicator

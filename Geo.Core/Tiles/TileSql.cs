@@ -18,7 +18,7 @@ public static class TileSql
     public const int CommunityLabelMinZoom = 13;
     public const int GridCellMinZoom = 14;
     public const int GridCellLabelMinZoom = 16;
-    /// <summary>The walking network's streets in the offline basemap from street zoom (issue 16).</summary>
+    /// <summary>The walking network's streets in the offline basemap from street zoom.</summary>
     public const int StreetMinZoom = 15;
 
     /// <summary>Names are dropped below this zoom: thousands of unique strings would dominate the tile.</summary>

@@ -13,7 +13,7 @@ namespace Geo.Core.Walking;
 /// and the whole thing is a few milliseconds. All bands share one grid holding, per cell, the smallest
 /// band that covers it, so band k is {level ≤ k} and the bands nest by construction.
 ///
-/// No staircase (issue 16): cell corners alone give 90° steps that show at street zoom. Every traced corner is
+/// No staircase: cell corners alone give 90° steps that show at street zoom. Every traced corner is
 /// moved onto the true corridor outline, the point at exactly the corridor's distance from its nearest reached
 /// piece along the line from that piece (an index of the pieces' segments answers "nearest"), then near-collinear
 /// corners are dropped. The outline then follows the round ends and the diagonal streets of the buffer at a

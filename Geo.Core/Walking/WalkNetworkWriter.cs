@@ -14,7 +14,7 @@ public static class WalkNetworkWriter
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
-            // the old network's extent: its streets leave the basemap tiles there (issue 16: streets from z15)
+            // the old network's extent: its streets leave the basemap tiles there (streets from z15)
             var extent = await ExtentAsync(conn, tx, ct);
             await using (var truncate = new NpgsqlCommand("TRUNCATE walk_edges, walk_nodes", conn, tx))
             {

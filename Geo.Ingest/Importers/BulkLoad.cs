@@ -13,7 +13,7 @@ namespace Geo.Ingest.Importers;
 /// </list>
 /// No shape takes more than the ROW EXCLUSIVE lock an INSERT takes: readers of <c>assets</c> are never blocked
 /// by an import (the earlier bulk mode dropped and rebuilt the indexes under ACCESS EXCLUSIVE, which stalled
-/// <c>/api/nearby</c> for the whole load; issue 12 finding 2, issue 15).</summary>
+/// <c>/api/nearby</c> for the whole load).</summary>
 internal static class BulkLoad
 {
     // counted, not estimated: the importer holds back up to this many accepted rows before it chooses the path

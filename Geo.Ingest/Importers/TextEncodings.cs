@@ -12,7 +12,7 @@ public static class TextEncodings
     // First field: initializers run in textual order, and the code-page encodings below need the provider.
     // The explicit static constructor makes the class not beforefieldinit, so every initializer has run before
     // any member is used; without it the runtime could reach Encoding.GetEncoding("GB18030") in a member that
-    // touches no field first ("'GB18030' is not a supported encoding name", exit 134: issue 12).
+    // touches no field first ("'GB18030' is not a supported encoding name", exit 134).
     private static readonly bool CodePagesRegistered = RegisterCodePages();
 
     static TextEncodings()

@@ -17,12 +17,12 @@ public enum Text
     ChoroTitle, ChoroIndicator, ChoroShow, ChoroNoData,
     // dispatch statistics on the board
     StatsTitle, StatsLevel, StatsOpen, StatsOverdue, StatsEscalated, StatsMedianHours, StatsOnTime, StatsReported, StatsNone, StatsShowing, StatsMeasure, StatsMapOnlyAbove, StatsDays, StatsAllCommunities,
-    // issue 16: life circle at both paces, trends, large-text high-contrast mode
+    // life circle at both paces, trends, large-text high-contrast mode
     LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow, TrendStaffOnly,
     ContrastOn, ContrastOff,
-    // map controls and the public pages' pace switch (issue 16 review)
+    // map controls and the public pages' pace switch
     ZoomIn, ZoomOut, PubPace, OfflineBasemap, CaseCategory,
-    // the board's care reach and deliveries panels (issue 16 follow-up)
+    // the board's care reach and deliveries panels
     CareTitle, CarePace, CareHouseholds, CareStation, CareKiosk, CareEither, CareMinutes, CareNotReached, CareBy, CareNone, CareUnreachedTitle, CareAllReached, CareAggregatesOnly, CareElderlyAlone, CareSeverelyDisabled, CareNoneWithin, CareSyntheticCount, CareFlyTo, DelTitle, DelNone, DelProvider, DelOrdered, DelAccepted, DelOut, DelDelivered, DelCancelled, DelActAccept, DelActOut, DelActDeliver, DelActCancel, DelAcceptBy, DelDeliverBy, DelClosedAt, DelWalk, DelConflict, DelStepRefused, DelReload, DelOrder,
 }
 

@@ -42,7 +42,7 @@ public sealed class AssetEntityTypeConfiguration : IEntityTypeConfiguration<Asse
         b.HasIndex(a => new { a.Source, a.ExternalId }).IsUnique().HasDatabaseName("ux_assets_source_external_id");
         b.HasIndex(a => a.Geom).HasMethod("gist").HasDatabaseName("ix_assets_geom");
         // rare kinds only (a shelter among a million shops): a common kind is better found through the geometry
-        // index and a filter, or a scan; a whole-kind index only made the planner AND it with the bbox (issue 15)
+        // index and a filter, or a scan; a whole-kind index only made the planner AND it with the bbox
         b.HasIndex(a => new { a.Kind, a.Status }).HasDatabaseName("ix_assets_rare_kind_status").HasFilter(Sql.AssetIndexes.RareKindFilter);
         b.HasIndex(a => a.CommunityId).HasDatabaseName("ix_assets_community_id");
         b.HasIndex(a => a.GridCellId).HasDatabaseName("ix_assets_grid_cell_id");

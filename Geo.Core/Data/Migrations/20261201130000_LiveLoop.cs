@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Geo.Core.Data.Migrations;
 
-/// <summary>Hand-written (SQL only, tables read with raw Npgsql): the live loop at city scale (issue 13).
+/// <summary>Hand-written (SQL only, tables read with raw Npgsql): the live loop at city scale.
 /// <list type="bullet">
 /// <item><c>change_feed</c>: the outbox the incident and tile triggers now write instead of NOTIFY (<see cref="Sql.ChangeFeedSql"/>).</item>
 /// <item><c>sensor_heartbeats</c>: the last time each sensor was heard, one narrow row per sensor, so a reading no longer

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Geo.Core.Data.Migrations;
 
-/// <summary>What an inserted asset row costs, cut to what some query uses (issue 15; the measurements are in
-/// BENCHMARKS.md, "Issue 15, second pass"):
+/// <summary>What an inserted asset row costs, cut to what some query uses (the measurements are in
+/// BENCHMARKS.md, the ingest history of 2026-12-01):
 /// <list type="bullet">
 /// <item><c>ix_assets_kind_geom</c> (btree_gist on kind, geom) goes: it was the most expensive index to maintain
 /// (about half of all index upkeep of a sorted 200k-row insert) and no plan needs it once the planner stops

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Geo.Core.Data.Migrations;
 
 /// <summary>Hand-written (SQL only, no model change): life-circle completeness at the adult and the elderly pace side by
-/// side (issue 16). Null for runs stored before this migration; the next run fills them.</summary>
+/// side. Null for runs stored before this migration; the next run fills them.</summary>
 [DbContext(typeof(GeoDbContext))]
 [Migration("20261201150500_LifeCirclePaces")]
 public sealed class LifeCirclePaces : Migration

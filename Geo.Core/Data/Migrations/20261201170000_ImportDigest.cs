@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Geo.Core.Data.Migrations;
 
-/// <summary>Re-importing an unchanged file without sending it (issue 15): each row written by a bulk COPY carries
+/// <summary>Re-importing an unchanged file without sending it: each row written by a bulk COPY carries
 /// <c>import_digest</c>, 16 bytes of SHA-256 over the row exactly as the importer wrote it
 /// (<see cref="AssetDigest"/>). A re-import reads the source's digests, compares each parsed row's digest and
 /// stages only the rows that differ or are new. Any other change to a row (the API, a job, psql) clears its

@@ -9,11 +9,11 @@ namespace Geo.Core.Data.Sql;
 /// one aggregate per statement, so a 1M-row load adds its bins in one INSERT … ON CONFLICT. Deleted assets
 /// leave bins at n = 0 (readers skip them) rather than a DELETE per statement; n has no CHECK (n >= 0)
 /// because PostgreSQL checks the proposed row of INSERT … ON CONFLICT, a negative delta, before it merges. Replaces the six partial
-/// per-zoom thinning GiST indexes (issue 15).</summary>
+/// per-zoom thinning GiST indexes.</summary>
 public static class AssetBins
 {
     /// <summary>Tiles at this zoom and below are aggregated; above it every asset is drawn. Street zoom 14 is
-    /// aggregated too (issue 15: one feature per asset made its tiles a median 689 KiB), from the finest cells.</summary>
+    /// aggregated too (one feature per asset made its tiles a median 689 KiB), from the finest cells.</summary>
     public const int MaxAggregatedZoom = 14;
 
     public const int MinTileZoom = 0;

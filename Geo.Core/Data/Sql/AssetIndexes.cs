@@ -1,6 +1,6 @@
 namespace Geo.Core.Data.Sql;
 
-/// <summary>Which indexes <c>assets</c> keeps beyond the primary key and why (issue 15: each one is maintained on
+/// <summary>Which indexes <c>assets</c> keeps beyond the primary key and why (each one is maintained on
 /// every inserted row, so each must be used by some plan). See docs/DESIGN-NOTES.md "Bulk import".</summary>
 public static class AssetIndexes
 {

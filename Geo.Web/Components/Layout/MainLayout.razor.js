@@ -1,4 +1,4 @@
-// Large-text, high-contrast mode (issue 16): a class on <html> that app.css keys off. App.razor's inline script
+// Large-text, high-contrast mode: a class on <html> that app.css keys off. App.razor's inline script
 // applies it before the first paint; this module reads and changes it for the header's switch.
 const key = 'geo-contrast';
 

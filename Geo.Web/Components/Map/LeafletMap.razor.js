@@ -35,7 +35,7 @@ export function create(element, dotnet, options) {
         },
     }).addTo(map).on('load', () => element.classList.add('basemap-loaded'));
 
-    // cluster icons as markercluster draws them, but 44 px: a tap target for a finger (issue 16)
+    // cluster icons as markercluster draws them, but 44 px: a tap target for a finger
     state.cluster = L.markerClusterGroup({
         disableClusteringAtZoom: 17, chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
         iconCreateFunction: c => {
