@@ -96,7 +96,7 @@ public static class PlaceCategories
     public static PlaceCategory? Find(string? code) =>
         code is null ? null : All.FirstOrDefault(c => string.Equals(c.Code, code.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The category a typed word names (its code, labels or a synonym; longest synonym wins), or null.</summary>
+    /// <summary>The category a typed word names (its code, or a label or synonym it contains; the longest wins), or null.</summary>
     public static PlaceCategory? Match(string q)
     {
         q = q.Trim();
@@ -108,9 +108,9 @@ public static class PlaceCategories
         {
             foreach (var word in (c.Synonyms ?? []).Append(c.Zh))
             {
-                // the query names the category when it contains the word ("附近的药店") or is a prefix of it ("避难")
-                var hit = q.Contains(word, StringComparison.OrdinalIgnoreCase) || (q.Length >= 2 && word.StartsWith(q, StringComparison.OrdinalIgnoreCase));
-                if (hit && word.Length > bestLen) (best, bestLen) = (c, word.Length);
+                // the query names the category when it contains the word ("附近的药店"); not when it is only a prefix of
+                // one: "社区" would read as 社区服务站 and hide the communities people look for (short forms are synonyms)
+                if (word.Length > bestLen && q.Contains(word, StringComparison.OrdinalIgnoreCase)) (best, bestLen) = (c, word.Length);
             }
         }
         return best;

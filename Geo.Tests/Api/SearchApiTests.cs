@@ -66,7 +66,8 @@ public sealed class SearchApiTests(PostgisFixture db) : IClassFixture<PostgisFix
         var shelter = (await ApiAssert.JsonAsync(await http.GetAsync($"/api/search?q=避难&lon={S(Lon)}&lat={S(Lat)}"))).GetProperty("places").EnumerateArray().Single(p => p.GetProperty("type").GetString() == "asset");
         Assert.Equal("测试communitySR 应急避难场所", shelter.GetProperty("name").GetString());
 
-        // communities and grid cells by name
+        // communities and grid cells by name; "社区" names no category (it only begins 社区服务站 and 社区医院)
+        Assert.Equal(JsonValueKind.Null, (await ApiAssert.JsonAsync(await http.GetAsync("/api/search?q=社区"))).GetProperty("category").ValueKind);
         var regions = await ApiAssert.JsonAsync(await http.GetAsync("/api/search?q=测试community"));
         Assert.Equal("community", regions.GetProperty("places")[0].GetProperty("type").GetString());
     }

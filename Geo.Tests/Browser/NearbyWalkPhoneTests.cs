@@ -1,4 +1,6 @@
 using System.Globalization;
+using Geo.Core.Domain;
+using Geo.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,8 +11,7 @@ namespace Geo.Tests.Browser;
 /// the chips are 44 px labelled buttons reachable by keyboard.</summary>
 public sealed class NearbyWalkPhoneTests(MapAppFixture f) : IClassFixture<MapAppFixture>
 {
-    [Fact]
-    public async Task A_category_chip_lists_places_in_walking_order_and_the_markers_agree()
+    private async Task<(IBrowserContext, IPage)> PhoneAsync()
     {
         var context = await f.Browser.Chromium.NewContextAsync(new()
         {
@@ -22,6 +23,29 @@ public sealed class NearbyWalkPhoneTests(MapAppFixture f) : IClassFixture<MapApp
         await page.GotoAsync("/resident");
         await Infrastructure.Browser.WaitInteractiveAsync(page);
         await Expect(page.Locator(".leaflet-host.basemap-loaded")).ToBeVisibleAsync();
+        return (context, page);
+    }
+
+    [Fact]
+    public async Task Searching_zhensuo_on_the_phone_finds_the_clinic_nearest_first_with_its_distance()
+    {
+        await GridFixtures.AssetAsync(f.Db, "运河卫生服务站", 116.6925, 39.9020, new ShopAttributes(LifeElement.Health, "clinic"));
+        var (context, page) = await PhoneAsync();
+        await page.GetByTestId("near-me").ClickAsync();
+        // the GPS position is the page's once 附近 has answered from it
+        await Expect(page.GetByTestId("nearby")).ToBeVisibleAsync();
+        var hits = await page.SearchAsync("诊所", "asset");
+        await Expect(hits.First).ToContainTextAsync("运河卫生服务站");
+        await Expect(hits.First.Locator(".hit-distance")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ m$"));
+        await Expect(hits.First.Locator(".hit-detail")).ToContainTextAsync("社区卫生服务站");
+        await Infrastructure.Browser.ScreenshotAsync(page, "search-clinic-phone");
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_category_chip_lists_places_in_walking_order_and_the_markers_agree()
+    {
+        var (context, page) = await PhoneAsync();
 
         var chip = page.Locator(".nearby-walk .chip[data-category=shelter]");
         await Expect(chip).ToHaveTextAsync("应急避难");
@@ -29,6 +53,8 @@ public sealed class NearbyWalkPhoneTests(MapAppFixture f) : IClassFixture<MapApp
         Assert.True(box.Height >= 44, $"chip is {box.Height} px high");
 
         await page.GetByTestId("near-me").ClickAsync();
+        // the GPS position is the page's once 附近 has answered from it
+        await Expect(page.GetByTestId("nearby")).ToBeVisibleAsync();
         // keyboard: focus the chip and press Enter
         await chip.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
