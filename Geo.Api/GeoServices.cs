@@ -93,6 +93,7 @@ public static class GeoServices
         services.AddSingleton<SiteSuggestion>();
         services.AddSingleton<RegionLocator>();
         services.AddSingleton<NearbySearch>();
+        services.AddSingleton<PlaceSearch>();
         services.AddSingleton<WalkingReach>();
         services.AddSingleton<CommunityEmbed>();
         services.AddSingleton<ScreenBoard>();

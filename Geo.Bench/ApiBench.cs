@@ -64,7 +64,7 @@ internal static partial class ApiBench
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections });
         var viaClient = await InProcessAsync("nearby HTTP, .NET client", async () => (await http.GetStringAsync(nearbyUrl)).Length);
         var floor = await WrkAsync("HTTP floor (fixed 4 KB, no db)", $"{url}/bench/fixed");
-        var nearby = new Geo.Core.Places.NearbySearch(ds);
+        var nearby = new Geo.Core.Places.NearbySearch(ds, new Geo.Core.Walking.WalkingGraphProvider(ds), new Geo.Core.Walking.WalkingOptions());
         var core = await InProcessAsync("nearby Core in-process", async () =>
             (await nearby.FindAsync(new Geo.Core.Places.NearbyRequest(Lon, Lat, kinds))).Count);
         await app.StopAsync();

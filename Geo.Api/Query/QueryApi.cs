@@ -26,6 +26,8 @@ public sealed class NearbyParameters
     [FromQuery(Name = "radius_m")] public string? RadiusM { get; init; }
     [FromQuery(Name = "limit")] public string? Limit { get; init; }
     [FromQuery(Name = "crs")] public string? Crs { get; init; }
+    [FromQuery(Name = "pace")] public string? Pace { get; init; }
+    [FromQuery(Name = "minutes")] public string? Minutes { get; init; }
 }
 
 /// <summary>Resident and planner endpoints under /api: nearby search, "where am I", polygon queries, exports.</summary>
@@ -35,8 +37,9 @@ public static partial class QueryApi
     public static RouteGroupBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Query").AddEndpointFilter(new BadInputFilter("geometry"));
-        g.MapGet("/nearby", Nearby).Cheap().WithSummary("Nearest assets, by geodesic distance in metres")
+        g.MapGet("/nearby", Nearby).Cheap().WithSummary("Nearest assets, by geodesic distance in metres, or with pace=adult|elderly by walking minutes on the network (walk_m, minutes)")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson);
+        g.MapGet("/search", Search).Cheap().WithSummary("Places (assets, communities, grid cells) by name or by the category the words name (诊所, 药店, 避难 …); nearest first with lon/lat");
         g.MapGet("/locate", Locate).Cheap().WithSummary("District, subdistrict, community and grid cell at a point");
         g.MapPost("/query/within", Within).RequireRateLimiting(GeoLimits.Heavy).WithSummary("Assets inside a GeoJSON polygon or a region, with counts by kind and status")
             .AllowAnonymousWrite("read-only: the body carries the query polygon")
@@ -56,27 +59,33 @@ public static partial class QueryApi
         var (lon, lat) = InputCrs.Point(p.Lon, p.Lat, crs);
         var limit = (int)QueryValues.Integer("limit", p.Limit, 10, 1, NearbySearch.MaxLimit);
         double? radius = string.IsNullOrWhiteSpace(p.RadiusM) ? null : QueryValues.Double("radius_m", p.RadiusM, min: 1, max: NearbySearch.MaxRadiusM);
-        LifeElement? category = null;
+        PlaceCategory? category = null;
         if (p.Category is not null)
         {
-            if (!Enum.TryParse<LifeElement>(p.Category.Trim(), ignoreCase: true, out var c) || !Enum.IsDefined(c) || int.TryParse(p.Category, out _))
-            {
-                throw GeoException.BadInput("category", $"unknown category '{p.Category}'; one of {string.Join(", ", Enum.GetNames<LifeElement>().Select(n => n.ToLowerInvariant()))}");
-            }
-            category = c;
+            category = PlaceCategories.Find(p.Category)
+                ?? throw GeoException.BadInput("category", $"unknown category '{p.Category}'; one of {string.Join(", ", PlaceCategories.All.Select(c => c.Code))}");
         }
-        var kinds = ParseKinds(p.Kinds, config, http.User, category is null ? null : AssetKind.Shop);
+        var kinds = ParseKinds(p.Kinds, config, http.User, null);
+        var walk = !string.IsNullOrWhiteSpace(p.Pace) || !string.IsNullOrWhiteSpace(p.Minutes);
+        var minutes = (int)QueryValues.Integer("minutes", p.Minutes, NearbySearch.DefaultWalkMinutes, 1, NearbySearch.MaxWalkMinutes);
         var plan = new FeaturePlan
         {
             Collection = OgcCollections.AllAssets, Where = "true", Params = new SqlParams(), OrderBy = "t.id", Limit = limit, Offset = 0,
             Crs = OutputCrs.Crs84, Format = OutputFormat.GeoJson,
         };
-        var feature = FeatureSql.FeatureText(plan, "jsonb_build_object('distance_m', round(t.distance_m::numeric, 2))");
+        var extra = walk
+            ? "jsonb_build_object('distance_m', round(t.distance_m::numeric, 2), 'walk_m', t.walk_m, 'minutes', t.minutes)"
+            : "jsonb_build_object('distance_m', round(t.distance_m::numeric, 2))";
+        var feature = FeatureSql.FeatureText(plan, extra);
+        var order = walk ? "t.ord" : "t.distance_m, t.id";
         var render = $$"""
-            SELECT '{"type":"FeatureCollection","features":[' || COALESCE(string_agg({{feature}}, ',' ORDER BY t.distance_m, t.id), '')
+            SELECT '{"type":"FeatureCollection","features":[' || COALESCE(string_agg({{feature}}, ',' ORDER BY {{order}}), '')
                 || '],"numberReturned":' || count(*) || '}' FROM hits t
             """;
-        var json = await nearby.RunAsync(new NearbyRequest(lon, lat, kinds, category, radius, limit), render, reads.For(http), ct);
+        var request = new NearbyRequest(lon, lat, kinds, category, radius, limit, walk ? (string.IsNullOrWhiteSpace(p.Pace) ? "adult" : p.Pace.Trim()) : null, minutes);
+        var json = walk
+            ? await nearby.RunWalkAsync(request, render, reads.For(http), ct)
+            : await nearby.RunAsync(request, render, reads.For(http), ct);
         return new RawJsonResult(json, Links.GeoJson);
     }
 

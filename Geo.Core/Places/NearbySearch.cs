@@ -4,24 +4,30 @@ using Geo.Core.Common;
 using Geo.Core.Data;
 using Geo.Core.Domain;
 using Geo.Core.Spatial;
+using Geo.Core.Walking;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Geo.Core.Places;
 
 /// <summary>A nearby question: the nearest <see cref="Limit"/> assets of <see cref="Kinds"/> to a point (lon/lat,
-/// EPSG:4326), optionally only shops of one life-circle category and only within <see cref="RadiusM"/> metres.</summary>
-public sealed record NearbyRequest(double Lon, double Lat, IReadOnlyList<AssetKind> Kinds, LifeElement? Category = null, double? RadiusM = null, int Limit = 10);
+/// EPSG:4326), optionally only one <see cref="PlaceCategory"/> (a 附近 chip) and only within <see cref="RadiusM"/> metres.
+/// With a <see cref="Pace"/> (adult|elderly) the order is walking minutes on the network within <see cref="Minutes"/>.</summary>
+public sealed record NearbyRequest(double Lon, double Lat, IReadOnlyList<AssetKind> Kinds, PlaceCategory? Category = null, double? RadiusM = null, int Limit = 10,
+    string? Pace = null, int Minutes = NearbySearch.DefaultWalkMinutes);
 
-/// <summary>One answer row: <see cref="Lon"/>/<see cref="Lat"/> are a point on the asset (on its surface for polygons).</summary>
-public sealed record NearbyHit(long Id, string Name, string Kind, double Lon, double Lat, double DistanceM);
+/// <summary>One answer row: <see cref="Lon"/>/<see cref="Lat"/> are a point on the asset (on its surface for polygons);
+/// <see cref="WalkM"/> and <see cref="WalkMinutes"/> only when walking.</summary>
+public sealed record NearbyHit(long Id, string Name, string Kind, double Lon, double Lat, double DistanceM, double? WalkM = null, double? WalkMinutes = null);
 
-/// <summary>Nearest assets by true geodesic distance (WGS84 ellipsoid, metres), for /api/nearby and the map's
-/// "附近" list alike: both run this SQL, so they rank the same rows in the same order.</summary>
-public sealed class NearbySearch(NpgsqlDataSource primary)
+/// <summary>Nearest assets by true geodesic distance (WGS84 ellipsoid, metres), or by walking time on the network, for
+/// /api/nearby and the map's "附近" list alike: both run this code, so they rank the same rows in the same order.</summary>
+public sealed partial class NearbySearch(NpgsqlDataSource primary, WalkingGraphProvider graphs, WalkingOptions walking)
 {
     public const int MaxLimit = 100;
     public const double MaxRadiusM = 50_000;
+    public const int DefaultWalkMinutes = 30;
+    public const int MaxWalkMinutes = 60;
 
     /// <summary>Checks the request's bounds; throws <see cref="GeoException"/> naming the parameter.</summary>
     public static void Validate(NearbyRequest r)
@@ -32,11 +38,13 @@ public sealed class NearbySearch(NpgsqlDataSource primary)
         if (r.RadiusM is { } m && (!double.IsFinite(m) || m < 1 || m > MaxRadiusM))
             throw GeoException.BadInput("radius_m", $"'radius_m' must be in [1, {MaxRadiusM.ToString(CultureInfo.InvariantCulture)}] metres");
         if (r.Kinds.Count == 0) throw GeoException.BadInput("kinds", "'kinds' is empty");
+        if (r.Minutes is < 1 or > MaxWalkMinutes) throw GeoException.BadInput("minutes", $"'minutes' must be between 1 and {MaxWalkMinutes}, got {r.Minutes}");
     }
 
     /// <summary>The ranked rows, nearest first (ties by id).</summary>
     public async Task<List<NearbyHit>> FindAsync(NearbyRequest r, CancellationToken ct = default)
     {
+        if (r.Pace is not null) return await WalkAsync(r, ct);
         const string render = """
             SELECT COALESCE(json_agg(json_build_object('id', t.id, 'name', t.name, 'kind', t.kind,
                        'lon', ST_X(ST_PointOnSurface(t.geom)), 'lat', ST_Y(ST_PointOnSurface(t.geom)), 'distance_m', t.distance_m)
@@ -70,10 +78,7 @@ public sealed class NearbySearch(NpgsqlDataSource primary)
         var pt = sql.Add(GeoFactory.Point(r.Lon, r.Lat), NpgsqlDbType.Geometry);
         var latP = sql.Add(r.Lat, NpgsqlDbType.Double);
         var where = new List<string> { $"t.kind = ANY({sql.Add(r.Kinds.Select(k => k.Code()).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})" };
-        if (r.Category is { } c)
-        {
-            where.Add($"t.attributes->>'category' = {sql.Add(JsonNamingPolicy.SnakeCaseLower.ConvertName(c.ToString()), NpgsqlDbType.Text)}");
-        }
+        if (r.Category is { } c) where.Add(c.Predicate(sql));
         if (r.RadiusM is { } radius)
         {
             var rp = sql.Add(radius, NpgsqlDbType.Double);

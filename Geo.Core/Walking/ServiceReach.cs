@@ -29,7 +29,7 @@ public static class ServiceReach
     // Keyed by position too, so a moved asset is snapped again; the table dies with its graph.
     private static readonly ConditionalWeakTable<WalkingGraph, ConcurrentDictionary<(long, double, double), Snap?>> Snaps = new();
 
-    private static Snap? SnapCached(WalkingGraph g, long id, double lon, double lat) =>
+    internal static Snap? SnapCached(WalkingGraph g, long id, double lon, double lat) =>
         Snaps.GetOrCreateValue(g).GetOrAdd((id, lon, lat), k => g.SnapPoint(k.Item2, k.Item3, maxDistanceM: 300));
 
     public static async Task<List<ReachableService>> FindAsync(NpgsqlDataSource ds, Reach reach, Snap origin, double cutoffM,

@@ -26,6 +26,9 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
         Services.AddSingleton(db.DataSource);
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        // NearbySearch walks on the graph (附近 by walking time)
+        Services.AddSingleton(new Geo.Core.Walking.WalkingOptions());
+        Services.AddSingleton(new Geo.Core.Walking.WalkingGraphProvider(db.DataSource));
         Services.AddGeoUseCaseServices();
         return lang;
     }

@@ -24,6 +24,8 @@ public enum Text
     ZoomIn, ZoomOut, PubPace, OfflineBasemap, CaseCategory,
     // the board's care reach and deliveries panels
     CareTitle, CarePace, CareHouseholds, CareStation, CareKiosk, CareEither, CareMinutes, CareNotReached, CareBy, CareNone, CareUnreachedTitle, CareAllReached, CareAggregatesOnly, CareElderlyAlone, CareSeverelyDisabled, CareNoneWithin, CareSyntheticCount, CareFlyTo, DelTitle, DelNone, DelProvider, DelOrdered, DelAccepted, DelOut, DelDelivered, DelCancelled, DelActAccept, DelActOut, DelActDeliver, DelActCancel, DelAcceptBy, DelDeliverBy, DelClosedAt, DelWalk, DelConflict, DelStepRefused, DelReload, DelOrder,
+    // 附近 by category and walking time
+    NearbyByCategory, NearbyWalkNone, NearbyPickPoint, NearbyWalking,
 }
 
 public static class UiText
@@ -57,6 +59,10 @@ public static class UiText
         [Text.NearMe] = "附近",
         [Text.NearMeHint] = "使用您的位置；无法定位时使用最后点击的位置",
         [Text.NearbyNone] = "1 公里内没有可见的设施",
+        [Text.NearbyByCategory] = "按类别找附近（步行时间）",
+        [Text.NearbyWalkNone] = "步行 30 分钟内没有这一类",
+        [Text.NearbyPickPoint] = "先点地图或用“我的位置”定位",
+        [Text.NearbyWalking] = "步行",
         [Text.Nearby] = "附近的设施",
         [Text.Metres] = "米",
         [Text.TooManyInView] = "当前范围设施过多，显示抽稀后的矢量瓦片；放大查看单个设施",
@@ -291,6 +297,10 @@ public static class UiText
         [Text.NearMe] = "Near me",
         [Text.NearMeHint] = "Uses your location, or the last point you clicked when it is unavailable",
         [Text.NearbyNone] = "No visible assets within 1 km",
+        [Text.NearbyByCategory] = "Nearby by category (walking time)",
+        [Text.NearbyWalkNone] = "None of these within a 30-minute walk",
+        [Text.NearbyPickPoint] = "Tap the map or use My location first",
+        [Text.NearbyWalking] = "walk",
         [Text.Nearby] = "Nearby assets",
         [Text.Metres] = "m",
         [Text.TooManyInView] = "Too many assets here: showing thinned vector tiles; zoom in for single assets",
@@ -528,6 +538,21 @@ public static class UiText
         ["residents"] = ("居民数", "Residents"),
         ["floors"] = ("楼层", "Floors"),
     };
+
+    /// <summary>Labels of the coded attribute values that are not life elements or shop types (those are in
+    /// <see cref="Core.Places.PlaceCategories"/>, which the API shares): camera and sensor types.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Zh, string En)> Codes = new Dictionary<string, (string, string)>
+    {
+        ["surveillance"] = ("视频监控", "Surveillance"),
+        ["video_intercom"] = ("可视对讲", "Video intercom"),
+        ["access_control"] = ("门禁", "Access control"),
+        ["smoke"] = ("烟感", "Smoke"),
+        ["gas"] = ("燃气泄漏", "Gas leak"),
+        ["toxic_gas"] = ("有毒气体", "Toxic gas"),
+        ["water_meter"] = ("水表", "Water meter"),
+        ["electricity_meter"] = ("电表", "Electricity meter"),
+        ["gas_meter"] = ("燃气表", "Gas meter"),
+    };
 }
 
 /// <summary>The language of one circuit (scoped). Components re-render on <see cref="Changed"/>.</summary>
@@ -542,6 +567,11 @@ public sealed class UiLanguage
     public string HtmlLang => Current == Lang.Zh ? "zh-CN" : "en";
 
     public string Field(string name) => UiText.Fields.TryGetValue(name, out var l) ? (Current == Lang.Zh ? l.Zh : l.En) : name;
+
+    /// <summary>The label of a coded value (life element, shop type, camera or sensor type, asset kind); other values as they are.</summary>
+    public string CodeValue(string value) =>
+        UiText.Codes.TryGetValue(value, out var c) ? (Current == Lang.Zh ? c.Zh : c.En)
+        : Core.Places.PlaceCategories.CodeName(value, Current == Lang.Zh) ?? value;
 
     public string KindName(Core.Domain.AssetKind kind) => Current == Lang.Zh ? Core.Domain.AssetKinds.NameZh(kind) : Core.Domain.AssetKinds.NameEn(kind);
 

@@ -25,15 +25,23 @@ public static class AssetPopups
         if (a is null || !AssetKinds.TryParse(a.Kind, out var kind) || !allowed.Contains(kind)) return null;
         var rows = new List<PopupRow> { new(l[Text.Kind], l.KindName(kind)) };
         if (AssetKinds.TryParseStatus(a.Status, out var status)) rows.Add(new(l[Text.Status], l.StatusName(status)));
-        using var doc = JsonDocument.Parse(a.Attributes);
-        foreach (var p in doc.RootElement.EnumerateObject())
-        {
-            if (p.Name == "kind") continue;
-            rows.Add(new(l.Field(p.Name), Format(p.Value, l)));
-        }
+        rows.AddRange(AttributeRows(a.Attributes, l));
         if (a.Community is not null) rows.Add(new(l[Text.Community], a.Community));
         if (a.GridCell is not null) rows.Add(new(l[Text.GridCell], a.GridCell));
         return new PopupContent(a.Id, a.Name, a.Kind, l.KindName(kind), a.Synthetic, l[Text.Synthetic], rows);
+    }
+
+    /// <summary>The kind-specific attributes as labelled rows, every coded value by its label (生活要素 健·医疗健康, not health).</summary>
+    public static List<PopupRow> AttributeRows(string attributesJson, UiLanguage l)
+    {
+        var rows = new List<PopupRow>();
+        using var doc = JsonDocument.Parse(attributesJson);
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            if (p.Name == "kind" || p.Value.ValueKind == JsonValueKind.Null) continue;
+            rows.Add(new(l.Field(p.Name), Format(p.Value, l)));
+        }
+        return rows;
     }
 
     /// <summary>The levels of a <see cref="Location"/> below the district, top down, as the panel and popup list them.</summary>
@@ -66,7 +74,7 @@ public static class AssetPopups
         JsonValueKind.True => l.Current == Lang.Zh ? "是" : "yes",
         JsonValueKind.False => l.Current == Lang.Zh ? "否" : "no",
         JsonValueKind.Number => v.GetDouble().ToString("0.##", CultureInfo.InvariantCulture),
-        JsonValueKind.String => v.GetString() ?? "",
+        JsonValueKind.String => l.CodeValue(v.GetString() ?? ""),
         _ => v.GetRawText(),
     };
 }

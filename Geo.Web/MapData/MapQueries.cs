@@ -7,11 +7,10 @@ namespace Geo.Web.MapData;
 
 public sealed record AssetPoint(long Id, string Kind, double Lon, double Lat, bool Synthetic, string Status);
 public sealed record KindCount(string Kind, long Count, bool AnySynthetic);
-public sealed record SearchRow(string Type, long Id, string Code, string Name, double MinLon, double MinLat, double MaxLon, double MaxLat);
 public sealed record PlaceName(long Id, string Level, string Name, double Lon, double Lat, bool Synthetic);
 public sealed record AssetRow(long Id, string Name, string Kind, string Status, bool Synthetic, string Attributes, string? Community, string? GridCell, double Lon, double Lat);
 
-/// <summary>What only the map reads (markers in view, counts, search, labels). Anything an endpoint also answers
+/// <summary>What only the map reads (markers in view, counts, labels; search is Core's PlaceSearch, as for /api/search). Anything an endpoint also answers
 /// (locate, nearby, cases, coverage, the scorecard) comes from the same Geo.Core use case the endpoint calls.
 /// SQL through EF's FormattableString API: every interpolated value becomes a parameter. Lon/lat order
 /// throughout; only the JS module swaps for Leaflet.</summary>
@@ -41,22 +40,6 @@ public static class MapQueries
             FROM assets a LEFT JOIN regions c ON c.id = a.community_id LEFT JOIN regions g ON g.id = a.grid_cell_id
             WHERE a.id = {id}
             """).ToListAsync(ct)).SingleOrDefault();
-
-    /// <summary>Regions by name or code prefix, assets by name; <paramref name="kinds"/> are the kinds the user may see.</summary>
-    public static Task<List<SearchRow>> SearchAsync(GeoDbContext db, string q, string[] kinds, CancellationToken ct = default)
-    {
-        var like = "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        var prefix = q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        return db.Database.SqlQuery<SearchRow>($"""
-            (SELECT level AS "Type", id AS "Id", code AS "Code", name AS "Name",
-                    ST_XMin(geom) AS "MinLon", ST_YMin(geom) AS "MinLat", ST_XMax(geom) AS "MaxLon", ST_YMax(geom) AS "MaxLat"
-             FROM regions WHERE name ILIKE {like} OR code LIKE {prefix}
-             ORDER BY CASE level WHEN 'community' THEN 1 WHEN 'grid_cell' THEN 2 WHEN 'subdistrict' THEN 3 ELSE 4 END, length(name), id LIMIT 8)
-            UNION ALL
-            (SELECT 'asset', id, kind, name, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
-             FROM assets WHERE name ILIKE {like} AND kind = ANY({kinds}) ORDER BY length(name), id LIMIT 8)
-            """).ToListAsync(ct);
-    }
 
     /// <summary>Region names to print on the map at this zoom: the same levels the basemap tiles' "labels"
     /// layer carries (VectorGrid draws geometry, not text, so the names come this way).</summary>

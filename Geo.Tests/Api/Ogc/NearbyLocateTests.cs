@@ -57,7 +57,7 @@ public sealed class NearbyLocateTests(SeededApiFixture f) : IClassFixture<Seeded
     public async Task The_map_lists_exactly_what_api_nearby_answers_sorted_by_true_metres(double lon, double lat, double? radius)
     {
         var kinds = Geo.Core.Access.SensitiveLayers.VisibleKinds(null, exposeToEveryone: false);
-        var map = await new Geo.Core.Places.NearbySearch(f.Db.DataSource).FindAsync(new Geo.Core.Places.NearbyRequest(lon, lat, kinds, null, radius, 10));
+        var map = await new Geo.Core.Places.NearbySearch(f.Db.DataSource, new Geo.Core.Walking.WalkingGraphProvider(f.Db.DataSource), new Geo.Core.Walking.WalkingOptions()).FindAsync(new Geo.Core.Places.NearbyRequest(lon, lat, kinds, null, radius, 10));
         var url = $"/api/nearby?lon={S(lon)}&lat={S(lat)}&limit=10" + (radius is null ? "" : $"&radius_m={S(radius.Value)}");
         var api = (await ApiAssert.JsonAsync(await f.Http.GetAsync(url))).GetProperty("features").EnumerateArray().ToList();
         Assert.NotEmpty(map);

@@ -246,6 +246,25 @@ export function showNearby(element, lon, lat, metres, items) {
     s.map.fitBounds(b.pad(0.2), { maxZoom: 17 });
 }
 
+/** The walking 附近: the start and one numbered marker per row, in the list's order (the rows come from Core). */
+export function showWalkNearby(element, lon, lat, items) {
+    const s = maps.get(element);
+    if (!s) return;
+    if (s.nearby) s.map.removeLayer(s.nearby);
+    const layers = [s.L.circleMarker(toLatLng(lon, lat), { radius: 7, color: '#2c7fb8', fillOpacity: 1 })];
+    for (const i of items) {
+        const m = s.L.marker(toLatLng(i.lon, i.lat), {
+            icon: s.L.divIcon({ className: 'walk-rank', html: '', iconSize: [28, 28] }), title: i.label, alt: i.label, keyboard: true,
+        });
+        m.on('add', () => { const el = m.getElement(); if (el) { el.textContent = String(i.rank); el.dataset.id = String(i.id); } });
+        m.bindTooltip(i.label);
+        layers.push(m);
+    }
+    s.nearby = s.L.layerGroup(layers).addTo(s.map);
+    const b = s.L.latLngBounds(items.map(i => toLatLng(i.lon, i.lat)).concat([toLatLng(lon, lat)]));
+    s.map.fitBounds(b.pad(0.2), { maxZoom: 17 });
+}
+
 export function fitBounds(element, minLon, minLat, maxLon, maxLat) {
     const s = maps.get(element);
     if (s) s.map.fitBounds([toLatLng(minLon, minLat), toLatLng(maxLon, maxLat)], { maxZoom: 18 });
