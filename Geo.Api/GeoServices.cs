@@ -77,6 +77,7 @@ public static class GeoServices
         services.AddSingleton<CareReach>();
         services.AddSingleton<DeliveryOrders>();
         services.AddSingleton<IncidentIntake>();
+        services.AddSingleton<PublicCases>();
         services.AddSingleton<IncidentTransitions>();
         services.AddSingleton<IncidentBoard>();
         services.AddSingleton<SensorIntake>();

@@ -33,8 +33,12 @@ public static class IncidentsApi
     public sealed record StatsChoropleth(string Type, string Measure, string Level, string? Parent, int Days, IReadOnlyList<Geo.Core.Scorecard.ChoroplethClass> Legend,
         string NoDataColour, int NoData, IReadOnlyList<ChoroplethApi.ChoroplethFeature> Features);
 
+    /// <summary>A report: <c>photos</c> (up to 3) or, as before, one <c>photo_base64</c>.</summary>
     public sealed record ReportIn(string? Category, double? Lon, double? Lat, string? Description, string? Contact,
-        string? PhotoBase64, string? PhotoContentType);
+        string? PhotoBase64, string? PhotoContentType, IReadOnlyList<PhotoIn>? Photos = null);
+
+    /// <summary>One photo of a report: base64 bytes, JPEG, PNG or WebP (sniffed; <c>content_type</c> optional).</summary>
+    public sealed record PhotoIn(string? Base64, string? ContentType);
 
     public static RouteGroupBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
@@ -48,6 +52,17 @@ public static class IncidentsApi
 
         group.MapPost("/", ReportAsync).AllowAnonymousWrite("residents report without an account").RequireRateLimiting(GeoLimits.Reports)
             .WithSummary("Report a case (resident or staff): located to its grid cell and assigned to the cell's grid manager. An `Idempotency-Key` header makes a retried report write the case once (the retry gets the same case and `Idempotent-Replayed: true`; the key reused for another report is a 422)");
+
+        group.MapGet("/nearby-open", async Task<Ok<IReadOnlyList<OpenCaseNearby>>> (string? lon, string? lat, string? category, PublicCases cases, CancellationToken ct) =>
+            TypedResults.Ok(await cases.NearbyOpenAsync(Coordinate("lon", lon), Coordinate("lat", lat), category, ct)))
+            // public and unauthenticated like the report itself; Heavy (not Reports) so a deployment requiring sign-in for
+            // reports still lets anyone check for duplicates, and the lookup does not spend the report quota
+            .RequireRateLimiting(GeoLimits.Heavy)
+            .WithSummary("Possible duplicates before reporting: open cases of `category` within 50 m (geodesic) of `lon`,`lat`, nearest first (id, category, status, reported date, distance; nothing personal)");
+
+        group.MapGet("/{id}/public", async Task<Ok<PublicCase>> (string id, PublicCases cases, CancellationToken ct) =>
+            TypedResults.Ok(await cases.GetAsync(Id(id), ct)))
+            .Cheap().WithSummary("A case's public status: category, status, dates and the steps taken (never the reporter, the description, the assignee or staff notes)");
 
         staff.MapGet("/", ListAsync).Cheap().WithSummary("Cases in the caller's scope (grid managers: their own cells), newest first");
 
@@ -76,9 +91,18 @@ public static class IncidentsApi
         {
             var caseId = Id(id);
             var visible = await IncidentScope.Visible(db.Incidents.AsNoTracking(), user).AnyAsync(i => i.Id == caseId, ct);
-            var photo = visible ? await db.IncidentPhotos.AsNoTracking().FirstOrDefaultAsync(p => p.IncidentId == caseId, ct) : null;
+            var photo = visible ? await db.IncidentPhotos.AsNoTracking().Where(p => p.IncidentId == caseId).OrderBy(p => p.Position).FirstOrDefaultAsync(ct) : null;
             return photo is null ? Problems.NotFound("id", $"no photo for case {caseId} among the cases you may see") : TypedResults.File(photo.Data, photo.ContentType);
-        }).Cheap().WithSummary("The report's photo").Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp");
+        }).Cheap().WithSummary("The report's first photo (metadata stripped)").Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp");
+
+        staff.MapGet("/{id}/photos/{n}", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (string id, string n, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct) =>
+        {
+            var caseId = Id(id);
+            var position = (short)QueryValues.Integer("n", n, 1, 1, IncidentPhotos.MaxPhotos);
+            var visible = await IncidentScope.Visible(db.Incidents.AsNoTracking(), user).AnyAsync(i => i.Id == caseId, ct);
+            var photo = visible ? await db.IncidentPhotos.AsNoTracking().FirstOrDefaultAsync(p => p.IncidentId == caseId && p.Position == position, ct) : null;
+            return photo is null ? Problems.NotFound("n", $"no photo {position} for case {caseId} among the cases you may see") : TypedResults.File(photo.Data, photo.ContentType);
+        }).Cheap().WithSummary("The report's photo `n` (1–3, metadata stripped)").Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp");
 
         staff.MapPost("/{id}/transitions", async Task<Ok<IncidentDto>> (string id, TransitionRequest body, ClaimsPrincipal user, IncidentTransitions transitions, CancellationToken ct) =>
             TypedResults.Ok(await transitions.ApplyAsync(Id(id), body, user, ct)))
@@ -119,13 +143,18 @@ public static class IncidentsApi
         ClaimsPrincipal user, HttpContext http, IncidentIntake intake, CancellationToken ct)
     {
         if (body.Lon is null || body.Lat is null) throw GeoException.BadInput("location", "lon and lat are required (EPSG:4326)");
-        var photo = IncidentPhotos.Decode(body.PhotoBase64, body.PhotoContentType);
+        var photos = new List<(string?, string?)>();
+        if (!string.IsNullOrEmpty(body.PhotoBase64)) photos.Add((body.PhotoBase64, body.PhotoContentType));
+        photos.AddRange((body.Photos ?? []).Select(p => (p?.Base64, p?.ContentType)));
+        // alone, the single photo_base64 keeps its own name in errors
+        IReadOnlyList<IncidentPhoto> decoded = body.Photos is { Count: > 0 } ? IncidentPhotos.Many(photos)
+            : IncidentPhotos.Decode(body.PhotoBase64, body.PhotoContentType) is { } one ? [one] : [];
         var role = GeoClaims.Role(user);
         var staff = GeoClaims.IsStaff(user);
         var (incident, replayed) = await intake.ReportOnceAsync(new IncidentReport(
             body.Category ?? "", body.Lon.Value, body.Lat.Value, body.Description ?? "",
             staff ? IncidentSource.Staff : IncidentSource.Resident,
-            user.Identity?.Name ?? "anonymous", role ?? GeoRoles.Resident, GeoClaims.UserId(user), body.Contact, photo), idempotencyKey, DateTimeOffset.UtcNow, ct);
+            user.Identity?.Name ?? "anonymous", role ?? GeoRoles.Resident, GeoClaims.UserId(user), body.Contact, decoded), idempotencyKey, DateTimeOffset.UtcNow, ct);
         // a retry gets the first answer again (the same case), marked as a replay
         if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/incidents/{incident.Id}", IncidentDto.From(incident));
@@ -137,6 +166,10 @@ public static class IncidentsApi
         days is null ? DispatchStats.DefaultDays
         : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
         : throw GeoException.BadInput("days", $"a whole number of days (1–{DispatchStats.MaxDays}), got '{days}'");
+
+    private static double Coordinate(string name, string? value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
+        : throw GeoException.BadInput("location", $"{name} is required, a decimal degree (EPSG:4326)");
 
     private static long Id(string id) => QueryValues.Id(id, "a case id");
 }

@@ -9,9 +9,9 @@ public sealed class HardeningOptions
     /// <summary>Largest request body, bytes, refused with 413 before it is read (Content-Length) or as it arrives.</summary>
     public long MaxBodyBytes { get; set; } = 1L << 20;
 
-    /// <summary>Resident reports carry a photo (2 MiB, 2.7 MiB as base64 in JSON): room enough that a somewhat
-    /// larger photo is refused by the photo check, which names <c>photo_base64</c>.</summary>
-    public long MaxReportBodyBytes { get; set; } = 6L << 20;
+    /// <summary>Resident reports carry up to three photos (2 MiB each, 2.7 MiB as base64 in JSON): room enough that a
+    /// somewhat larger photo is refused by the photo check, which names the photo.</summary>
+    public long MaxReportBodyBytes { get; set; } = 10L << 20;
 
     /// <summary>Wall-clock budget of one request, seconds (the database statement is cancelled with it).</summary>
     public double AnonymousRequestSeconds { get; set; } = 15;

@@ -63,7 +63,8 @@ public sealed class Incident
     public uint Version { get; set; }
 
     public List<IncidentEvent> Events { get; set; } = [];
-    public IncidentPhoto? Photo { get; set; }
+    /// <summary>Up to three, by <see cref="IncidentPhoto.Position"/> (1–3), written with the case or not at all.</summary>
+    public List<IncidentPhoto> Photos { get; set; } = [];
 }
 
 /// <summary>Audit trail: every transition, who, when, where, why.</summary>
@@ -85,6 +86,8 @@ public sealed class IncidentEvent
 public sealed class IncidentPhoto
 {
     public long IncidentId { get; set; }
+    /// <summary>1–3, the order the reporter gave them.</summary>
+    public short Position { get; set; } = 1;
     public required string ContentType { get; set; }
     public required byte[] Data { get; set; }
 }

@@ -11,12 +11,14 @@ namespace Geo.Core.Incidents;
 
 public sealed record IncidentReport(
     string Category, double Lon, double Lat, string Description, IncidentSource Source,
-    string Actor, string ActorRole, long? ReporterUserId = null, string? ReporterContact = null, IncidentPhoto? Photo = null,
+    string Actor, string ActorRole, long? ReporterUserId = null, string? ReporterContact = null, IReadOnlyList<IncidentPhoto>? Photos = null,
     string? AddressString = null, string? MediaUrl = null);
 
 /// <summary>How a case enters the system, shared by the incidents API, Open311 and staff reports:
 /// validate, locate to community and grid cell, assign the cell's grid manager, set the deadline on
-/// the working-day calendar, write the case and its first audit event (and photo) in one statement, one commit.</summary>
+/// the working-day calendar, write the case and its first audit event (and its photos, up to
+/// <see cref="IncidentPhotos.MaxPhotos"/>, checked and stripped of metadata by <see cref="IncidentPhotos"/>) in one statement, one commit:
+/// a case never exists without its photos, nor photos without their case.</summary>
 /// <remarks>Why one statement: a report used to cost four round trips and an EF change-tracking pass (category,
 /// location against every region level including the full district outline, the whole calendar, then the INSERTs
 /// in an explicit transaction). Categories and the calendar now come from memory (<see cref="IntakeReference"/>),
@@ -59,8 +61,11 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
             SELECT id, 'report', 'reported', $9, $10, $7, $1 FROM ins)
         """;
 
-    private const string WithPhoto = """
-        , ph AS (INSERT INTO incident_photos (incident_id, content_type, data) SELECT id, $13, $14 FROM ins)
+    // no photos: empty arrays, nothing inserted
+    private const string WithPhotos = """
+        , ph AS (INSERT INTO incident_photos (incident_id, position, content_type, data)
+                 SELECT ins.id, p.position, p.content_type, p.data FROM ins,
+                        unnest($13::text[], $14::bytea[]) WITH ORDINALITY AS p(content_type, data, position))
         """;
 
     // the key's row is written by the same statement: a second report with the key fails on its primary key (after
@@ -84,7 +89,7 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
         var key = Sha256($"{r.Actor}\n{r.ReporterUserId}\n{idempotencyKey}");
         var hash = Sha256(string.Join('\n', r.Category, r.Lon.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             r.Lat.ToString("R", System.Globalization.CultureInfo.InvariantCulture), r.Description?.Trim(), r.ReporterContact, r.AddressString, r.MediaUrl,
-            r.Photo is null ? "" : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(r.Photo.Data))));
+            string.Join(',', (r.Photos ?? []).Select(p => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(p.Data))))));
         // a new key (the common case) costs nothing more than the report's own statement; a known one fails it on the
         // key's primary key (once the first report has committed) and is looked up
         (long IncidentId, byte[] Hash)? existing;
@@ -144,6 +149,9 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
         var media = string.IsNullOrWhiteSpace(r.MediaUrl) ? null : r.MediaUrl.Trim();
         if (media is not null && (media.Length > MaxMediaUrl || !Uri.TryCreate(media, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
             throw GeoException.BadInput("media_url", $"must be an absolute http(s) URL of at most {MaxMediaUrl} characters");
+        var photos = r.Photos ?? [];
+        if (photos.Count > IncidentPhotos.MaxPhotos)
+            throw GeoException.BadInput("photos", $"at most {IncidentPhotos.MaxPhotos} photos per report, got {photos.Count}");
 
         var opened = db.Database.GetDbConnection().State != System.Data.ConnectionState.Open;
         if (opened) await db.Database.OpenConnectionAsync(ct);
@@ -161,7 +169,7 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
 
             var p = GeoFactory.Point(r.Lon, r.Lat);
             var deadline = reference.Calendar.AddWorkingHours(now, category.TimeLimitHours);
-            await using var cmd = new NpgsqlCommand(Insert + (r.Photo is null ? "" : WithPhoto) + (idempotency is null ? "" : WithKey) + "SELECT id, xmin, community_id, grid_cell_id, assignee FROM ins", conn);
+            await using var cmd = new NpgsqlCommand(Insert + WithPhotos + (idempotency is null ? "" : WithKey) + "SELECT id, xmin, community_id, grid_cell_id, assignee FROM ins", conn);
             cmd.Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
             cmd.Parameters.Add(new NpgsqlParameter { Value = p, NpgsqlDbType = NpgsqlDbType.Geometry });
             cmd.Parameters.AddWithValue(category.Code);
@@ -175,17 +183,8 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
             cmd.Parameters.AddWithValue(r.ActorRole);
             cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)address ?? DBNull.Value);
             cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)media ?? DBNull.Value);
-            if (r.Photo is { } photo)
-            {
-                cmd.Parameters.AddWithValue(photo.ContentType);
-                cmd.Parameters.AddWithValue(photo.Data);
-            }
-            else if (idempotency is not null)
-            {
-                // $13/$14 are the photo's; keep the key at $15/$16
-                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, DBNull.Value);
-                cmd.Parameters.AddWithValue(NpgsqlDbType.Bytea, DBNull.Value);
-            }
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, photos.Select(ph => ph.ContentType).ToArray());
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bytea, photos.Select(ph => ph.Data).ToArray());
             if (idempotency is { } k)
             {
                 cmd.Parameters.AddWithValue(k.Key);
@@ -212,9 +211,8 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
                 ReportedAt = now,
                 UpdatedAt = now,
                 DeadlineAt = deadline,
-                Photo = r.Photo,
             };
-            if (r.Photo is { } ph) ph.IncidentId = incident.Id;
+            incident.Photos = photos.Select((ph, i) => new IncidentPhoto { IncidentId = incident.Id, Position = (short)(i + 1), ContentType = ph.ContentType, Data = ph.Data }).ToList();
             return incident;
         }
         finally

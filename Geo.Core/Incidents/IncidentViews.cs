@@ -16,7 +16,7 @@ public sealed record IncidentDto(
         i.Id, i.CategoryCode, IncidentCodes.Code(i.Status), i.Description, i.Geom.X, i.Geom.Y,
         i.CommunityId, i.GridCellId, i.Assignee, IncidentCodes.Code(i.Source),
         i.ReportedAt, i.UpdatedAt, i.DeadlineAt, i.OverdueAt, i.EscalatedAt, i.ClosedAt,
-        i.Photo != null, i.Version);
+        i.Photos.Any(), i.Version);
 
     private static readonly Func<Incident, IncidentDto> Compiled = Projection.Compile();
 

@@ -84,4 +84,26 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
         await Infrastructure.Browser.ScreenshotAsync(page, "map-phone-selected");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_report_with_a_photo_is_filed_through_the_file_chooser_and_its_status_page_opens()
+    {
+        var page = await PhoneAsync(new Geolocation { Latitude = 39.9015f, Longitude = 116.6931f });
+        await page.Locator("[data-testid=report-open]").ClickAsync();
+        await page.Locator("[data-testid=report-gps]").ClickAsync();
+        await Expect(page.Locator("[data-testid=report-place]")).ToContainTextAsync("运河测试网格一");
+        await page.Locator("[data-testid=report-category]").SelectOptionAsync("sanitation");
+        await page.Locator("[data-testid=report-description]").FillAsync("垃圾桶满溢");
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Locator("[data-testid=report-photos]").ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload { Name = "photo.png", MimeType = "image/png", Buffer = Convert.FromBase64String(Infrastructure.GridFixtures.TinyPng) });
+        await Expect(page.Locator("[data-testid=report-photo-count]")).ToContainTextAsync("1 / 3");
+        await page.Locator("[data-testid=report-send]").ClickAsync();
+        await Expect(page.Locator("[data-testid=report-receipt]")).ToBeVisibleAsync();
+        var href = await page.Locator("[data-testid=report-follow]").GetAttributeAsync("href");
+        Assert.StartsWith("/cases/", href);
+        await page.GotoAsync(href!);
+        await Expect(page.Locator("[data-testid=case-status]")).ToHaveTextAsync("上报");
+        await Infrastructure.Browser.ScreenshotAsync(page, "report-case-page-phone");
+        await page.Context.CloseAsync();
+    }
 }

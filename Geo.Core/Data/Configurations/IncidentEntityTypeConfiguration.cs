@@ -64,6 +64,6 @@ public sealed class IncidentEntityTypeConfiguration : IEntityTypeConfiguration<I
         b.HasOne<GeoUser>().WithMany().HasForeignKey(i => i.ReporterUserId).OnDelete(DeleteBehavior.SetNull).HasConstraintName("fk_incidents_reporter");
         b.HasOne<Asset>().WithMany().HasForeignKey(i => i.SensorAssetId).OnDelete(DeleteBehavior.SetNull).HasConstraintName("fk_incidents_sensor");
         b.HasMany(i => i.Events).WithOne().HasForeignKey(e => e.IncidentId).OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_incident_events_incident");
-        b.HasOne(i => i.Photo).WithOne().HasForeignKey<IncidentPhoto>(p => p.IncidentId).OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_incident_photos_incident");
+        b.HasMany(i => i.Photos).WithOne().HasForeignKey(p => p.IncidentId).OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_incident_photos_incident");
     }
 }

@@ -15,9 +15,11 @@ public sealed class IncidentPhotoEntityTypeConfiguration : IEntityTypeConfigurat
         {
             t.HasCheckConstraint("ck_incident_photos_size", $"octet_length(data) BETWEEN 1 AND {MaxBytes}");
             t.HasCheckConstraint("ck_incident_photos_type", "content_type IN ('image/jpeg', 'image/png', 'image/webp')");
+            t.HasCheckConstraint("ck_incident_photos_position", "position BETWEEN 1 AND 3");
         });
-        b.HasKey(p => p.IncidentId);
+        b.HasKey(p => new { p.IncidentId, p.Position });
         b.Property(p => p.IncidentId).HasColumnName("incident_id").ValueGeneratedNever();
+        b.Property(p => p.Position).HasColumnName("position").HasDefaultValue((short)1).ValueGeneratedNever();
         b.Property(p => p.ContentType).HasColumnName("content_type").HasColumnType("text");
         b.Property(p => p.Data).HasColumnName("data").HasColumnType("bytea");
     }

@@ -816,6 +816,11 @@ namespace Geo.Core.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("incident_id");
 
+                    b.Property<short>("Position")
+                        .HasColumnType("smallint")
+                        .HasDefaultValue((short)1)
+                        .HasColumnName("position");
+
                     b.Property<string>("ContentType")
                         .IsRequired()
                         .HasColumnType("text")
@@ -826,11 +831,13 @@ namespace Geo.Core.Data.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("data");
 
-                    b.HasKey("IncidentId");
+                    b.HasKey("IncidentId", "Position");
 
                     b.ToTable("incident_photos", null, t =>
                         {
                             t.HasCheckConstraint("ck_incident_photos_size", "octet_length(data) BETWEEN 1 AND 2097152");
+
+                            t.HasCheckConstraint("ck_incident_photos_position", "position BETWEEN 1 AND 3");
 
                             t.HasCheckConstraint("ck_incident_photos_type", "content_type IN ('image/jpeg', 'image/png', 'image/webp')");
                         });
@@ -1107,8 +1114,8 @@ namespace Geo.Core.Data.Migrations
             modelBuilder.Entity("Geo.Core.Domain.IncidentPhoto", b =>
                 {
                     b.HasOne("Geo.Core.Domain.Incident", null)
-                        .WithOne("Photo")
-                        .HasForeignKey("Geo.Core.Domain.IncidentPhoto", "IncidentId")
+                        .WithMany("Photos")
+                        .HasForeignKey("IncidentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_incident_photos_incident");
@@ -1137,7 +1144,7 @@ namespace Geo.Core.Data.Migrations
                 {
                     b.Navigation("Events");
 
-                    b.Navigation("Photo");
+                    b.Navigation("Photos");
                 });
 #pragma warning restore 612, 618
         }

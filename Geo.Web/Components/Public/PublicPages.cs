@@ -4,6 +4,7 @@ using Geo.Api;
 using Geo.Api.Hardening;
 using Geo.Api.Http;
 using Geo.Core.Common;
+using Geo.Core.Incidents;
 using Geo.Core.Public;
 using Geo.Core.Spatial;
 using Geo.Core.Walking;
@@ -79,6 +80,14 @@ public static class PublicPages
             Headers(http, screenCsp, maxAge: 0);
             await RenderAsync<ScreenPage>(http, new() { ["View"] = view, ["Lang"] = Language(lang), ["RefreshSeconds"] = seconds });
         }).ExcludeFromDescription().RequireRateLimiting(GeoLimits.Heavy);
+
+        // a case's public status page, linked from the report form's receipt: a lookup by key, cheap
+        app.MapGet("/cases/{id}", async (string id, string? lang, HttpContext http, PublicCases cases, CancellationToken ct) =>
+        {
+            var view = await cases.GetAsync(QueryValues.Id(id, "a case id"), ct);
+            Headers(http, screenCsp, maxAge: 0);
+            await RenderAsync<CasePage>(http, new() { ["Case"] = view, ["Lang"] = Language(lang) });
+        }).ExcludeFromDescription().Cheap();
         return app;
     }
 
