@@ -94,6 +94,7 @@ public static class GeoServices
         services.AddSingleton<RegionLocator>();
         services.AddSingleton<NearbySearch>();
         services.AddSingleton<WalkingReach>();
+        services.AddSingleton<WalkingRoute>();
         services.AddSingleton<CommunityEmbed>();
         services.AddSingleton<ScreenBoard>();
         return services;
