@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -82,6 +83,28 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
         Assert.True(ring.Y + ring.Height < panel.Y, $"the outline (y {ring.Y:0}–{ring.Y + ring.Height:0}) is behind the panel (from y {panel.Y:0})");
         Assert.True(ring.Y > map.Y, "the outline is above the map");
         await Infrastructure.Browser.ScreenshotAsync(page, "map-phone-selected");
+        await page.Context.CloseAsync();
+    }
+    [Fact]
+    public async Task Go_here_in_a_popup_draws_the_walk_from_the_phone_with_minutes_metres_and_handoff_links()
+    {
+        var page = await PhoneAsync(new Geolocation { Latitude = 39.9015f, Longitude = 116.6931f });
+        var hits = await page.SearchAsync(MapAppFixture.WifiName, "asset");
+        await hits.First.ClickAsync();
+        var go = page.Locator(".asset-popup button.go-here");
+        await Expect(go).ToHaveTextAsync("去这里");
+        Assert.True((await go.BoundingBoxAsync())!.Height >= 44);
+        await go.ClickAsync();
+        await Expect(page.Locator("path.walk-route")).ToHaveCountAsync(1);
+        var summary = await page.Locator(".asset-popup .route-summary").TextContentAsync();
+        // the same Core use case the API answers with: the popup's figures are its figures
+        var expected = await f.App.Services.GetRequiredService<Geo.Core.Walking.WalkingRoute>()
+            .RouteAsync(116.6931, 39.9015, 116.6910, 39.9015, new Geo.Core.Walking.WalkingOptions().Adult);
+        Assert.Equal($"步行 {Math.Max(1, Math.Round(expected.Minutes))} 分钟 · {Math.Round(expected.Meters)} 米", summary);
+        Assert.StartsWith("https://uri.amap.com/navigation?", await page.Locator(".asset-popup a.handoff-amap").GetAttributeAsync("href"));
+        Assert.StartsWith("http://api.map.baidu.com/direction?", await page.Locator(".asset-popup a.handoff-baidu").GetAttributeAsync("href"));
+        Assert.True((await page.Locator(".asset-popup a.handoff-amap").BoundingBoxAsync())!.Height >= 44);
+        await Infrastructure.Browser.ScreenshotAsync(page, "map-phone-route");
         await page.Context.CloseAsync();
     }
 }

@@ -26,6 +26,9 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
         Services.AddSingleton(db.DataSource);
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        Services.AddSingleton(new Geo.Core.Walking.WalkingGraphProvider(db.DataSource)); // the map's 去这里 (WalkingRoute)
+        Services.AddSingleton(new Geo.Core.Walking.WalkingOptions());
+        Services.AddSingleton(new Geo.Core.Access.AccessOptions());
         Services.AddGeoUseCaseServices();
         return lang;
     }
