@@ -60,7 +60,7 @@ public sealed class RouteApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
     }
 
     [Fact]
-    public async Task Route_to_a_place_id_uses_its_name_and_an_unknown_id_is_404()
+    public async Task Route_to_a_place_id_uses_its_name_and_an_unknown_or_staff_only_id_is_404()
     {
         await WalkNetworks.SquareAsync(db.DataSource, seed: 11);
         var shop = new Asset
@@ -73,7 +73,10 @@ public sealed class RouteApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
             await AssetBulkWriter.CopyAsync(conn, "assets", [shop], withRowNumbers: false);
         }
         await using var ctx = db.CreateContext();
+        ctx.Add(AssetFixtures.Point(AssetKind.Camera, "摄像头", 116.6120, 39.8900));
+        await ctx.SaveChangesAsync();
         var id = ctx.Assets.Single(a => a.ExternalId == "shop").Id;
+        var camera = ctx.Assets.Single(a => a.Kind == AssetKind.Camera).Id;
         await using var app = new GeoWebFactory(db.ConnectionString);
         var http = app.CreateClient();
         using var doc = JsonDocument.Parse(await http.GetStringAsync($"/api/route?from={From}&to_id={id}"));
@@ -82,6 +85,11 @@ public sealed class RouteApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
         Assert.Contains(Uri.EscapeDataString("社区超市"), doc.RootElement.GetProperty("properties").GetProperty("handoff").GetProperty("amap").GetString());
         var missing = await http.GetAsync($"/api/route?from={From}&to_id=999999999");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        // a camera's place is staff-only: to anyone else its id is as unknown as a missing one
+        var hidden = await http.GetAsync($"/api/route?from={From}&to_id={camera}");
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        using var problem = JsonDocument.Parse(await hidden.Content.ReadAsStringAsync());
+        Assert.Equal("to_id", problem.RootElement.GetProperty("parameter").GetString());
     }
 
     [Theory]
