@@ -93,8 +93,24 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
         await hits.First.ClickAsync();
         var go = page.Locator(".asset-popup button.go-here");
         await Expect(go).ToHaveTextAsync("去这里");
-        Assert.True((await go.BoundingBoxAsync())!.Height >= 44);
+        // the search result flies the map there: measure and tap once no zoom animation scales the popup
+        await page.WaitForFunctionAsync("""
+            () => !document.querySelector('.leaflet-zoom-anim')
+                && document.querySelector('.asset-popup button.go-here')?.getBoundingClientRect().height >= 44
+            """);
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
         await go.ClickAsync();
+        var result = page.Locator(".asset-popup .route-result");
+        await Expect(result).ToHaveCountAsync(1);
+        try
+        {
+            await Expect(result).ToContainTextAsync("步行"); // else it shows the error
+        }
+        catch (PlaywrightException)
+        {
+            Assert.Fail($"no route: '{await result.TextContentAsync()}' ({await result.GetAttributeAsync("data-detail")}); console: {string.Join(" | ", console)}");
+        }
         await Expect(page.Locator("path.walk-route")).ToHaveCountAsync(1);
         var summary = await page.Locator(".asset-popup .route-summary").TextContentAsync();
         // the same Core use case the API answers with: the popup's figures are its figures

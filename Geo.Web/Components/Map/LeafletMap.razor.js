@@ -166,9 +166,6 @@ async function openAsset(s, id, latlng) {
 /// 去这里: from the device (else the last tap, else the centre) to the popup's place, by the server's WalkingRoute; draws the
 /// walk and puts minutes, metres and the Amap/Baidu hand-off links under the button.
 async function routeTo(s, el, latlng, name) {
-    const [fromLon, fromLat] = await positionOf(s);
-    const [toLon, toLat] = fromLatLng(latlng);
-    const r = await s.dotnet.invokeMethodAsync('RouteTo', fromLon, fromLat, toLon, toLat, name);
     let box = el.querySelector('.route-result');
     if (!box) {
         box = add(el, 'div', '');
@@ -176,9 +173,18 @@ async function routeTo(s, el, latlng, name) {
         box.setAttribute('role', 'status');
     }
     box.replaceChildren();
+    let r;
+    try {
+        const [fromLon, fromLat] = await positionOf(s);
+        const [toLon, toLat] = fromLatLng(latlng);
+        r = await s.dotnet.invokeMethodAsync('RouteTo', fromLon, fromLat, toLon, toLat, name);
+    } catch (e) {
+        r = { error: s.labels.routeFailed, detail: String(e) };
+    }
     if (s.route) { s.map.removeLayer(s.route); s.route = null; }
     if (r.error) {
         add(box, 'p', r.error).title = r.detail || '';
+        box.dataset.detail = r.detail || '';
         return;
     }
     add(box, 'p', r.summary).className = 'route-summary';
