@@ -59,7 +59,7 @@ usage: ./geo COMMAND [ARGS]      ./geo COMMAND --help      ./geo --version
   simulate [--sensors N] [--minutes M] [--interval S] [--devices D] [--url U] [--seed N]
                       device fleet on the public device API beside ./geo run: heartbeats, alarms, meters, dropouts
   bench NAME [ARGS]   run a side-by-side benchmark on a durable cluster:
-                      ingest | api | tiles | isochrone | coverage | dispatch | readings
+                      ingest | api | tiles | isochrone | coverage | dispatch | readings | residents
                       | scale [--seconds S] [--concurrency C] (1 node vs 2 nodes + standby, through the gateway)
   migrate             apply EF Core migrations
   help [COMMAND]      this text, or one command's
@@ -379,11 +379,11 @@ cmd_test() {
   return $rc
 }
 
-BENCHES="ingest | api | tiles | isochrone | coverage | dispatch | readings | scale"
+BENCHES="ingest | api | tiles | isochrone | coverage | dispatch | readings | residents | scale"
 cmd_bench() {
   [ $# -ge 1 ] || usage_error bench "bench needs a NAME: $BENCHES"
   case "$1" in
-    ingest|ingest-parse|api|tiles|isochrone|coverage|dispatch|readings) ;;
+    ingest|ingest-parse|api|tiles|isochrone|coverage|dispatch|readings|residents) ;;
     scale) shift; bench_scale "$@"; return ;;  # its own topologies on the run database
     *) usage_error bench "unknown benchmark '$1' (NAME: $BENCHES)" ;;
   esac

@@ -96,6 +96,7 @@ public static class GeoServices
         services.AddSingleton<NearbySearch>();
         services.AddSingleton<PlaceSearch>();
         services.AddSingleton<WalkingReach>();
+        services.AddSingleton<WalkingRoute>();
         services.AddSingleton<CommunityEmbed>();
         services.AddSingleton<ScreenBoard>();
         return services;

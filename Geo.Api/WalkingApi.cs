@@ -19,7 +19,7 @@ namespace Geo.Api;
 
 /// <summary>The 15-minute life circle over the walking network: isochrone bands with the services inside
 /// them, and services sorted by walking time for one life element.</summary>
-public static class WalkingApi
+public static partial class WalkingApi
 {
     private static readonly JsonSerializerOptions GeoJson = GeoJsonOptions.With(ApiSetup.Json);
 
@@ -72,6 +72,7 @@ public static class WalkingApi
             return TypedResults.Ok(new ReachResponse(OriginJson(origin), limit[0], category, new ProfileDto(walker.Name, walker.SpeedKmh),
                 services.Select(ToJson).ToList()));
         }).WithSummary("Services of a life element (or kind) by walking time from a point, nearest first");
+        MapRoute(group, walking);
         return group;
     }
 

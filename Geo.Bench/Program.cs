@@ -10,6 +10,7 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>
     ["dispatch"] = Geo.Bench.Dispatch.DispatchBench.RunAsync,
     ["readings"] = Geo.Bench.Readings.ReadingsBench.RunAsync,
     ["scale"] = Geo.Bench.ScaleBench.RunAsync,
+    ["residents"] = Geo.Bench.ResidentsBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))

@@ -9,6 +9,7 @@ internal sealed class DijkstraWorkspace(int nodes, int edges)
     private readonly int[] _pos = new int[nodes];     // heap position, Settled once final
     private readonly int[] _heap = new int[nodes];    // binary min-heap of nodes keyed by _dist
     private readonly int[] _edgeStamp = new int[edges];
+    private readonly int[] _pred = new int[nodes];    // arc by which a node was last improved (-1: a seed); routes only
     private int _heapSize, _generation, _edgeGeneration;
     private const int Settled = -1;
 
@@ -72,6 +73,18 @@ internal sealed class DijkstraWorkspace(int nodes, int edges)
             SiftUp(_pos[v]);
         }
     }
+
+    /// <summary><see cref="Improve"/> that remembers the arc when it lowers the cost (for a path back to a seed).</summary>
+    public void Improve(int v, double d, int arc)
+    {
+        if (_stamp[v] != _generation || (_pos[v] != Settled && d < _dist[v]))
+        {
+            Improve(v, d);
+            _pred[v] = arc;
+        }
+    }
+
+    public int Pred(int node) => _pred[node];
 
     public bool TryPop(out int node, out double cost)
     {

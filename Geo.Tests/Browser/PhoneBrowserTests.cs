@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -104,6 +105,45 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
         await page.GotoAsync(href!);
         await Expect(page.Locator("[data-testid=case-status]")).ToHaveTextAsync("上报");
         await Infrastructure.Browser.ScreenshotAsync(page, "report-case-page-phone");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Go_here_in_a_popup_draws_the_walk_from_the_phone_with_minutes_metres_and_handoff_links()
+    {
+        var page = await PhoneAsync(new Geolocation { Latitude = 39.9015f, Longitude = 116.6931f });
+        var hits = await page.SearchAsync(MapAppFixture.WifiName, "asset");
+        await hits.First.ClickAsync();
+        var go = page.Locator(".asset-popup button.go-here");
+        await Expect(go).ToHaveTextAsync("去这里");
+        // the search result flies the map there: measure and tap once no zoom animation scales the popup
+        await page.WaitForFunctionAsync("""
+            () => !document.querySelector('.leaflet-zoom-anim')
+                && document.querySelector('.asset-popup button.go-here')?.getBoundingClientRect().height >= 44
+            """);
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
+        await go.ClickAsync();
+        var result = page.Locator(".asset-popup .route-result");
+        await Expect(result).ToHaveCountAsync(1);
+        try
+        {
+            await Expect(result).ToContainTextAsync("步行"); // else it shows the error
+        }
+        catch (PlaywrightException)
+        {
+            Assert.Fail($"no route: '{await result.TextContentAsync()}' ({await result.GetAttributeAsync("data-detail")}); console: {string.Join(" | ", console)}");
+        }
+        await Expect(page.Locator("path.walk-route")).ToHaveCountAsync(1);
+        var summary = await page.Locator(".asset-popup .route-summary").TextContentAsync();
+        // the same Core use case the API answers with: the popup's figures are its figures
+        var expected = await f.App.Services.GetRequiredService<Geo.Core.Walking.WalkingRoute>()
+            .RouteAsync(116.6931, 39.9015, 116.6910, 39.9015, new Geo.Core.Walking.WalkingOptions().Adult);
+        Assert.Equal($"步行 {Math.Max(1, Math.Round(expected.Minutes))} 分钟 · {Math.Round(expected.Meters)} 米", summary);
+        Assert.StartsWith("https://uri.amap.com/navigation?", await page.Locator(".asset-popup a.handoff-amap").GetAttributeAsync("href"));
+        Assert.StartsWith("http://api.map.baidu.com/direction?", await page.Locator(".asset-popup a.handoff-baidu").GetAttributeAsync("href"));
+        Assert.True((await page.Locator(".asset-popup a.handoff-amap").BoundingBoxAsync())!.Height >= 44);
+        await Infrastructure.Browser.ScreenshotAsync(page, "map-phone-route");
         await page.Context.CloseAsync();
     }
 }

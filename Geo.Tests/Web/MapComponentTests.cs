@@ -26,9 +26,10 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         Services.AddDbContextFactory<GeoDbContext>(o => GeoDb.Configure(o, db.DataSource));
         Services.AddSingleton(db.DataSource);
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        // NearbySearch walks on the graph (附近 by walking time)
+        // NearbySearch walks on the graph (附近 by walking time); the map's 去这里 (WalkingRoute) too
         Services.AddSingleton(new Geo.Core.Walking.WalkingOptions());
         Services.AddSingleton(new Geo.Core.Walking.WalkingGraphProvider(db.DataSource));
+        Services.AddSingleton(new Geo.Core.Access.AccessOptions());
         Services.AddGeoUseCaseServices();
         return lang;
     }

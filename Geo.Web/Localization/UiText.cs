@@ -28,6 +28,8 @@ public enum Text
     CareTitle, CarePace, CareHouseholds, CareStation, CareKiosk, CareEither, CareMinutes, CareNotReached, CareBy, CareNone, CareUnreachedTitle, CareAllReached, CareAggregatesOnly, CareElderlyAlone, CareSeverelyDisabled, CareNoneWithin, CareSyntheticCount, CareFlyTo, DelTitle, DelNone, DelProvider, DelOrdered, DelAccepted, DelOut, DelDelivered, DelCancelled, DelActAccept, DelActOut, DelActDeliver, DelActCancel, DelAcceptBy, DelDeliverBy, DelClosedAt, DelWalk, DelConflict, DelStepRefused, DelReload, DelOrder,
     // 附近 by category and walking time
     NearbyByCategory, NearbyWalkNone, NearbyPickPoint, NearbyWalking,
+    // the walking route from a popup's 去这里
+    GoHere, RouteSummary, RouteFailed, RouteAmap, RouteBaidu,
 }
 
 public static class UiText
@@ -288,6 +290,11 @@ public static class UiText
         [Text.TrendStaffOnly] = "该指标来自摄像头或传感器，仅工作人员可查看其数值",
         [Text.ContrastOn] = "大字高对比",
         [Text.ContrastOff] = "标准显示",
+        [Text.GoHere] = "去这里",
+        [Text.RouteSummary] = "步行 {0} 分钟 · {1} 米",
+        [Text.RouteFailed] = "无法规划步行路线",
+        [Text.RouteAmap] = "用高德地图导航",
+        [Text.RouteBaidu] = "用百度地图导航",
     };
 
     public static readonly IReadOnlyDictionary<Text, string> En = new Dictionary<Text, string>
@@ -546,6 +553,11 @@ public static class UiText
         [Text.TrendStaffOnly] = "This indicator comes from cameras or sensors: its values are for staff",
         [Text.ContrastOn] = "Large text, high contrast",
         [Text.ContrastOff] = "Standard display",
+        [Text.GoHere] = "Go here",
+        [Text.RouteSummary] = "{0} min walk · {1} m",
+        [Text.RouteFailed] = "No walking route",
+        [Text.RouteAmap] = "Navigate in Amap",
+        [Text.RouteBaidu] = "Navigate in Baidu Maps",
     };
 
     /// <summary>Labels of the kind-specific attribute fields (the snake_case JSON names).</summary>

@@ -156,7 +156,46 @@ async function openAsset(s, id, latlng) {
     kind.style.borderLeftColor = s.options.colours[a.kind] || '#333';
     if (a.synthetic) add(el, 'div', a.syntheticLabel).className = 'synthetic-badge';
     table(el, a.rows);
+    const go = add(el, 'button', s.labels.goHere);
+    go.type = 'button';
+    go.className = 'go-here';
+    go.addEventListener('click', () => routeTo(s, el, latlng, a.name));
     s.L.popup({ maxWidth: 280 }).setLatLng(latlng).setContent(el).openOn(s.map);
+}
+
+/// 去这里: from the device (else the last tap, else the centre) to the popup's place, by the server's WalkingRoute; draws the
+/// walk and puts minutes, metres and the Amap/Baidu hand-off links under the button.
+async function routeTo(s, el, latlng, name) {
+    let box = el.querySelector('.route-result');
+    if (!box) {
+        box = add(el, 'div', '');
+        box.className = 'route-result';
+        box.setAttribute('role', 'status');
+    }
+    box.replaceChildren();
+    let r;
+    try {
+        const [fromLon, fromLat] = await positionOf(s);
+        const [toLon, toLat] = fromLatLng(latlng);
+        r = await s.dotnet.invokeMethodAsync('RouteTo', fromLon, fromLat, toLon, toLat, name);
+    } catch (e) {
+        r = { error: s.labels.routeFailed, detail: String(e) };
+    }
+    if (s.route) { s.map.removeLayer(s.route); s.route = null; }
+    if (r.error) {
+        add(box, 'p', r.error).title = r.detail || '';
+        box.dataset.detail = r.detail || '';
+        return;
+    }
+    add(box, 'p', r.summary).className = 'route-summary';
+    for (const [href, label, cls] of [[r.amap, r.amapLabel, 'handoff-amap'], [r.baidu, r.baiduLabel, 'handoff-baidu']]) {
+        const link = add(box, 'a', label);
+        link.href = href;
+        link.target = '_blank';
+        link.rel = 'noopener';
+        link.className = `handoff ${cls}`;
+    }
+    s.route = s.L.polyline(r.line.map(c => toLatLng(c[0], c[1])), { color: '#d7301f', weight: 5, opacity: 0.85, interactive: false, className: 'walk-route' }).addTo(s.map);
 }
 
 async function onMapClick(s, latlng) {
@@ -220,13 +259,17 @@ export function clearOverlays(element) {
     if (!s) return;
     if (s.measure) { s.map.removeLayer(s.measure.layer); s.measure = null; }
     if (s.nearby) { s.map.removeLayer(s.nearby); s.nearby = null; }
+    if (s.route) { s.map.removeLayer(s.route); s.route = null; }
     for (const l of (s.overlays?.values() ?? [])) s.map.removeLayer(l);
     s.overlays?.clear();
 }
 
 /// Resolves to [lon, lat]: the device position (GPS, as the button says), else the last clicked point, else the map centre.
 export function userPosition(element) {
-    const s = maps.get(element);
+    return positionOf(maps.get(element));
+}
+
+function positionOf(s) {
     const fallback = () => s.lastClick || fromLatLng(s.map.getCenter());
     return new Promise((resolve) => {
         if (!navigator.geolocation) { resolve(fallback()); return; }
