@@ -16,8 +16,8 @@ public sealed partial class MapBrowserTests
         await page.Mouse.ClickAsync(map!.X + map.Width / 2, map.Y + map.Height / 2);
         var bands = page.Locator("path.isochrone-band");
         await Expect(bands).ToHaveCountAsync(3);
-        var adult = page.Locator("button.pace-btn[data-pace=adult]");
-        var elderly = page.Locator("button.pace-btn[data-pace=elderly]");
+        var adult = page.Locator(".isochrone button.pace-btn[data-pace=adult]");
+        var elderly = page.Locator(".isochrone button.pace-btn[data-pace=elderly]");
         await Expect(adult).ToHaveAttributeAsync("aria-pressed", "true");
         await Expect(elderly).ToContainTextAsync("3");
         // the 5-minute band (drawn last, innermost): the street network of the fixture is small enough for 15 minutes to reach all of it

@@ -114,12 +114,14 @@ public sealed class HardeningApiTests(PostgisFixture db) : IClassFixture<Postgis
         await using (var app = new GeoWebFactory(db.ConnectionString, new Dictionary<string, string?> { ["Hardening:SecureCookies"] = "true" }))
         {
             var res = await app.CreateClient().PostAsJsonAsync("/api/auth/signin", new { user_name = user, password = "pw-secure" });
+            Assert.True(res.IsSuccessStatusCode, $"sign-in answered {(int)res.StatusCode}: {await res.Content.ReadAsStringAsync()}");
             Assert.Contains("secure", res.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("geo.auth", StringComparison.Ordinal)), StringComparison.OrdinalIgnoreCase);
         }
         await using (var app = new GeoWebFactory(db.ConnectionString))
         {
             // plain HTTP without a proxy saying otherwise: not Secure (the browser would drop it)
             var res = await app.CreateClient().PostAsJsonAsync("/api/auth/signin", new { user_name = user, password = "pw-secure" });
+            Assert.True(res.IsSuccessStatusCode, $"sign-in answered {(int)res.StatusCode}: {await res.Content.ReadAsStringAsync()}");
             Assert.DoesNotContain("secure", res.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("geo.auth", StringComparison.Ordinal)), StringComparison.OrdinalIgnoreCase);
         }
     }
