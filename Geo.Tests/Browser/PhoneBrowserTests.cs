@@ -116,11 +116,19 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
         await hits.First.ClickAsync();
         var go = page.Locator(".asset-popup button.go-here");
         await Expect(go).ToHaveTextAsync("去这里");
-        // the search result flies the map there: measure and tap once no zoom animation scales the popup
+        // the search result flies the map there and the popup pans the map to fit: measure and tap once the button
+        // has stood still for a polling interval (a tap during the pan lands on the map, whose popup replaces this one)
         await page.WaitForFunctionAsync("""
-            () => !document.querySelector('.leaflet-zoom-anim')
-                && document.querySelector('.asset-popup button.go-here')?.getBoundingClientRect().height >= 44
-            """);
+            () => {
+                const b = document.querySelector('.asset-popup button.go-here');
+                if (!b || document.querySelector('.leaflet-zoom-anim')) return false;
+                const r = b.getBoundingClientRect();
+                const key = `${r.x},${r.y},${r.width},${r.height}`;
+                const still = window.__goHereRect === key;
+                window.__goHereRect = key;
+                return still && r.height >= 44;
+            }
+            """, null, new PageWaitForFunctionOptions { PollingInterval = 300 });
         var console = new List<string>();
         page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
         await go.ClickAsync();
