@@ -19,13 +19,7 @@ public sealed class LifeCirclePacesTests(PostgisFixture db) : IClassFixture<Post
     {
         await RegionFixtures.AddSquareHierarchyAsync(db.DataSource, "LP", 116.60, 39.88, 0.02);
         await WalkNetworks.SquareAsync(db.DataSource, seed: 17);
-        var nodes = new List<(long Id, double Lon, double Lat)>();
-        await using (var cmd = db.DataSource.CreateCommand("""
-            SELECT n.id, ST_X(n.geom), ST_Y(n.geom) FROM walk_nodes n
-            WHERE EXISTS (SELECT 1 FROM walk_edges e WHERE e.source = n.id OR e.target = n.id) ORDER BY n.id
-            """))
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) nodes.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
+        var nodes = await WalkNetworks.ConnectedNodesAsync(db.DataSource);
         Assert.True(nodes.Count > 200);
 
         // buildings and services on network nodes (no access legs), spread deterministically over the square

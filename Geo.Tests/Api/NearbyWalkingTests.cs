@@ -16,13 +16,7 @@ public sealed class NearbyWalkingTests(PostgisFixture db) : IClassFixture<Postgi
     public async Task Nearby_by_walking_time_equals_pgRouting_order_and_minutes_at_the_elderly_pace()
     {
         await WalkNetworks.SquareAsync(db.DataSource, seed: 23);
-        var nodes = new List<(long Id, double Lon, double Lat)>();
-        await using (var cmd = db.DataSource.CreateCommand("""
-            SELECT n.id, ST_X(n.geom), ST_Y(n.geom) FROM walk_nodes n
-            WHERE EXISTS (SELECT 1 FROM walk_edges e WHERE e.source = n.id OR e.target = n.id) ORDER BY n.id
-            """))
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) nodes.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
+        var nodes = await WalkNetworks.ConnectedNodesAsync(db.DataSource);
         Assert.True(nodes.Count > 200);
         var origin = nodes[nodes.Count / 2];
         var step = nodes.Count / 40;

@@ -20,13 +20,7 @@ public sealed class CareReachPgRoutingTests(PostgisFixture db) : IClassFixture<P
         await WalkNetworks.SquareAsync(db.DataSource, seed: 21);
 
         // nodes as sample positions, spread over the square (deterministic: every k-th node by id)
-        var nodes = new List<(long Id, double Lon, double Lat)>();
-        await using (var cmd = db.DataSource.CreateCommand("""
-            SELECT n.id, ST_X(n.geom), ST_Y(n.geom) FROM walk_nodes n
-            WHERE EXISTS (SELECT 1 FROM walk_edges e WHERE e.source = n.id OR e.target = n.id) ORDER BY n.id
-            """))
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) nodes.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
+        var nodes = await WalkNetworks.ConnectedNodesAsync(db.DataSource);
         Assert.True(nodes.Count > 200);
         var step = nodes.Count / 25;
         var stations = new[] { nodes[step * 3], nodes[step * 17] };

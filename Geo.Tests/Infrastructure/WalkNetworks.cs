@@ -30,6 +30,19 @@ internal static class WalkNetworks
     public static Task<WalkNetwork> SquareAsync(NpgsqlDataSource ds, int seed, double lon = Lon, double lat = Lat, double sizeDeg = SizeDeg) =>
         GenerateAsync(ds, new StreetNetworkOptions { Seed = seed, River = false, Rail = false }, Square(lon, lat, sizeDeg));
 
+    /// <summary>The nodes that some edge of walk_edges touches, by id: deterministic sample positions on the network.</summary>
+    public static async Task<List<(long Id, double Lon, double Lat)>> ConnectedNodesAsync(NpgsqlDataSource ds)
+    {
+        var nodes = new List<(long Id, double Lon, double Lat)>();
+        await using var cmd = ds.CreateCommand("""
+            SELECT n.id, ST_X(n.geom), ST_Y(n.geom) FROM walk_nodes n
+            WHERE EXISTS (SELECT 1 FROM walk_edges e WHERE e.source = n.id OR e.target = n.id) ORDER BY n.id
+            """);
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) nodes.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
+        return nodes;
+    }
+
     /// <summary>pgr_drivingDistance from one node on the whole walk_edges table, as node id → agg_cost.</summary>
     public static async Task<Dictionary<long, double>> PgrDrivingDistanceAsync(NpgsqlDataSource ds, long node, double cutoff)
     {
