@@ -1,4 +1,5 @@
 using Geo.Core.Domain;
+using Geo.Core.Places;
 
 namespace Geo.Ingest.Generation;
 
@@ -52,43 +53,47 @@ internal static class AssetCatalog
         _ => kind.NameZh(),
     };
 
-    public sealed record ShopType(LifeElement Category, string Code, string Zh, string Hours, double Weight);
+    /// <summary>A synthetic shop type; its Chinese label is <see cref="PlaceCategories.ShopTypeNames"/>'s, the one list of labels.</summary>
+    public sealed record ShopType(LifeElement Category, string Code, string Hours, double Weight)
+    {
+        public string Zh => PlaceCategories.ShopTypeNames[Code].Zh;
+    }
 
     /// <summary>The 15-minute service circle's seven life elements (吃 住 行 游 购 娱 健) with finer types.</summary>
     public static readonly IReadOnlyList<ShopType> ShopTypes =
     [
-        new(LifeElement.Eat, "restaurant", "餐馆", "10:00-22:00", 14),
-        new(LifeElement.Eat, "breakfast", "早餐店", "06:00-10:30", 6),
-        new(LifeElement.Eat, "snack_bar", "小吃店", "09:00-21:00", 5),
-        new(LifeElement.Eat, "cafe", "咖啡茶饮", "08:00-22:00", 3),
-        new(LifeElement.Live, "hotel", "酒店", "00:00-24:00", 2),
-        new(LifeElement.Live, "housekeeping", "家政服务", "08:00-18:00", 3),
-        new(LifeElement.Live, "repair", "维修店", "08:30-19:00", 3),
-        new(LifeElement.Live, "kindergarten", "幼儿园", "07:30-17:30", 2),
-        new(LifeElement.Live, "school", "学校", "07:30-17:30", 1.5),
-        new(LifeElement.Travel, "bus_stop", "公交站", "05:30-23:00", 7),
-        new(LifeElement.Travel, "subway_station", "地铁站", "05:30-23:30", 0.4),
-        new(LifeElement.Travel, "parking", "停车场", "00:00-24:00", 3),
-        new(LifeElement.Travel, "bike_share", "共享单车点", "00:00-24:00", 3),
-        new(LifeElement.Travel, "gas_station", "加油站", "00:00-24:00", 0.5),
-        new(LifeElement.Leisure, "park", "公园", "06:00-22:00", 2),
-        new(LifeElement.Leisure, "square", "广场", "00:00-24:00", 1.5),
-        new(LifeElement.Leisure, "library", "图书室", "09:00-20:00", 0.8),
-        new(LifeElement.Leisure, "scenic_spot", "景点", "08:30-17:30", 0.3),
-        new(LifeElement.Shop, "supermarket", "超市", "07:00-22:00", 5),
-        new(LifeElement.Shop, "convenience_store", "便利店", "00:00-24:00", 8),
-        new(LifeElement.Shop, "market", "菜市场", "06:00-19:00", 2),
-        new(LifeElement.Shop, "bookstore", "书店", "09:00-21:00", 1),
-        new(LifeElement.Shop, "clothing", "服装店", "09:30-21:30", 3),
-        new(LifeElement.Entertainment, "cinema", "电影院", "10:00-24:00", 0.4),
-        new(LifeElement.Entertainment, "ktv", "KTV", "12:00-02:00", 0.8),
-        new(LifeElement.Entertainment, "chess_room", "棋牌室", "09:00-22:00", 2),
-        new(LifeElement.Entertainment, "culture_centre", "文化活动中心", "08:30-21:00", 1),
-        new(LifeElement.Health, "clinic", "社区卫生服务站", "08:00-17:00", 2),
-        new(LifeElement.Health, "pharmacy", "药店", "08:00-22:00", 4),
-        new(LifeElement.Health, "hospital", "医院", "00:00-24:00", 0.3),
-        new(LifeElement.Health, "fitness", "健身场所", "06:00-22:00", 2),
-        new(LifeElement.Health, "elderly_care", "养老驿站", "08:00-18:00", 1.5),
+        new(LifeElement.Eat, "restaurant", "10:00-22:00", 14),
+        new(LifeElement.Eat, "breakfast", "06:00-10:30", 6),
+        new(LifeElement.Eat, "snack_bar", "09:00-21:00", 5),
+        new(LifeElement.Eat, "cafe", "08:00-22:00", 3),
+        new(LifeElement.Live, "hotel", "00:00-24:00", 2),
+        new(LifeElement.Live, "housekeeping", "08:00-18:00", 3),
+        new(LifeElement.Live, "repair", "08:30-19:00", 3),
+        new(LifeElement.Live, "kindergarten", "07:30-17:30", 2),
+        new(LifeElement.Live, "school", "07:30-17:30", 1.5),
+        new(LifeElement.Travel, "bus_stop", "05:30-23:00", 7),
+        new(LifeElement.Travel, "subway_station", "05:30-23:30", 0.4),
+        new(LifeElement.Travel, "parking", "00:00-24:00", 3),
+        new(LifeElement.Travel, "bike_share", "00:00-24:00", 3),
+        new(LifeElement.Travel, "gas_station", "00:00-24:00", 0.5),
+        new(LifeElement.Leisure, "park", "06:00-22:00", 2),
+        new(LifeElement.Leisure, "square", "00:00-24:00", 1.5),
+        new(LifeElement.Leisure, "library", "09:00-20:00", 0.8),
+        new(LifeElement.Leisure, "scenic_spot", "08:30-17:30", 0.3),
+        new(LifeElement.Shop, "supermarket", "07:00-22:00", 5),
+        new(LifeElement.Shop, "convenience_store", "00:00-24:00", 8),
+        new(LifeElement.Shop, "market", "06:00-19:00", 2),
+        new(LifeElement.Shop, "bookstore", "09:00-21:00", 1),
+        new(LifeElement.Shop, "clothing", "09:30-21:30", 3),
+        new(LifeElement.Entertainment, "cinema", "10:00-24:00", 0.4),
+        new(LifeElement.Entertainment, "ktv", "12:00-02:00", 0.8),
+        new(LifeElement.Entertainment, "chess_room", "09:00-22:00", 2),
+        new(LifeElement.Entertainment, "culture_centre", "08:30-21:00", 1),
+        new(LifeElement.Health, "clinic", "08:00-17:00", 2),
+        new(LifeElement.Health, "pharmacy", "08:00-22:00", 4),
+        new(LifeElement.Health, "hospital", "00:00-24:00", 0.3),
+        new(LifeElement.Health, "fitness", "06:00-22:00", 2),
+        new(LifeElement.Health, "elderly_care", "08:00-18:00", 1.5),
     ];
 
     public static readonly IReadOnlyList<(ShopType, double)> WeightedShopTypes = ShopTypes.Select(t => (t, t.Weight)).ToList();
