@@ -46,10 +46,10 @@ usage: ./geo COMMAND [ARGS]      ./geo COMMAND --help      ./geo --version
                       (re)generate the synthetic demo layers (labelled synthetic), or write them to files
   tiles seed --layer L --max-zoom Z [--min-zoom Z0] [--dir DIR] [--expose-sensitive]
                       pre-render vector tiles into tiles/ (served first)
-  users add --user NAME --password P --role admin|planner|grid_manager|resident [--display-name N] [--grid-manager N]
+  users add --user NAME --password P --role admin|planner|supervisor|grid_manager|resident [--display-name N] [--grid-manager N]
                       create an account (a taken name is an error)
   users seed-demo [--password P] [--all-grid-managers]
-                      demo accounts demo-admin, demo-planner, demo-resident, demo-grid-1..5 (idempotent);
+                      demo accounts demo-admin, demo-planner, demo-supervisor, demo-resident, demo-grid-1..5 (idempotent);
                       --all-grid-managers: one account per grid manager in the data (minutes)
   users apikey --name N [--role device] [--user-id ID] [--sensors ID,ID,...]
                       create a device API key (bound to those sensors), printed once

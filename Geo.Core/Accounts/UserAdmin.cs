@@ -31,6 +31,7 @@ public static class UserAdmin
     [
         ("demo-admin", GeoRoles.Admin, "演示管理员"),
         ("demo-planner", GeoRoles.Planner, "演示规划员"),
+        ("demo-supervisor", GeoRoles.Supervisor, "演示监督员"),
         ("demo-resident", GeoRoles.Resident, "演示居民"),
     ];
 

@@ -10,12 +10,15 @@ public static class GeoRoles
     /// <summary>Command-centre staff: registers, dispatches, closes.</summary>
     public const string Planner = "planner";
     public const string Admin = "admin";
+    /// <summary>监督员: verifies (核查) the work others did, the last check before a case closes (GB/T 30428's
+    /// separation of collecting and verifying from handling). Sees every case; never handles one.</summary>
+    public const string Supervisor = "supervisor";
     /// <summary>Sensors and other machines posting readings with an API key.</summary>
     public const string Device = "device";
 
-    public static IReadOnlyList<string> All { get; } = [Resident, GridManager, Planner, Admin, Device];
+    public static IReadOnlyList<string> All { get; } = [Resident, GridManager, Planner, Admin, Supervisor, Device];
 
-    public static IReadOnlyList<string> Staff { get; } = [GridManager, Planner, Admin];
+    public static IReadOnlyList<string> Staff { get; } = [GridManager, Planner, Admin, Supervisor];
 
     public static bool IsKnown(string? role) => role is not null && All.Contains(role);
 

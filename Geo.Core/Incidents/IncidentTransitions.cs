@@ -17,6 +17,8 @@ namespace Geo.Core.Incidents;
 public sealed class IncidentTransitions(IDbContextFactory<GeoDbContext> dbs)
 {
     public const int MaxNote = 2000;
+    /// <summary>How the refusal of a self-verification starts, so a UI can say it in the user's language.</summary>
+    public const string SeparationOfDuties = "separation of duties";
 
     /// <summary>The case after the step. Throws <see cref="GeoException"/>: BadInput (a field, named),
     /// NotFound (no such case in the caller's scope), Forbidden (the role may not take this action),
@@ -59,6 +61,17 @@ public sealed class IncidentTransitions(IDbContextFactory<GeoDbContext> dbs)
             case WorkflowOutcome.NotAllowedForRole:
                 throw GeoException.Forbidden("action", $"role '{role}' may not {action.Code()} a case");
         }
+        if (IncidentWorkflow.NeedsNote(action) && string.IsNullOrWhiteSpace(body.Note))
+            throw GeoException.BadInput("note", $"required for {action.Code()}: say what was done, found or why (every step leaves a record)");
+        var actor = user.Identity?.Name ?? "unknown";
+        if (IncidentWorkflow.SeparatedFrom(incident.Status, action) is { Count: > 0 } separated)
+        {
+            // separation of duties: who took a handling step on this case does not give the verdict on it, whatever their role
+            var codes = separated.Select(x => x.Code()).ToArray();
+            if (await db.IncidentEvents.AnyAsync(e => e.IncidentId == id && e.Actor == actor && codes.Contains(e.Action), ct))
+                throw GeoException.Forbidden("action",
+                    $"{SeparationOfDuties}: you took the {string.Join("/", codes)} step on case {id}, so its {action.Code()} belongs to a supervisor (监督员) or another admin");
+        }
 
         if (body.Assignee is { } assignee) incident.Assignee = assignee.Trim();
         var now = DateTimeOffset.UtcNow;
@@ -91,10 +104,10 @@ public sealed class IncidentTransitions(IDbContextFactory<GeoDbContext> dbs)
             cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)incident.Assignee ?? DBNull.Value);
             cmd.Parameters.AddWithValue(action.Code());
             cmd.Parameters.AddWithValue(from.Code());
-            cmd.Parameters.AddWithValue(user.Identity?.Name ?? "unknown");
+            cmd.Parameters.AddWithValue(actor);
             cmd.Parameters.AddWithValue(role);
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)where ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geometry });
-            cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)body.Note ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Text, body.Note?.Trim() is { Length: > 0 } n ? n : DBNull.Value);
             if (await cmd.ExecuteScalarAsync(ct) is not uint newVersion)
             {
                 // another manager acted between our read and our write: their step stands, ours is not applied

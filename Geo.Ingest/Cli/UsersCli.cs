@@ -6,12 +6,12 @@ using Npgsql;
 
 namespace Geo.Ingest.Cli;
 
-/// <summary>users add --user NAME --password P --role admin|planner|grid_manager|resident [--display-name N] [--grid-manager N]
+/// <summary>users add --user NAME --password P --role admin|planner|supervisor|grid_manager|resident [--display-name N] [--grid-manager N]
 /// | users seed-demo [--password P] [--all-grid-managers] | users apikey --name N [--role device|...] [--user-id ID] [--sensors ID,ID,...].
 /// User errors (bad option, taken name) are one line on stderr and a non-zero exit, never a stack trace.</summary>
 internal static class UsersCli
 {
-    public const string Usage = "users add --user NAME --password P --role admin|planner|grid_manager|resident [--display-name N] [--grid-manager N]"
+    public const string Usage = "users add --user NAME --password P --role admin|planner|supervisor|grid_manager|resident [--display-name N] [--grid-manager N]"
         + " | users seed-demo [--password P] [--all-grid-managers] | users apikey --name N [--role device] [--user-id ID] [--sensors ID,ID,...]";
 
     public static async Task<int> RunAsync(NpgsqlDataSource dataSource, string[] args)

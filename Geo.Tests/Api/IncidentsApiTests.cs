@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Geo.Core.Domain;
 using Geo.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Geo.Tests.Api;
 
@@ -72,6 +73,7 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
         await using var app = new GeoWebFactory(db.ConnectionString);
         var planner = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
         var manager = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "王网格");
+        var supervisor = await GridFixtures.ClientAsync(app, db, GeoRoles.Supervisor);
         var created = await Json(await planner.PostAsJsonAsync("/api/incidents", Report(116.625, 39.905, "road_damage")));
         Assert.Equal("staff", created.GetProperty("source").GetString());
         var id = created.GetProperty("id").GetInt64();
@@ -85,7 +87,7 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
         Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(manager, id, "register", version)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await planner.PostAsJsonAsync($"/api/incidents/{id}/transitions", new { action = "register" })).StatusCode);
 
-        foreach (var (who, action) in new[] { (planner, "register"), (planner, "dispatch"), (manager, "start"), (manager, "resolve"), (manager, "verify"), (planner, "close") })
+        foreach (var (who, action) in new[] { (planner, "register"), (planner, "dispatch"), (manager, "start"), (manager, "resolve"), (supervisor, "verify"), (planner, "close") })
         {
             var res = await ActAsync(who, id, action, version, note: $"{action} done");
             Assert.Equal(HttpStatusCode.OK, res.StatusCode);
@@ -107,6 +109,54 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
     }
 
     [Fact]
+    public async Task Steps_that_leave_a_record_need_a_note_and_the_handler_never_verifies_their_own_work()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "IV", 116.66, 39.90, 0.01, "冯网格");
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var admin = await GridFixtures.ClientAsync(app, db, GeoRoles.Admin);
+        var otherAdmin = await GridFixtures.ClientAsync(app, db, GeoRoles.Admin);
+        var manager = await GridFixtures.ClientAsync(app, db, GeoRoles.GridManager, "冯网格");
+        var supervisor = await GridFixtures.ClientAsync(app, db, GeoRoles.Supervisor);
+        var created = await Json(await admin.PostAsJsonAsync("/api/incidents", Report(116.665, 39.905, "road_damage")));
+        var id = created.GetProperty("id").GetInt64();
+        var version = created.GetProperty("version").GetUInt32();
+        async Task<uint> Step(HttpClient who, string action, string? note)
+        {
+            var res = await ActAsync(who, id, action, version, note);
+            Assert.True(res.StatusCode == HttpStatusCode.OK, $"{action}: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+            return version = (await Json(res)).GetProperty("version").GetUInt32();
+        }
+        async Task Refused(HttpClient who, string action, string? note, HttpStatusCode status, string parameter, string? detail = null)
+        {
+            var res = await ActAsync(who, id, action, version, note);
+            Assert.Equal(status, res.StatusCode);
+            var problem = await Json(res);
+            Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+            if (detail is not null) Assert.Contains(detail, problem.GetProperty("detail").GetString());
+        }
+        await Step(admin, "register", null);
+        await Step(admin, "dispatch", null);
+        // the admin handles the case themselves (start, then 反馈 without a note is refused, with a note accepted)
+        await Step(admin, "start", null);
+        await Refused(admin, "resolve", "   ", HttpStatusCode.BadRequest, "note");
+        await Step(admin, "resolve", "路面已修补");
+        // whoever handled it cannot give the verdict, admin or not, either way; a grid manager may not at all
+        await Refused(admin, "verify", "自查通过", HttpStatusCode.Forbidden, "action", "separation of duties");
+        await Refused(admin, "reject", "自己退回", HttpStatusCode.Forbidden, "action", "separation of duties");
+        await Refused(manager, "verify", "通过", HttpStatusCode.Forbidden, "action");
+        await Refused(supervisor, "verify", null, HttpStatusCode.BadRequest, "note");
+        // 核查不通过 by a supervisor sends it back to handling; the second 反馈 is the manager's, the verdict another admin's
+        await Step(supervisor, "reject", "裂缝仍在");
+        await Step(manager, "resolve", "重新修补");
+        await Step(otherAdmin, "verify", "复查合格");
+        await using var ctx = db.CreateContext();
+        var events = await ctx.IncidentEvents.Where(e => e.IncidentId == id).OrderBy(e => e.Id).Select(e => new { e.Action, e.ActorRole, e.Note }).ToListAsync();
+        Assert.Equal(["report", "register", "dispatch", "start", "resolve", "reject", "resolve", "verify"], events.Select(e => e.Action));
+        Assert.All(events.Where(e => IncidentWorkflow.TryParseAction(e.Action, out var a) && IncidentWorkflow.NeedsNote(a)), e => Assert.False(string.IsNullOrWhiteSpace(e.Note)));
+        Assert.Equal(GeoRoles.Supervisor, events[5].ActorRole);
+    }
+
+    [Fact]
     public async Task Two_managers_acting_on_one_case_at_once_one_wins_the_other_gets_409()
     {
         await GridFixtures.CellAsync(db.DataSource, "ID", 116.64, 39.90, 0.01, "陈网格");
@@ -118,7 +168,7 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
             var created = await Json(await a.PostAsJsonAsync("/api/incidents", Report(116.645, 39.905)));
             var id = created.GetProperty("id").GetInt64();
             var v = created.GetProperty("version").GetUInt32();
-            var results = await Task.WhenAll(ActAsync(a, id, "register", v), ActAsync(b, id, "reject", v));
+            var results = await Task.WhenAll(ActAsync(a, id, "register", v), ActAsync(b, id, "reject", v, note: "重复上报"));
             Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
             var loser = Assert.Single(results, r => r.StatusCode == HttpStatusCode.Conflict);
             Assert.Equal("version", (await Json(loser)).GetProperty("parameter").GetString());

@@ -35,8 +35,8 @@ public sealed class UsersScriptTests(ScriptDatabase fixture) : IClassFixture<Scr
     }
 
     [Theory]
-    [InlineData("role must be one of resident, grid_manager, planner, admin", "--user", "smoke-x", "--password", "long enough 1", "--role", "boss")]
-    [InlineData("role must be one of resident, grid_manager, planner, admin", "--user", "smoke-x", "--password", "long enough 1", "--role", "device")]
+    [InlineData("role must be one of resident, grid_manager, planner, admin, supervisor", "--user", "smoke-x", "--password", "long enough 1", "--role", "boss")]
+    [InlineData("role must be one of resident, grid_manager, planner, admin, supervisor", "--user", "smoke-x", "--password", "long enough 1", "--role", "device")]
     [InlineData("password must be at least 8 characters", "--user", "smoke-x", "--password", "short", "--role", "admin")]
     [InlineData("--user is required", "--password", "long enough 1", "--role", "admin")]
     [InlineData("--role needs a value", "--user", "smoke-x", "--password", "long enough 1", "--role")]
@@ -64,21 +64,21 @@ public sealed class UsersScriptTests(ScriptDatabase fixture) : IClassFixture<Scr
         var first = await Script.RunAsync(Timeout, "users", "seed-demo", "--password", "demo pass 2026");
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"seed-demo took {sw.Elapsed.TotalSeconds:F0} s");
-        Assert.Contains("8 demo accounts created, 0 already existed", first.Stdout);
+        Assert.Contains("9 demo accounts created, 0 already existed", first.Stdout);
         Assert.Matches(@"created\s+demo-admin\s+admin", first.Stdout);
 
         await using (var db = fixture.Db.CreateContext())
         {
             var demo = await db.Users.AsNoTracking().Where(u => u.UserName.StartsWith("demo-")).ToListAsync();
-            string[] expected = ["demo-admin", "demo-planner", "demo-resident", "demo-grid-1", "demo-grid-2", "demo-grid-3", "demo-grid-4", "demo-grid-5"];
+            string[] expected = ["demo-admin", "demo-planner", "demo-supervisor", "demo-resident", "demo-grid-1", "demo-grid-2", "demo-grid-3", "demo-grid-4", "demo-grid-5"];
             Assert.Equal(expected.Order(), demo.Select(u => u.UserName).Order());
             var byName = demo.ToDictionary(u => u.UserName);
-            Assert.Equal((GeoRoles.Admin, GeoRoles.Planner, GeoRoles.Resident),
-                (byName["demo-admin"].Role, byName["demo-planner"].Role, byName["demo-resident"].Role));
+            Assert.Equal((GeoRoles.Admin, GeoRoles.Planner, GeoRoles.Supervisor, GeoRoles.Resident),
+                (byName["demo-admin"].Role, byName["demo-planner"].Role, byName["demo-supervisor"].Role, byName["demo-resident"].Role));
             Assert.Equal(busiest, Enumerable.Range(1, 5).Select(i => byName[$"demo-grid-{i}"]).Select(u => (u.Role, u.GridManagerName))
                 .Select(x => { Assert.Equal(GeoRoles.GridManager, x.Role); return x.GridManagerName!; }).ToList());
             // one salt per account: no two hashes alike, and each verifies the given password
-            Assert.Equal(8, demo.Select(u => u.PasswordHash).Distinct().Count());
+            Assert.Equal(9, demo.Select(u => u.PasswordHash).Distinct().Count());
             var hasher = new PasswordHasher<GeoUser>();
             Assert.All(demo, u => Assert.Equal(PasswordVerificationResult.Success, hasher.VerifyHashedPassword(u, u.PasswordHash, "demo pass 2026")));
         }
@@ -86,9 +86,9 @@ public sealed class UsersScriptTests(ScriptDatabase fixture) : IClassFixture<Scr
 
         var again = await Script.RunAsync(Timeout, "users", "seed-demo");
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("0 demo accounts created, 8 already existed", again.Stdout);
-        Assert.Equal(8, Regex.Matches(again.Stdout, "exists, skipped").Count);
-        Assert.Equal(8, await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM users WHERE user_name LIKE 'demo-%'"));
+        Assert.Contains("0 demo accounts created, 9 already existed", again.Stdout);
+        Assert.Equal(9, Regex.Matches(again.Stdout, "exists, skipped").Count);
+        Assert.Equal(9, await GridFixtures.CountAsync(fixture.Db.DataSource, "SELECT count(*) FROM users WHERE user_name LIKE 'demo-%'"));
     }
 
     [Fact]

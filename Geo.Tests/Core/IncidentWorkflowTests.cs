@@ -16,7 +16,7 @@ public sealed class IncidentWorkflowTests
     /// <summary>The expected table written out independently of IncidentWorkflow.Transitions.</summary>
     private static (IncidentStatus To, string[] Roles)? Expected(IncidentStatus s, IncidentAction a)
     {
-        string[] cc = ["planner", "admin"], field = ["grid_manager", "planner", "admin"];
+        string[] cc = ["planner", "admin"], field = ["grid_manager", "planner", "admin"], verifiers = ["supervisor", "admin"];
         return (s, a) switch
         {
             (IncidentStatus.Reported, IncidentAction.Register) => (IncidentStatus.Registered, cc),
@@ -26,8 +26,8 @@ public sealed class IncidentWorkflowTests
             (IncidentStatus.Dispatched, IncidentAction.Start) => (IncidentStatus.InProgress, field),
             (IncidentStatus.Dispatched, IncidentAction.Reject) => (IncidentStatus.Registered, field),
             (IncidentStatus.InProgress, IncidentAction.Resolve) => (IncidentStatus.Resolved, field),
-            (IncidentStatus.Resolved, IncidentAction.Verify) => (IncidentStatus.Verified, field),
-            (IncidentStatus.Resolved, IncidentAction.Reject) => (IncidentStatus.InProgress, field),
+            (IncidentStatus.Resolved, IncidentAction.Verify) => (IncidentStatus.Verified, verifiers),
+            (IncidentStatus.Resolved, IncidentAction.Reject) => (IncidentStatus.InProgress, verifiers),
             (IncidentStatus.Verified, IncidentAction.Close) => (IncidentStatus.Closed, cc),
             (IncidentStatus.Closed, IncidentAction.Reopen) => (IncidentStatus.Registered, cc),
             (IncidentStatus.Rejected, IncidentAction.Reopen) => (IncidentStatus.Reported, cc),
@@ -75,5 +75,20 @@ public sealed class IncidentWorkflowTests
         Assert.True(IncidentWorkflow.TryParseAction("Dispatch", out var d) && d == IncidentAction.Dispatch);
         Assert.False(IncidentWorkflow.TryParseAction("3", out _));
         Assert.False(IncidentWorkflow.TryParseAction("teleport", out _));
+    }
+
+    [Fact]
+    public void Steps_that_leave_a_record_and_the_separated_verdict_are_declared_once()
+    {
+        Assert.Equal([IncidentAction.Resolve, IncidentAction.Verify, IncidentAction.Reject, IncidentAction.Reopen],
+            Enum.GetValues<IncidentAction>().Where(IncidentWorkflow.NeedsNote));
+        Assert.Equal([IncidentAction.Start, IncidentAction.Resolve], IncidentWorkflow.SeparatedFrom(IncidentStatus.Resolved, IncidentAction.Verify));
+        Assert.Equal([IncidentAction.Start, IncidentAction.Resolve], IncidentWorkflow.SeparatedFrom(IncidentStatus.Resolved, IncidentAction.Reject));
+        // 退回 of a dispatched case is the handler's own refusal, not a verdict on anyone's work
+        Assert.Empty(IncidentWorkflow.SeparatedFrom(IncidentStatus.Dispatched, IncidentAction.Reject));
+        Assert.Empty(IncidentWorkflow.SeparatedFrom(IncidentStatus.Resolved, IncidentAction.Start));
+        // the supervisor gives verdicts and nothing else
+        foreach (var s in Enum.GetValues<IncidentStatus>())
+            Assert.All(IncidentWorkflow.ActionsFrom(s, GeoRoles.Supervisor), a => Assert.True(s == IncidentStatus.Resolved && a is IncidentAction.Verify or IncidentAction.Reject));
     }
 }

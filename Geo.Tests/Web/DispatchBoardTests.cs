@@ -101,8 +101,14 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
 
         // someone else changes the case behind the board's back: acting on the old version is a clear 409
         var fresh = await TouchAsync(mine);
+        // 反馈 asks for a note first: an empty one is refused in the form, with nothing written
         await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] button[data-action=resolve]").Click());
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] [data-testid=step-form]").Submit());
+        cut.WaitForAssertion(() => Assert.Contains("请填写说明", cut.Find($"li[data-case='{mine}'] [data-testid=step-error]").TextContent), Wait);
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] [data-testid=step-note]").Input("已清理完毕"));
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{mine}'] [data-testid=step-form]").Submit());
         cut.WaitForAssertion(() => Assert.Contains("已被他人修改", cut.Find("[data-testid=board-message]").TextContent), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=step-form]")); // the conflict closed the form over the reloaded row
         cut.WaitForAssertion(() => Assert.Equal(fresh.ToString(), cut.Find($"li[data-case='{mine}']").GetAttribute("data-version")), Wait); // reloaded
         await using (var ctx = db.CreateContext())
             Assert.Equal(IncidentStatus.InProgress, (await ctx.Incidents.SingleAsync(i => i.Id == mine)).Status);
@@ -123,6 +129,52 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{mine}']")), Wait);
         await cut.InvokeAsync(() => cut.Find("[data-testid=filter-status]").Change("reported"));
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"li[data-case='{mine}']")), Wait);
+    }
+
+    private async Task HandledByAsync(long id, string actor)
+    {
+        await using var ctx = db.CreateContext();
+        foreach (var (action, from, to) in new[] { ("start", IncidentStatus.Dispatched, IncidentStatus.InProgress), ("resolve", IncidentStatus.InProgress, IncidentStatus.Resolved) })
+            ctx.IncidentEvents.Add(new IncidentEvent { IncidentId = id, Action = action, FromStatus = from, ToStatus = to, Actor = actor, ActorRole = GeoRoles.Admin, At = DateTimeOffset.UtcNow, Note = "处置" });
+        await ctx.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_who_handled_a_case_cannot_verify_it_on_the_board()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "DB3", 116.76, 39.90, 0.004, "孙网格");
+        var id = await CaseAsync(IncidentStatus.Resolved, "孙网格", 116.761, 39.901);
+        await HandledByAsync(id, "admin-user"); // the bUnit principal's name
+        Setup(GeoRoles.Admin);
+        var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{id}'] button[data-action=verify]")), Wait);
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{id}'] button[data-action=verify]").Click());
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{id}'] [data-testid=step-note]").Input("现场已核实"));
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{id}'] [data-testid=step-form]").Submit());
+        cut.WaitForAssertion(() => Assert.Contains("处置与核查分离", cut.Find($"li[data-case='{id}'] [data-testid=step-error]").TextContent), Wait);
+        await using var ctx = db.CreateContext();
+        Assert.Equal(IncidentStatus.Resolved, (await ctx.Incidents.SingleAsync(i => i.Id == id)).Status);
+        Assert.Equal(0, await ctx.IncidentEvents.CountAsync(e => e.IncidentId == id && e.Action == "verify"));
+    }
+
+    [Fact]
+    public async Task A_supervisor_verifies_on_the_board_with_a_note_that_is_kept()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "DB4", 116.78, 39.90, 0.004, "钱网格");
+        var id = await CaseAsync(IncidentStatus.Resolved, "钱网格", 116.781, 39.901);
+        await HandledByAsync(id, "钱网格");
+        Setup(GeoRoles.Supervisor);
+        var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"li[data-case='{id}']")), Wait);
+        var row = cut.Find($"li[data-case='{id}']");
+        Assert.Equal(new[] { "verify", "reject" }, row.QuerySelectorAll("button.act").Select(b => b.GetAttribute("data-action") ?? "").ToArray());
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{id}'] button[data-action=verify]").Click());
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{id}'] [data-testid=step-note]").Input("复查现场，垃圾已清运"));
+        await cut.InvokeAsync(() => cut.Find($"li[data-case='{id}'] [data-testid=step-form]").Submit());
+        cut.WaitForAssertion(() => Assert.Equal("verified", cut.Find($"li[data-case='{id}']").GetAttribute("data-status")), Wait);
+        await using var ctx = db.CreateContext();
+        var ev = await ctx.IncidentEvents.SingleAsync(e => e.IncidentId == id && e.Action == "verify");
+        Assert.Equal(("复查现场，垃圾已清运", GeoRoles.Supervisor, "supervisor-user"), (ev.Note, ev.ActorRole, ev.Actor));
     }
 
     [Fact]

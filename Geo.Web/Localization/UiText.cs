@@ -20,6 +20,8 @@ public enum Text
     // life circle at both paces, trends, large-text high-contrast mode
     LcTitle, LcAdult, LcElderly, LcNoRun, LcGaps, LcCompleteness, ChoroLcAdult, ChoroLcElderly, TrendTitle, TrendRegion, TrendNone, TrendShow, TrendStaffOnly,
     ContrastOn, ContrastOff,
+    // the case loop: evidence at each step, separation of duties (监督员)
+    RoleSupervisor, StepNote, StepNoteFor, StepConfirm, StepCancel, StepNoteRequired, StepSeparation, StepCloseWarning,
     // map controls and the public pages' pace switch
     ZoomIn, ZoomOut, PubPace, OfflineBasemap, CaseCategory,
     // report a problem (the map's form) and the public case page
@@ -157,6 +159,14 @@ public static class UiText
         [Text.ActClose] = "结案",
         [Text.ActReject] = "退回",
         [Text.ActReopen] = "重新打开",
+        [Text.RoleSupervisor] = "监督员",
+        [Text.StepNote] = "说明（必填）",
+        [Text.StepNoteFor] = "{0}：请说明做了什么、发现了什么或原因",
+        [Text.StepConfirm] = "确认{0}",
+        [Text.StepCancel] = "取消",
+        [Text.StepNoteRequired] = "请填写说明后再提交：每一步都要留下记录",
+        [Text.StepSeparation] = "您处置过此案件，核查须由监督员或其他管理员完成（处置与核查分离）",
+        [Text.StepCloseWarning] = "结案后案件进入归档，只有指挥中心可以重新打开。",
         [Text.IsochroneHint] = "点击地图查看 5/10/15 分钟步行圈和可达服务",
         [Text.Reachable] = "步行可达的服务",
         [Text.Minutes] = "分钟",
@@ -420,6 +430,14 @@ public static class UiText
         [Text.ActClose] = "Close",
         [Text.ActReject] = "Reject",
         [Text.ActReopen] = "Reopen",
+        [Text.RoleSupervisor] = "Supervisor",
+        [Text.StepNote] = "Note (required)",
+        [Text.StepNoteFor] = "{0}: say what was done, what you found or why",
+        [Text.StepConfirm] = "Confirm: {0}",
+        [Text.StepCancel] = "Cancel",
+        [Text.StepNoteRequired] = "Write a note first: every step leaves a record",
+        [Text.StepSeparation] = "You handled this case: a supervisor or another admin verifies it (separation of duties)",
+        [Text.StepCloseWarning] = "A closed case is archived; only the command centre can reopen it.",
         [Text.IsochroneHint] = "Click the map for 5/10/15-minute walking bands and the services in reach",
         [Text.Reachable] = "Services within walking reach",
         [Text.Minutes] = "min",

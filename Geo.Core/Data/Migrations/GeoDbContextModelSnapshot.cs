@@ -74,7 +74,7 @@ namespace Geo.Core.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_api_keys_hash", "key_hash ~ '^[0-9a-f]{64}$'");
 
-                            t.HasCheckConstraint("ck_api_keys_role", "role IN ('resident', 'grid_manager', 'planner', 'admin', 'device')");
+                            t.HasCheckConstraint("ck_api_keys_role", "role IN ('resident', 'grid_manager', 'planner', 'admin', 'supervisor', 'device')");
                         });
                 });
 
@@ -508,7 +508,7 @@ namespace Geo.Core.Data.Migrations
 
                             t.HasCheckConstraint("ck_users_name", "length(btrim(user_name)) > 0 AND length(btrim(display_name)) > 0");
 
-                            t.HasCheckConstraint("ck_users_role", "role IN ('resident', 'grid_manager', 'planner', 'admin', 'device') AND role <> 'device'");
+                            t.HasCheckConstraint("ck_users_role", "role IN ('resident', 'grid_manager', 'planner', 'admin', 'supervisor', 'device') AND role <> 'device'");
                         });
                 });
 
