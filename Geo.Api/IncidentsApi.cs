@@ -28,6 +28,9 @@ public static class IncidentsApi
         [FromQuery(Name = "overdue")] public string? Overdue { get; init; }
         [FromQuery(Name = "limit")] public string? Limit { get; init; }
         [FromQuery(Name = "offset")] public string? Offset { get; init; }
+        [FromQuery(Name = "q")] public string? Text { get; init; }
+        [FromQuery(Name = "after")] public string? After { get; init; }
+        [FromQuery(Name = "sort")] public string? Sort { get; init; }
     }
 
     public sealed record StatsChoropleth(string Type, string Measure, string Level, string? Parent, int Days, IReadOnlyList<Geo.Core.Scorecard.ChoroplethClass> Legend,
@@ -64,7 +67,7 @@ public static class IncidentsApi
             TypedResults.Ok(await cases.GetAsync(Id(id), ct)))
             .Cheap().WithSummary("A case's public status: category, status, dates and the steps taken (never the reporter, the description, the assignee or staff notes)");
 
-        staff.MapGet("/", ListAsync).Cheap().WithSummary("Cases in the caller's scope (grid managers: their own cells), newest first");
+        staff.MapGet("/", ListAsync).Cheap().WithSummary("Cases in the caller's scope (grid managers: their own cells), newest first or `sort=deadline`; `q` finds a case number (123 or #123) or text in the description, address, category, community or grid cell name; paged by `limit` (≤ 1000) and the keyset cursor `after` given in the `Link: <…>; rel=\"next\"` header (no cap on how far a list goes)");
 
         group.MapGet("/mine", async (ClaimsPrincipal user, IncidentBoard board, CancellationToken ct) =>
             TypedResults.Ok(await board.MineAsync(user, ct))).RequireAuthorization(GeoPolicies.SignedIn).Cheap().WithSummary("The signed-in resident's own reports");
@@ -110,7 +113,7 @@ public static class IncidentsApi
         return group;
     }
 
-    private static async Task<Ok<List<IncidentDto>>> ListAsync([AsParameters] ListQuery q, ClaimsPrincipal user, IncidentBoard board, CancellationToken ct)
+    private static async Task<Ok<List<IncidentDto>>> ListAsync([AsParameters] ListQuery q, ClaimsPrincipal user, IncidentBoard board, HttpContext http, CancellationToken ct)
     {
         IncidentStatus? status = null;
         if (q.Status is not null)
@@ -122,7 +125,18 @@ public static class IncidentsApi
         var offset = (int)QueryValues.Integer("offset", q.Offset, 0, 0, int.MaxValue);
         long? cell = q.GridCellId is null ? null : QueryValues.Integer("grid_cell_id", q.GridCellId, 0, 1, long.MaxValue);
         var overdue = QueryValues.Boolean("overdue", q.Overdue);
-        return TypedResults.Ok(await board.ListAsync(user, new CaseFilter(status, null, cell, overdue, false, limit, offset), ct: ct));
+        var byDeadline = q.Sort switch
+        {
+            null or "" or "newest" => false,
+            "deadline" => true,
+            _ => throw GeoException.BadInput("sort", "newest (default) or deadline (overdue first, then the nearest deadline)"),
+        };
+        if (q.After is not null && offset > 0) throw GeoException.BadInput("after", "after (keyset) and offset page the same list: give one");
+        var page = await board.PageAsync(user, new CaseFilter(status, null, cell, overdue, false, limit, offset, q.Text, q.After), byDeadline, ct);
+        // RFC 8288: the next page by keyset, however far the list goes; the body stays the bare array it always was
+        if (page.Next is { } next)
+            http.Response.Headers.Link = $"<{Geo.Api.Ogc.Links.With(http.Request, ("after", next), ("offset", null))}>; rel=\"next\"";
+        return TypedResults.Ok(page.Items);
     }
 
     private static async Task<Ok<IncidentDetailDto>> DetailAsync(string id, ClaimsPrincipal user, GeoDbContext db, CancellationToken ct)

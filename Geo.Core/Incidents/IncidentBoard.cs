@@ -7,9 +7,14 @@ using Npgsql;
 
 namespace Geo.Core.Incidents;
 
-/// <summary>A filter over the cases a principal may see (<see cref="IncidentScope"/>).</summary>
+/// <summary>A filter over the cases a principal may see (<see cref="IncidentScope"/>). <paramref name="Text"/>: a case
+/// number (<c>123</c> or <c>#123</c>) or words found in the description, the address, the category's name or the
+/// name of the community or grid cell; <paramref name="After"/>: the cursor of the page before (keyset paging).</summary>
 public sealed record CaseFilter(IncidentStatus? Status = null, string? Category = null, long? GridCellId = null, bool? Overdue = null,
-    bool OpenOnly = false, int Limit = 100, int Offset = 0);
+    bool OpenOnly = false, int Limit = 100, int Offset = 0, string? Text = null, string? After = null);
+
+/// <summary>One page of cases and the cursor of the next (null on the last page).</summary>
+public sealed record CasePage(List<IncidentDto> Items, string? Next);
 
 /// <summary>A grid manager near a case: the straight-line (geodesic) distance to their nearest cell and how many open cases they hold.</summary>
 public sealed record StaffDistance(string Name, double DistanceM, long OpenCases);
@@ -24,8 +29,19 @@ public sealed class IncidentBoard(IDbContextFactory<GeoDbContext> dbs, NpgsqlDat
     public static readonly IReadOnlyList<IncidentStatus> OnBoard =
         [IncidentStatus.Reported, IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.InProgress, IncidentStatus.Resolved, IncidentStatus.Verified];
 
+    private const string Escape = @"\";
+
+    /// <summary>The longest search text.</summary>
+    public const int MaxText = 100;
+
     /// <summary>Newest first for the API; the board orders overdue first, then by deadline (<paramref name="byUrgency"/>).</summary>
-    public async Task<List<IncidentDto>> ListAsync(ClaimsPrincipal user, CaseFilter f, bool byUrgency = false, CancellationToken ct = default)
+    public async Task<List<IncidentDto>> ListAsync(ClaimsPrincipal user, CaseFilter f, bool byUrgency = false, CancellationToken ct = default) =>
+        (await PageAsync(user, f, byUrgency, ct)).Items;
+
+    /// <summary>A page of the caller's cases. Paged by keyset (<see cref="CaseFilter.After"/> = the previous page's
+    /// <see cref="CasePage.Next"/>): no cap on how far a list goes, and a page costs the same at the end as at the
+    /// start. Throws BadInput naming <c>q</c> or <c>after</c>.</summary>
+    public async Task<CasePage> PageAsync(ClaimsPrincipal user, CaseFilter f, bool byUrgency = false, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var q = IncidentScope.Visible(db.Incidents.AsNoTracking(), user);
@@ -34,10 +50,46 @@ public sealed class IncidentBoard(IDbContextFactory<GeoDbContext> dbs, NpgsqlDat
         if (!string.IsNullOrEmpty(f.Category)) q = q.Where(i => i.CategoryCode == f.Category);
         if (f.GridCellId is long cell) q = q.Where(i => i.GridCellId == cell);
         if (f.Overdue is bool od) q = q.Where(i => (i.OverdueAt != null) == od);
+        if (f.Text?.Trim() is { Length: > 0 } text) q = Search(db, q, text);
+        if (f.After is { Length: > 0 } after) q = After(q, CaseCursor.Parse(after, byUrgency));
         var ordered = byUrgency
             ? q.OrderByDescending(i => i.OverdueAt != null).ThenBy(i => i.DeadlineAt).ThenBy(i => i.Id)
             : q.OrderByDescending(i => i.Id);
-        return await ordered.Skip(Math.Max(0, f.Offset)).Take(Math.Clamp(f.Limit, 1, MaxPage)).Select(IncidentDto.Projection).ToListAsync(ct);
+        var limit = Math.Clamp(f.Limit, 1, MaxPage);
+        // one row more than the page says whether there is a next page, without a count
+        var rows = await ordered.Skip(Math.Max(0, f.Offset)).Take(limit + 1).Select(IncidentDto.Projection).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(limit);
+            next = CaseCursor.Of(rows[^1], byUrgency);
+        }
+        return new CasePage(rows, next);
+    }
+
+    /// <summary>A case number finds that case; other text finds cases whose description or address contains it, or
+    /// whose category, community or grid cell is named by it (trigram indexes serve the contains-searches).</summary>
+    private static IQueryable<Incident> Search(GeoDbContext db, IQueryable<Incident> q, string text)
+    {
+        if (text.Length > MaxText) throw Common.GeoException.BadInput("q", $"at most {MaxText} characters");
+        var number = text.TrimStart('#');
+        if (number.Length is > 0 and <= 18 && number.All(char.IsAsciiDigit)) return q.Where(i => i.Id == long.Parse(number));
+        var pattern = "%" + text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        var categories = db.IncidentCategories.Where(c => EF.Functions.ILike(c.NameZh, pattern, Escape) || EF.Functions.ILike(c.NameEn, pattern, Escape) || c.Code == text)
+            .Select(c => c.Code);
+        var regions = db.Regions.Where(r => (r.Level == RegionLevel.Community || r.Level == RegionLevel.GridCell) && EF.Functions.ILike(r.Name, pattern, Escape))
+            .Select(r => r.Id);
+        return q.Where(i => EF.Functions.ILike(i.Description, pattern, Escape) || (i.AddressString != null && EF.Functions.ILike(i.AddressString, pattern, Escape))
+            || categories.Contains(i.CategoryCode)
+            || (i.CommunityId != null && regions.Contains(i.CommunityId.Value)) || (i.GridCellId != null && regions.Contains(i.GridCellId.Value)));
+    }
+
+    private static IQueryable<Incident> After(IQueryable<Incident> q, CaseCursor c)
+    {
+        if (c.Deadline is not { } d) return q.Where(i => i.Id < c.Id);
+        return c.Overdue
+            ? q.Where(i => i.OverdueAt == null || i.DeadlineAt > d || (i.DeadlineAt == d && i.Id > c.Id))
+            : q.Where(i => i.OverdueAt == null && (i.DeadlineAt > d || (i.DeadlineAt == d && i.Id > c.Id)));
     }
 
     /// <summary>The most reports <see cref="MineAsync"/> returns.</summary>
@@ -75,3 +127,24 @@ public sealed class IncidentBoard(IDbContextFactory<GeoDbContext> dbs, NpgsqlDat
         return list;
     }
 }
+
+/// <summary>Where a page ended, as an opaque string: <c>n.ID</c> for newest-first lists, <c>u.O.TICKS.ID</c> for the
+/// board's urgency order (overdue flag, deadline in UTC ticks, id).</summary>
+internal sealed record CaseCursor(long Id, bool Overdue = false, DateTimeOffset? Deadline = null)
+{
+    public static string Of(IncidentDto last, bool byUrgency) => byUrgency
+        ? FormattableString.Invariant($"u.{(last.OverdueAt is null ? 0 : 1)}.{last.DeadlineAt.UtcTicks}.{last.Id}")
+        : FormattableString.Invariant($"n.{last.Id}");
+
+    public static CaseCursor Parse(string s, bool byUrgency)
+    {
+        var p = s.Split('.');
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (!byUrgency && p is ["n", var id] && long.TryParse(id, inv, out var n) && n > 0) return new CaseCursor(n);
+        if (byUrgency && p is ["u", "0" or "1", var ticks, var id2] && long.TryParse(ticks, inv, out var t)
+            && t >= DateTimeOffset.MinValue.UtcTicks && t <= DateTimeOffset.MaxValue.UtcTicks && long.TryParse(id2, inv, out var i) && i > 0)
+            return new CaseCursor(i, p[1] == "1", new DateTimeOffset(t, TimeSpan.Zero));
+        throw Common.GeoException.BadInput("after", "not a cursor this list gave out: use the `next` of the page before");
+    }
+}
+

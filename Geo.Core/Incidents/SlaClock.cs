@@ -31,3 +31,22 @@ public static class SlaClock
         return ids;
     }
 }
+
+/// <summary>The time-limit lights of digital urban management: green while there is time, yellow (黄灯, a warning)
+/// once the last quarter of the case's time limit has begun, red (红灯) once the deadline has passed.</summary>
+public enum SlaLight { Green, Yellow, Red }
+
+public static class SlaLights
+{
+    /// <summary>The share of the time limit left when the yellow light comes on.</summary>
+    public const double WarnShare = 0.25;
+
+    public static SlaLight Of(DateTimeOffset reportedAt, DateTimeOffset deadlineAt, DateTimeOffset? overdueAt, DateTimeOffset now)
+    {
+        if (overdueAt is not null || now >= deadlineAt) return SlaLight.Red;
+        var limit = deadlineAt - reportedAt;
+        return deadlineAt - now <= limit * WarnShare ? SlaLight.Yellow : SlaLight.Green;
+    }
+
+    public static SlaLight Of(IncidentDto c, DateTimeOffset now) => Of(c.ReportedAt, c.DeadlineAt, c.OverdueAt, now);
+}

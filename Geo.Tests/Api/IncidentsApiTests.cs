@@ -9,8 +9,8 @@ namespace Geo.Tests.Api;
 
 public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {
-    private static object Report(double lon, double lat, string category = "sanitation", string? photo = null) =>
-        new { category, lon, lat, description = "垃圾桶满溢 overflowing bin", photo_base64 = photo };
+    private static object Report(double lon, double lat, string category = "sanitation", string? photo = null, string description = "垃圾桶满溢 overflowing bin") =>
+        new { category, lon, lat, description, photo_base64 = photo };
 
     private static async Task<JsonElement> Json(HttpResponseMessage res) => await res.Content.ReadFromJsonAsync<JsonElement>();
 
@@ -154,6 +154,54 @@ public sealed class IncidentsApiTests(PostgisFixture db) : IClassFixture<Postgis
         Assert.Equal(["report", "register", "dispatch", "start", "resolve", "reject", "resolve", "verify"], events.Select(e => e.Action));
         Assert.All(events.Where(e => IncidentWorkflow.TryParseAction(e.Action, out var a) && IncidentWorkflow.NeedsNote(a)), e => Assert.False(string.IsNullOrWhiteSpace(e.Note)));
         Assert.Equal(GeoRoles.Supervisor, events[5].ActorRole);
+    }
+
+    [Fact]
+    public async Task Case_list_finds_by_number_text_and_place_and_pages_by_keyset_with_no_case_lost_or_repeated()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "IK", 116.68, 39.90, 0.01, "褚网格");
+        await GridFixtures.CellAsync(db.DataSource, "IL", 116.70, 39.90, 0.01, "卫网格");
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var planner = await GridFixtures.ClientAsync(app, db, GeoRoles.Planner);
+        var ids = new List<long>();
+        for (var n = 0; n < 7; n++)
+            ids.Add((await Json(await planner.PostAsJsonAsync("/api/incidents", Report(116.685, 39.905, description: $"路灯不亮 第{n}号 100%亮度")))).GetProperty("id").GetInt64());
+        var other = (await Json(await planner.PostAsJsonAsync("/api/incidents", Report(116.705, 39.905, description: "井盖缺失")))).GetProperty("id").GetInt64();
+
+        // keyset pages of 3 over this cell's cases, following Link rel=next to the end: each case once, newest first
+        var seen = new List<long>();
+        var url = $"/api/incidents?q={Uri.EscapeDataString("路灯不亮")}&limit=3";
+        for (var pages = 0; url is not null; pages++)
+        {
+            Assert.True(pages < 10, "the pages never ended");
+            var res = await planner.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+            seen.AddRange((await Json(res)).EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+            url = res.Headers.TryGetValues("Link", out var link) ? System.Text.RegularExpressions.Regex.Match(link.Single(), "<([^>]+)>; rel=\"next\"").Groups[1].Value : null;
+        }
+        Assert.Equal(ids.OrderDescending(), seen);
+
+        async Task<List<long>> Find(string q) => (await planner.GetFromJsonAsync<JsonElement>($"/api/incidents?q={Uri.EscapeDataString(q)}&limit=100"))
+            .EnumerateArray().Select(e => e.GetProperty("id").GetInt64()).ToList();
+        Assert.Equal([other], await Find("井盖"));
+        Assert.Equal([ids[2]], await Find($"#{ids[2]}"));
+        Assert.Equal([other], await Find(other.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([other], await Find("测试communityIL"));            // by the community's name
+        Assert.Equal(ids.OrderDescending(), await Find("100%亮"));         // % is a character, not a wildcard
+        Assert.Empty(await Find("100%井"));
+        Assert.Empty(await Find("路灯_亮"));                               // and _ too
+
+        async Task Bad(string query, string parameter)
+        {
+            var res = await planner.GetAsync("/api/incidents?" + query);
+            Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+            Assert.Equal(parameter, (await Json(res)).GetProperty("parameter").GetString());
+        }
+        await Bad("after=n.abc", "after");
+        await Bad("after=u.1.5.7", "after");      // an urgency cursor on the newest-first list
+        await Bad("sort=random", "sort");
+        await Bad("q=" + new string('字', 101), "q");
+        await Bad("after=n.5&offset=3", "after");
     }
 
     [Fact]

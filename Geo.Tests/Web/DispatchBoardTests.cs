@@ -178,6 +178,46 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
     }
 
     [Fact]
+    public async Task The_board_finds_a_case_by_number_and_text_pages_past_the_first_page_and_shows_its_light()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "DB5", 116.80, 39.90, 0.004, "吴网格");
+        var ids = new List<long>();
+        for (var n = 0; n < DispatchBoard.PageSize + 5; n++) ids.Add(await CaseAsync(IncidentStatus.Dispatched, "吴网格", 116.801, 39.901));
+        var late = await CaseAsync(IncidentStatus.Dispatched, "吴网格", 116.801, 39.901, overdue: true);
+        long needle;
+        await using (var ctx = db.CreateContext())
+        {
+            var i = new Incident
+            {
+                CategoryCode = "sanitation", Status = IncidentStatus.Dispatched, Description = "西门口井盖松动异响", Geom = GeoFactory.Point(116.802, 39.902),
+                Assignee = "吴网格", Source = IncidentSource.Staff, ReportedAt = DateTimeOffset.UtcNow.AddHours(-40), UpdatedAt = DateTimeOffset.UtcNow,
+                DeadlineAt = DateTimeOffset.UtcNow.AddHours(4), // 4 of 44 hours left: yellow
+            };
+            ctx.Incidents.Add(i);
+            await ctx.SaveChangesAsync();
+            needle = i.Id;
+        }
+        Setup(GeoRoles.GridManager, "吴网格");
+        var cut = Render<DispatchBoard>(p => p.Add(x => x.GetMap, () => null));
+        cut.WaitForAssertion(() => Assert.Equal(DispatchBoard.PageSize, cut.FindAll("li[data-case]").Count), Wait);
+        Assert.Equal("red", cut.Find($"li[data-case='{late}']").GetAttribute("data-sla")); // overdue first
+        Assert.Contains("红灯", cut.Find($"li[data-case='{late}'] [data-testid=sla-light]").TextContent);
+        // the next page by keyset: every case once, none lost between pages
+        await cut.InvokeAsync(() => cut.Find("[data-testid=cases-more]").Click());
+        cut.WaitForAssertion(() => Assert.Equal(ids.Count + 2, cut.FindAll("li[data-case]").Count), Wait);
+        Assert.Equal(ids.Append(late).Append(needle).Order(), cut.FindAll("li[data-case]").Select(li => long.Parse(li.GetAttribute("data-case")!)).Order());
+        Assert.Empty(cut.FindAll("[data-testid=cases-more]"));
+        Assert.Equal("yellow", cut.Find($"li[data-case='{needle}']").GetAttribute("data-sla"));
+        // by text (three characters of the description) and by number
+        await cut.InvokeAsync(() => cut.Find("[data-testid=case-search]").Input("井盖松"));
+        await cut.InvokeAsync(() => cut.Find("form.case-search").Submit());
+        cut.WaitForAssertion(() => Assert.Equal([needle], cut.FindAll("li[data-case]").Select(li => long.Parse(li.GetAttribute("data-case")!))), Wait);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=case-search]").Input($"#{ids[3]}"));
+        await cut.InvokeAsync(() => cut.Find("form.case-search").Submit());
+        cut.WaitForAssertion(() => Assert.Equal([ids[3]], cut.FindAll("li[data-case]").Select(li => long.Parse(li.GetAttribute("data-case")!))), Wait);
+    }
+
+    [Fact]
     public async Task Planner_sees_all_bulk_registers_and_dispatches_and_gets_the_nearest_staff()
     {
         await GridFixtures.CellAsync(db.DataSource, "DB2", 116.71, 39.91, 0.004, "李网格");
