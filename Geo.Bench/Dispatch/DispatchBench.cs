@@ -103,6 +103,8 @@ public static class DispatchBench
         }, stopWhen: () => Volatile.Read(ref bnext) + 1 >= bulkCases.Count);
         var bulkMoved = Math.Min(bulkCases.Count, bok * BulkSize);
 
+        var search = await SearchAsync(ds, contexts, admin);
+
         var floorSeconds = Math.Min(seconds, 10);
         var floor = await CommitFloor.MeasureAsync(cs, floorSeconds);
 
@@ -119,8 +121,58 @@ public static class DispatchBench
             Console.WriteLine($"  floor    : pgbench, one-row INSERT per transaction, {CommitFloor.Clients} clients, {floorSeconds} s: {f:F0} commits/s");
             Console.WriteLine($"  ratio intake / floor: {rate / f:F3}   single transitions / floor: {sok / selapsed.TotalSeconds / f:F3}");
         }
+        foreach (var (kind, ours, raw, hits) in search)
+            Console.WriteLine($"  search {kind,-34}: IncidentBoard p50 {P(ours, 0.50):F2} ms, p99 {P(ours, 0.99):F2} ms; raw SQL p50 {P(raw, 0.50):F2} ms → {P(ours, 0.50) / P(raw, 0.50):F2}x raw; {hits:F1} hits per search");
+        Console.WriteLine($"  search target: p50 ≤ 50 ms over {existing:N0}+ cases (issue 22)");
         Console.WriteLine($"  target: ≥ 1,000 cases/s with p99 < 250 ms → {(rate >= 1000 && P(lat, 0.99) < 250 ? "met" : "not met")} in this run");
         return lost == 0 && duplicated == 0 && failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>Case search as the board and GET /api/incidents?q= run it (IncidentBoard, newest first, a page of 100,
+    /// every case visible: an admin), one search at a time, beside the same search as one hand-written SQL statement.</summary>
+    private static async Task<List<(string Kind, List<double> Ours, List<double> Raw, double Hits)>> SearchAsync(
+        NpgsqlDataSource ds, IDbContextFactory<GeoDbContext> contexts, System.Security.Claims.ClaimsPrincipal admin)
+    {
+        var board = new IncidentBoard(contexts, ds);
+        long maxId;
+        await using (var max = ds.CreateCommand("SELECT max(id) FROM incidents")) maxId = (long)(await max.ExecuteScalarAsync())!;
+        var rng = new Random(22);
+        var kinds = new (string Kind, Func<string> Term, string Sql, Func<string, object> Param)[]
+        {
+            ("by number (#id)", () => "#" + rng.NextInt64(1, maxId + 1), "SELECT id, status, description FROM incidents WHERE id = $1 ORDER BY id DESC LIMIT 101",
+                t => long.Parse(t.TrimStart('#'))),
+            ("by text, 4+ characters (门牌N号)", () => $"门牌{rng.Next(1, 100_000)}号", "SELECT id, status, description FROM incidents WHERE description ILIKE $1 ORDER BY id DESC LIMIT 101",
+                t => $"%{t}%"),
+            ("by text, 2 characters (井盖)", () => "井盖", "SELECT id, status, description FROM incidents WHERE description ILIKE $1 ORDER BY id DESC LIMIT 101",
+                t => $"%{t}%"),
+        };
+        var results = new List<(string, List<double>, List<double>, double)>();
+        foreach (var (kind, term, sql, param) in kinds)
+        {
+            List<double> ours = [], raw = [];
+            long hits = 0;
+            for (var i = 0; i < 220; i++)
+            {
+                var t = term();
+                var sw = Stopwatch.StartNew();
+                var page = await board.PageAsync(admin, new CaseFilter(Limit: 100, Text: t));
+                var o = sw.Elapsed.TotalMilliseconds;
+                sw.Restart();
+                await using (var cmd = ds.CreateCommand(sql))
+                {
+                    cmd.Parameters.AddWithValue(param(t));
+                    await using var r = await cmd.ExecuteReaderAsync();
+                    while (await r.ReadAsync()) { }
+                }
+                var w = sw.Elapsed.TotalMilliseconds;
+                if (i < 20) continue; // warm-up: plans and caches
+                ours.Add(o);
+                raw.Add(w);
+                hits += page.Items.Count;
+            }
+            results.Add((kind, ours, raw, hits / (double)ours.Count));
+        }
+        return results;
     }
 
     private static double Lon(int w, long n) => West + 0.001 + (w * 7919 + n * 104729) % 3990 / 10000.0;
@@ -192,7 +244,8 @@ public static class DispatchBench
         await using var top = new NpgsqlCommand("""
             INSERT INTO incidents (category_code, status, description, geom, community_id, grid_cell_id, assignee, source, reported_at, updated_at, deadline_at)
             SELECT 'sanitation', (ARRAY['reported','registered','dispatched','in_progress','resolved','verified','closed'])[1 + g % 7],
-                   'seed case ' || g, p.geom, c.parent_id, c.id, c.grid_manager, 'staff', now() - interval '10 days', now(), now() + interval '1 day'
+                   'seed case ' || g || ' ' || (ARRAY['垃圾堆放','井盖缺失','路灯不亮','占道经营','违章停车','绿地损坏','路面积水'])[1 + g % 7] || ' 门牌' || g || '号',
+                   p.geom, c.parent_id, c.id, c.grid_manager, 'staff', now() - interval '10 days', now(), now() + interval '1 day'
             FROM generate_series(1, greatest(0, $1 - (SELECT count(*) FROM incidents))) g
             CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint($2 + random() * $4, $3 + random() * $4), 4326) AS geom) p
             JOIN LATERAL (SELECT id, parent_id, grid_manager FROM regions WHERE level = 'grid_cell' AND ST_Covers(geom, p.geom) LIMIT 1) c ON true
