@@ -80,6 +80,7 @@ public static class GeoServices
         services.AddSingleton<PublicCases>();
         services.AddSingleton<IncidentTransitions>();
         services.AddSingleton<IncidentBoard>();
+        services.AddSingleton<Geo.Core.Accounts.AccountDirectory>();
         services.AddSingleton<SensorIntake>();
         services.AddSingleton<DispatchStats>();
         services.AddSingleton<Choropleth>();

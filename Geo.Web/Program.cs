@@ -48,6 +48,7 @@ app.MapOpen311Api();
 app.MapLifeCircleApi();
 app.MapCareRegistryApi();
 app.MapDeliveriesApi();
+app.MapAdminApi();
 app.MapGeoMap();
 await app.Services.BootstrapAdminAsync(builder.Configuration);
 app.Run();

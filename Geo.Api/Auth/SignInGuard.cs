@@ -14,7 +14,7 @@ namespace Geo.Api.Auth;
 /// work for unknown and known names (a dummy hash is verified), so answers and timing do not tell which names
 /// exist. PBKDF2 runs on dedicated hashing threads with a bounded queue, never on the request threads: a flood
 /// of sign-ins waits (or gets 429) there while the rest of the site keeps its threads.</summary>
-public sealed class SignInGuard : IDisposable
+public sealed class SignInGuard : IDisposable, Geo.Core.Accounts.ISignInLockouts
 {
     private readonly HardeningOptions _options;
     private readonly TimeProvider _clock;
@@ -91,6 +91,13 @@ public sealed class SignInGuard : IDisposable
     }
 
     public void Succeeded(string userName) => _accounts.TryRemove(userName, out _);
+
+    /// <summary>When this node's lockout of the account ends; null when it is not locked (lockouts are per node).</summary>
+    public DateTimeOffset? LockedUntil(string userName) =>
+        _accounts.TryGetValue(userName, out var a) && a.LockedUntil > _clock.GetUtcNow() ? a.LockedUntil : null;
+
+    /// <summary>An admin clears the account's failures and lockout (the console's 解除锁定); true when it was locked.</summary>
+    public bool Unlock(string userName) => _accounts.TryRemove(userName, out var a) && a.LockedUntil > _clock.GetUtcNow();
 
     private (int, DateTimeOffset) Next(int failures)
     {

@@ -34,6 +34,7 @@ public static class HardeningSetup
         services.AddGeoHealthChecks();
         services.AddGeoLimits();
         services.AddSingleton(sp => new SignInGuard(sp.GetRequiredService<HardeningOptions>()));
+        services.AddSingleton<Geo.Core.Accounts.ISignInLockouts>(sp => sp.GetRequiredService<SignInGuard>());
         services.AddSingleton<HeavyResults>();
         services.AddDbNotificationSubscriber<HeavyResults>();
 
