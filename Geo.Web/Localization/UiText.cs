@@ -25,6 +25,8 @@ public enum Text
     CaseSearch, CaseSearchHint, CaseSearchGo, CasesMore, SlaGreen, SlaYellow, SlaRed,
     // the admin console (/admin)
     AdminTitle, AdminOnly, AdminAccounts, AdminKeys, AdminAudit, AdminSearchAccounts, AdminRole, AdminDisabled, AdminEnabled, AdminLocked, AdminEnable, AdminDisable, AdminUnlock, AdminNewAccount, AdminCreate, AdminSensors, AdminRevoked, AdminRevoke, AdminRevokeConfirm, AdminSearchAudit, AdminWhen, AdminWho, AdminWhat, AdminOn, AdminDevice, AdminSaved, AdminRefused, AdminConsole,
+    // compact phone header, the synthetic-data strip, the embed's short pace buttons and results box (issue 21 items 6, 7)
+    AppTitleShort, HeaderMenu, HeaderViews, SyntheticShort, SyntheticDismiss, PubAdultShort, PubElderlyShort, PubResults,
     // map controls and the public pages' pace switch
     ZoomIn, ZoomOut, PubPace, OfflineBasemap, CaseCategory,
     // report a problem (the map's form) and the public case page
@@ -338,6 +340,14 @@ public static class UiText
         [Text.TrendStaffOnly] = "该指标来自摄像头或传感器，仅工作人员可查看其数值",
         [Text.ContrastOn] = "大字高对比",
         [Text.ContrastOff] = "标准显示",
+        [Text.AppTitleShort] = "通州社区地图",
+        [Text.HeaderMenu] = "菜单",
+        [Text.HeaderViews] = "视图",
+        [Text.SyntheticShort] = "含合成演示数据，非真实设施",
+        [Text.SyntheticDismiss] = "知道了",
+        [Text.PubAdultShort] = "成人步速",
+        [Text.PubElderlyShort] = "老人步速",
+        [Text.PubResults] = "步行可达的服务",
         [Text.GoHere] = "去这里",
         [Text.RouteSummary] = "步行 {0} 分钟 · {1} 米",
         [Text.RouteFailed] = "无法规划步行路线",
@@ -644,6 +654,14 @@ public static class UiText
         [Text.TrendStaffOnly] = "This indicator comes from cameras or sensors: its values are for staff",
         [Text.ContrastOn] = "Large text, high contrast",
         [Text.ContrastOff] = "Standard display",
+        [Text.AppTitleShort] = "Tongzhou map",
+        [Text.HeaderMenu] = "Menu",
+        [Text.HeaderViews] = "Views",
+        [Text.SyntheticShort] = "Includes synthetic demo data",
+        [Text.SyntheticDismiss] = "Got it",
+        [Text.PubAdultShort] = "Adult pace",
+        [Text.PubElderlyShort] = "Elderly pace",
+        [Text.PubResults] = "Services within walking distance",
         [Text.GoHere] = "Go here",
         [Text.RouteSummary] = "{0} min walk · {1} m",
         [Text.RouteFailed] = "No walking route",

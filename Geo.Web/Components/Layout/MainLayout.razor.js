@@ -10,7 +10,21 @@ export function isHighContrast() {
 // says when clicks start to count (data-circuit="live" on <html>; tests and kiosk scripts wait for it).
 export function ready() {
     document.documentElement.dataset.circuit = 'live';
+    followMapBoxes();
     return isHighContrast();
+}
+
+// Leaflet measures its container on window resizes only; the map's box also changes when the synthetic-data strip is
+// dismissed or the header's look changes. One observer turns any change of a map's box into the resize Leaflet follows.
+let observer = null;
+function followMapBoxes() {
+    if (observer || typeof ResizeObserver === 'undefined') return;
+    let first = true;
+    observer = new ResizeObserver(() => {
+        if (first) { first = false; return; } // the observation starts with one report of the current size
+        window.dispatchEvent(new Event('resize'));
+    });
+    document.querySelectorAll('.map-box').forEach(e => observer.observe(e));
 }
 
 export function setHighContrast(high) {
