@@ -114,7 +114,7 @@ public sealed class ClusterPhoneTests(MapAppFixture f) : IClassFixture<MapAppFix
         var target = view.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("tappable").GetBoolean())
             .MaxBy(i => i.GetProperty("count").GetInt32());
         var (tx, ty, tw, th) = Box(target);
-        await page.Mouse.ClickAsync(tx + tw / 2, ty + th / 2);
+        await page.Mouse.ClickAsync((float)(tx + tw / 2), (float)(ty + th / 2));
         await Expect(host).Not.ToHaveAttributeAsync("data-cluster-zoom", "12");
         var zoom = await host.GetAttributeAsync("data-cluster-zoom");
         Assert.True(string.IsNullOrEmpty(zoom) || int.Parse(zoom, System.Globalization.CultureInfo.InvariantCulture) > 12, $"zoom after the tap: '{zoom}'");
