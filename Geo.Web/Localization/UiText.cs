@@ -31,7 +31,7 @@ public enum Text
     // the walking route from a popup's 去这里
     GoHere, RouteSummary, RouteFailed, RouteAmap, RouteBaidu,
     // count bubbles below street zoom and the map's legend
-    ClusterLabel, ClusterTenThousand, ListSeparator, LegendShow, LegendHide, LegendBubble, LegendRing, LegendSingles, LegendSyntheticAll,
+    ClusterLabel, ClusterLargeUnit, ListSeparator, LegendShow, LegendHide, LegendBubble, LegendRing, LegendSingles, LegendSyntheticAll,
 }
 
 public static class UiText
@@ -298,7 +298,7 @@ public static class UiText
         [Text.RouteAmap] = "用高德地图导航",
         [Text.RouteBaidu] = "用百度地图导航",
         [Text.ClusterLabel] = "{0} 个设施：",
-        [Text.ClusterTenThousand] = "万",
+        [Text.ClusterLargeUnit] = "万",
         [Text.ListSeparator] = "，",
         [Text.LegendShow] = "图例",
         [Text.LegendHide] = "收起图例",
@@ -570,7 +570,7 @@ public static class UiText
         [Text.RouteAmap] = "Navigate in Amap",
         [Text.RouteBaidu] = "Navigate in Baidu Maps",
         [Text.ClusterLabel] = "{0} assets:",
-        [Text.ClusterTenThousand] = "",
+        [Text.ClusterLargeUnit] = "k",
         [Text.ListSeparator] = ", ",
         [Text.LegendShow] = "Legend",
         [Text.LegendHide] = "Hide legend",

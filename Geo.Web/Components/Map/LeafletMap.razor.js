@@ -166,7 +166,8 @@ function bubbleFor(s, c) {
 // counts are exact up to 9,999 (data-count always is); beyond, 1.2万 / 12k
 function shortCount(s, n) {
     if (n < 10000) return String(n);
-    return s.labels.tenThousand ? `${(n / 10000).toFixed(n < 100000 ? 1 : 0)}${s.labels.tenThousand}` : `${Math.round(n / 1000)}k`;
+    const d = s.labels.largeDivisor || 1000;
+    return `${(n / d).toFixed(n / d < 10 ? 1 : 0)}${s.labels.largeUnit || 'k'}`;
 }
 
 /// names: [{id, level, name, lon, lat, synthetic}] printed as non-interactive labels.
