@@ -100,6 +100,7 @@ public static class GeoServices
         services.AddSingleton<WalkingRoute>();
         services.AddSingleton<CommunityEmbed>();
         services.AddSingleton<ScreenBoard>();
+        services.AddSingleton<Geo.Core.Tiles.AssetClusters>();
         return services;
     }
 }

@@ -40,6 +40,7 @@ public static partial class QueryApi
         g.MapGet("/nearby", Nearby).Cheap().WithSummary("Nearest assets, by geodesic distance in metres, or with pace=adult|elderly by walking minutes on the network (walk_m, minutes)")
             .Produces<GeoJsonFeatureCollection>(StatusCodes.Status200OK, Links.GeoJson);
         g.MapGet("/search", Search).Cheap().WithSummary("Places (assets, communities, grid cells) by name or by the category the words name (诊所, 药店, 避难 …); nearest first with lon/lat");
+        g.MapGet("/assets/clusters", Clusters).Cheap().WithSummary("Assets below street zoom as count bubbles that never overlap (from asset_bins: every asset in the covered cells counted once)");
         g.MapGet("/locate", Locate).Cheap().WithSummary("District, subdistrict, community and grid cell at a point");
         g.MapPost("/query/within", Within).RequireRateLimiting(GeoLimits.Heavy).WithSummary("Assets inside a GeoJSON polygon or a region, with counts by kind and status")
             .AllowAnonymousWrite("read-only: the body carries the query polygon")

@@ -81,11 +81,14 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         module.SetupVoid("create", _ => true).SetVoidResult();
         module.SetupVoid("setAssets", _ => true).SetVoidResult();
         module.SetupVoid("setPlaceNames", _ => true).SetVoidResult();
+        module.SetupVoid("setClusters", _ => true).SetVoidResult();
         module.SetupVoid("dispose", _ => true).SetVoidResult();
 
         // the map's rule is the API's: cameras for staff, not for anonymous users
         var user = role is null ? new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity())
             : Geo.Core.Access.GeoClaims.Principal("test", 1, "u", role, null, null);
+        var auth = AddAuthorization();
+        if (role is not null) { auth.SetAuthorized("u"); auth.SetRoles(role); }
         var allowed = Geo.Core.Access.SensitiveLayers.VisibleKinds(user, exposeToEveryone: false);
         var cut = Render<LeafletMap>(p => p.Add(x => x.VisibleKinds, new[] { AssetKind.Shop, AssetKind.Camera }).Add(x => x.AllowedKinds, allowed));
         var create = module.VerifyInvoke("create");
@@ -100,6 +103,15 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         Assert.Equal(116.70, shop.Lon, 6);
         Assert.Equal(39.90, shop.Lat, 6);
         Assert.Equal(false, set.Arguments[2]);
+        Assert.Null(module.VerifyInvoke("setClusters").Arguments[1]); // street zoom: single assets, no bubbles
+
+        // below street zoom: no single markers, count bubbles from AssetClusters (the kinds the viewer may see, nothing else)
+        await cut.InvokeAsync(() => cut.Instance.OnViewChanged(116.69, 39.89, 116.71, 39.91, 12));
+        Assert.Empty(Assert.IsAssignableFrom<IEnumerable<AssetPoint>>(module.VerifyInvoke("setAssets", 2)[1].Arguments[1]));
+        var clusters = Assert.IsType<ClusterResult>(module.VerifyInvoke("setClusters", 2)[1].Arguments[1]);
+        Assert.Equal(12, clusters.Zoom);
+        Assert.Equal(expectedKinds, clusters.Clusters.SelectMany(c => c.Kinds).Select(k => k.Kind).Order());
+        Assert.Equal(expectedKinds.Length, clusters.Total);
 
         await DisposeComponentsAsync();
         module.VerifyInvoke("dispose");

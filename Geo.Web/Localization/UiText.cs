@@ -37,6 +37,8 @@ public enum Text
     NearbyByCategory, NearbyWalkNone, NearbyPickPoint, NearbyWalking,
     // the walking route from a popup's 去这里
     GoHere, RouteSummary, RouteFailed, RouteAmap, RouteBaidu,
+    // count bubbles below street zoom and the map's legend
+    ClusterLabel, ClusterLargeUnit, ListSeparator, LegendShow, LegendHide, LegendBubble, LegendRing, LegendSingles, LegendSyntheticAll,
 }
 
 public static class UiText
@@ -353,6 +355,15 @@ public static class UiText
         [Text.RouteFailed] = "无法规划步行路线",
         [Text.RouteAmap] = "用高德地图导航",
         [Text.RouteBaidu] = "用百度地图导航",
+        [Text.ClusterLabel] = "{0} 个设施：",
+        [Text.ClusterLargeUnit] = "万",
+        [Text.ListSeparator] = "，",
+        [Text.LegendShow] = "图例",
+        [Text.LegendHide] = "收起图例",
+        [Text.LegendBubble] = "气泡里的数字：该处设施的个数（缩小时合并，不重叠，一个不漏）",
+        [Text.LegendRing] = "外环颜色：所含设施类型及占比；点一下放大",
+        [Text.LegendSingles] = "放大到街道级（15 级）起显示单个设施",
+        [Text.LegendSyntheticAll] = "虚线边框：合成（模拟）数据",
     };
 
     public static readonly IReadOnlyDictionary<Text, string> En = new Dictionary<Text, string>
@@ -667,6 +678,15 @@ public static class UiText
         [Text.RouteFailed] = "No walking route",
         [Text.RouteAmap] = "Navigate in Amap",
         [Text.RouteBaidu] = "Navigate in Baidu Maps",
+        [Text.ClusterLabel] = "{0} assets:",
+        [Text.ClusterLargeUnit] = "k",
+        [Text.ListSeparator] = ", ",
+        [Text.LegendShow] = "Legend",
+        [Text.LegendHide] = "Hide legend",
+        [Text.LegendBubble] = "Number in a bubble: how many assets are there (merged when zoomed out, never overlapping, none left out)",
+        [Text.LegendRing] = "Ring colours: the kinds it holds, in proportion; tap to zoom in",
+        [Text.LegendSingles] = "Single assets from street zoom (15)",
+        [Text.LegendSyntheticAll] = "Dashed outline: synthetic (simulated) data",
     };
 
     /// <summary>Labels of the kind-specific attribute fields (the snake_case JSON names).</summary>

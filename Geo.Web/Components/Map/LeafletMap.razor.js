@@ -45,6 +45,8 @@ export function create(element, dotnet, options) {
         },
     });
     map.addLayer(state.cluster);
+    // below street zoom: the server's count bubbles (AssetClusters), drawn over the basemap in place of single markers
+    state.bubbles = L.layerGroup().addTo(map);
 
     map.on('moveend', () => notifyView(state));
     map.on('click', (e) => onMapClick(state, e.latlng));
@@ -107,6 +109,67 @@ function setDensity(s, dense) {
     }
 }
 
+/// result: AssetClusters' answer {zoom, covered, total, clusters: [{lon, lat, count, dominant, kinds: [{kind, count}], size, bounds}]},
+/// or null above its zooms. Each bubble prints its count; its ring shows the kinds it holds in proportion (one colour: one kind);
+/// a tap (or Enter) zooms into the cells it gathers. An answer for another zoom than the map's is stale and ignored.
+export function setClusters(element, result) {
+    const s = maps.get(element);
+    if (!s) return;
+    if (result && result.zoom !== s.map.getZoom()) return;
+    s.bubbles.clearLayers();
+    s.clusterResult = result;
+    element.dataset.clusterTotal = result ? String(result.total) : '';
+    element.dataset.clusterCovered = result ? result.covered.join(',') : '';
+    element.dataset.clusterZoom = result ? String(result.zoom) : '';
+    if (!result) return;
+    for (const c of result.clusters) s.bubbles.addLayer(bubbleFor(s, c));
+}
+
+function bubbleFor(s, c) {
+    const L = s.L;
+    let at = 0;
+    const stops = c.kinds.map(k => {
+        const from = at;
+        at += k.count / c.count * 360;
+        return `${s.options.colours[k.kind] || '#333'} ${from.toFixed(1)}deg ${at.toFixed(1)}deg`;
+    });
+    const el = document.createElement('span');
+    el.className = 'ring';
+    el.style.background = `conic-gradient(${stops.join(', ')})`;
+    const n = document.createElement('b');
+    n.textContent = shortCount(s, c.count);
+    el.appendChild(n);
+    const names = s.labels.kindNames || {};
+    const label = (s.labels.clusterLabel || '{0}').replace('{0}', String(c.count))
+        + ' ' + c.kinds.map(k => `${names[k.kind] || k.kind} ${k.count}`).join(s.labels.listSeparator || ', ');
+    const icon = L.divIcon({
+        className: `geo-cluster${c.kinds.length > 1 ? ' mixed' : ''} kind-${c.dominant}`, html: el, iconSize: [c.size, c.size],
+    });
+    const m = L.marker(toLatLng(c.lon, c.lat), { icon, keyboard: true, title: label, riseOnHover: true });
+    m.on('add', () => {
+        const e = m.getElement();
+        if (!e) return;
+        e.dataset.count = String(c.count);
+        e.dataset.kinds = c.kinds.map(k => `${k.kind}:${k.count}`).join(',');
+        e.setAttribute('role', 'button');
+        e.setAttribute('aria-label', label);
+    });
+    m.on('click', () => {
+        const b = L.latLngBounds(toLatLng(c.bounds[0], c.bounds[1]), toLatLng(c.bounds[2], c.bounds[3]));
+        // always at least one zoom level deeper; at most street zoom + 1, where single markers are drawn
+        const z = Math.min(Math.max(s.map.getZoom() + 1, s.map.getBoundsZoom(b)), 16);
+        s.map.setView(toLatLng(c.lon, c.lat), z);
+    });
+    return m;
+}
+
+// counts are exact up to 9,999 (data-count always is); beyond, 1.2万 / 12k
+function shortCount(s, n) {
+    if (n < 10000) return String(n);
+    const d = s.labels.largeDivisor || 1000;
+    return `${(n / d).toFixed(n / d < 10 ? 1 : 0)}${s.labels.largeUnit || 'k'}`;
+}
+
 /// names: [{id, level, name, lon, lat, synthetic}] printed as non-interactive labels.
 export function setPlaceNames(element, names) {
     const s = maps.get(element);
@@ -129,7 +192,7 @@ export function setVisibleKinds(element, kinds) {
 
 export function setLabels(element, labels) {
     const s = maps.get(element);
-    if (s) { s.labels = labels; applyLabels(s); }
+    if (s) { s.labels = labels; applyLabels(s); if (s.clusterResult) setClusters(element, s.clusterResult); }
 }
 
 // Leaflet's zoom buttons are named in English and the attribution is a fixed string: both follow the page's language.
