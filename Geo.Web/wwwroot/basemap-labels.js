@@ -118,8 +118,8 @@ function injectStyle() {
 .geo-label-landmark { color: #1f5f8b; }
 .geo-label-landmark::before { content: '● '; font-size: 0.8em; }
 .geo-label-street, .geo-label-primary { color: #6b5a44; }
-.geo-label-grid_cell { color: #8a7a66; }
-.geo-label.synthetic { font-style: italic; color: #767676; }
+.geo-label-grid_cell { color: #6f604d; }
+.geo-label.synthetic { font-style: italic; color: #5e5e5e; }
 html.contrast-high .geo-label { color: #000; font-weight: 700; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 4px #fff, 0 0 5px #fff; }
 html.contrast-high .geo-label.synthetic { color: #333; }
 `;
@@ -179,6 +179,10 @@ export function drawLabels(tile, vt, text) {
             if (!ok) continue;
             Object.assign(c, { x: ok.x, y: ok.y, angle: ok.angle, box: ok.box });
         } else {
+            // a name whose point lies near the tile's edge moves inward (it still covers its point) rather than vanish
+            const hw = c.w / 2 + PAD, hh = c.h / 2 + PAD;
+            c.x = Math.max(hw, Math.min(TILE - hw, c.x));
+            c.y = Math.max(hh, Math.min(TILE - hh, c.y));
             c.box = boxOf(c.x, c.y, c.w, c.h, 0);
             if (!fits(c.box, placed)) continue;
         }
