@@ -55,7 +55,8 @@ export function ensureVectorGrid(L) {
  */
 export function addBasemap(L, map, options = {}) {
     injectStyle();
-    const url = options.url ?? new URL('tiles/basemap/{z}/{x}/{y}.pbf', import.meta.url).href;
+    // (the template's braces appended after URL(): it would percent-encode them)
+    const url = options.url ?? new URL('tiles/basemap/', import.meta.url).href + '{z}/{x}/{y}.pbf';
     const outlines = L.vectorGrid.protobuf(url, {
         rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 19,
         vectorTileLayerStyles: basemapStyle(options.filled !== false),
@@ -94,7 +95,7 @@ export function addBasemap(L, map, options = {}) {
             return tile;
         },
     });
-    const labels = new LabelLayer({ pane: 'geoLabels', maxNativeZoom: 19, maxZoom: 19, updateWhenZooming: false });
+    const labels = new LabelLayer({ pane: 'geoLabels', maxNativeZoom: 19, maxZoom: 19, updateWhenZooming: false, attribution: TEXT[lang].synthetic });
     labels.addTo(map);
     // large-text mode changes the sizes and so what fits: place again
     const observer = new MutationObserver(() => labels.redraw());
