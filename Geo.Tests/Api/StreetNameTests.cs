@@ -138,6 +138,28 @@ public sealed class StreetNameTests(PostgisFixture db) : IClassFixture<PostgisFi
         Assert.False(low.ContainsKey("streets") || low.ContainsKey("landmarks"));
     }
 
+    [Fact]
+    public async Task A_new_landmark_evicts_the_cached_basemap_tile_under_it()
+    {
+        var t = Z16 with { X = Z16.X + 44 };
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var http = app.CreateClient();
+        await ListeningAsync(app.Services);
+        var url = $"/tiles/basemap/{t}.pbf";
+        await http.GetAsync(url);
+        Assert.Equal("cache", (await http.GetAsync(url)).Headers.GetValues("X-Tile-Origin").Single());
+        Assert.Empty(Features(await http.GetByteArrayAsync(url), t, "landmarks"));
+
+        var (x, y) = Inside(t, 0.5, 0.5);
+        await using (var ctx = db.CreateContext())
+        {
+            ctx.Add(AssetFixtures.Point(AssetKind.Shelter, "新建的避难场所", x, y));
+            await ctx.SaveChangesAsync();
+        }
+        var after = await EventuallyAsync(async () => Features(await http.GetByteArrayAsync(url), t, "landmarks"), f => f.Count == 1);
+        Assert.Equal("新建的避难场所", (string)Assert.Single(after).Attributes["name"]);
+    }
+
     private async Task<HashSet<string>> NamesAsync(string sql, TileAddress t)
     {
         await using var cmd = db.DataSource.CreateCommand(sql);
