@@ -36,11 +36,17 @@ public sealed class TileInvalidator(TileCache cache, TileSeedStore seeds, TileLa
             return;
         }
         // the basemap is drawn from regions and (from z15) the walking network's streets
+        // (and its landmarks from named assets: an asset change evicts the basemap there too)
         var source = p[0] is "regions" or "walk_edges" ? TileSource.Regions : TileSource.Assets;
         var changed = new Envelope(x0, x1, y0, y1);
         changed.ExpandBy(1e-7); // box2d extents are float4-rounded
         var evicted = cache.Invalidate(source, changed);
         var deleted = seeds.Invalidate(layers.All.Where(l => l.Source == source), changed);
+        if (source == TileSource.Assets)
+        {
+            evicted += cache.Invalidate(TileSource.Regions, changed);
+            deleted += seeds.Invalidate(layers.All.Where(l => l.Source == TileSource.Regions), changed);
+        }
         log.LogDebug("{Table} changed in {Envelope}: {Evicted} cached and {Deleted} seeded tiles dropped", p[0], changed, evicted, deleted);
     }
 

@@ -41,11 +41,12 @@ public sealed class TileLayers
             new(Basemap, "离线底图", "Offline basemap", TileSource.Regions, null, 0, TileAddress.MaxZoom,
             [
                 new("district", 0, TileAddress.MaxZoom, RegionFields),
-                new("streets", TileSql.StreetMinZoom, TileAddress.MaxZoom, new Dictionary<string, string> { ["id"] = "Number", ["highway"] = "String", ["synthetic"] = "Boolean" }),
+                new("streets", TileSql.StreetMinZoom, TileAddress.MaxZoom, new Dictionary<string, string> { ["id"] = "Number", ["highway"] = "String", ["name"] = "String (absent when unnamed)", ["synthetic"] = "Boolean" }),
                 new("subdistricts", TileSql.SubdistrictMinZoom, TileAddress.MaxZoom, RegionFields),
                 new("communities", TileSql.CommunityMinZoom, TileAddress.MaxZoom, RegionFields),
                 new("grid_cells", TileSql.GridCellMinZoom, TileAddress.MaxZoom, RegionFields),
                 new("labels", TileSql.SubdistrictLabelMinZoom, TileAddress.MaxZoom, new Dictionary<string, string>(RegionFields) { ["level"] = "String" }),
+                new("landmarks", TileSql.LandmarkMinZoom, TileAddress.MaxZoom, new Dictionary<string, string> { ["id"] = "Number", ["kind"] = "String", ["name"] = "String", ["synthetic"] = "Boolean" }),
             ]),
             new(AllAssets, "全部设施", "All assets", TileSource.Assets, null, 0, TileAddress.MaxZoom,
                 [new(AllAssets, 0, TileAddress.MaxZoom, AssetFields)]),

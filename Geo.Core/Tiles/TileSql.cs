@@ -6,7 +6,7 @@ namespace Geo.Core.Tiles;
 /// <summary>The ST_AsMVT SQL of every layer. Only constants chosen by zoom (thinning modulus, which
 /// sub-layers exist, bin ranges) are spliced into the text; z/x/y, the kind and the tolerance are parameters
 /// ($1 z, $2 x, $3 y, then $4).</summary>
-public static class TileSql
+public static partial class TileSql
 {
     public const int Extent = 4096;
     public const int Buffer = 64;
@@ -18,12 +18,11 @@ public static class TileSql
     public const int CommunityLabelMinZoom = 13;
     public const int GridCellMinZoom = 14;
     public const int GridCellLabelMinZoom = 16;
-    /// <summary>The walking network's streets in the offline basemap from street zoom.</summary>
-    public const int StreetMinZoom = 15;
 
     /// <summary>Names are dropped below this zoom: thousands of unique strings would dominate the tile.</summary>
     public const int AssetNameMinZoom = 15;
 
+    // (the basemap's layers and their zooms: TileSql.Basemap.cs)
     private const string Envelope = "ST_TileEnvelope($1, $2, $3)";
     private static readonly string Query = $"ST_Transform(ST_TileEnvelope($1, $2, $3, margin => {BufferFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}), 4326)";
 
@@ -85,51 +84,6 @@ public static class TileSql
         ) t WHERE t.geom IS NOT NULL), ''::bytea)
         """;
 
-    /// <summary>The offline basemap: district, subdistricts, communities and grid cells as outlines
-    /// (simplified to $4 metres, about one pixel), plus label points; finer levels appear with zoom.</summary>
-    public static string Basemap(int z)
-    {
-        var parts = new List<string> { Regions("district", "'district'") };
-        if (z >= StreetMinZoom) parts.Add(Streets());
-        if (z >= SubdistrictMinZoom) parts.Add(Regions("subdistricts", "'subdistrict'"));
-        if (z >= CommunityMinZoom) parts.Add(Regions("communities", "'community'"));
-        if (z >= GridCellMinZoom) parts.Add(Regions("grid_cells", "'grid_cell'"));
-        var labelLevels = new List<string>();
-        if (z is >= SubdistrictLabelMinZoom and < CommunityLabelMinZoom + 1) labelLevels.Add("'subdistrict'");
-        if (z >= CommunityLabelMinZoom) labelLevels.Add("'community'");
-        if (z >= GridCellLabelMinZoom) labelLevels.Add("'grid_cell'");
-        if (labelLevels.Count > 0) parts.Add(Labels(string.Join(", ", labelLevels)));
-        return "SELECT " + string.Join("\n || ", parts);
-    }
-
     /// <summary>Metres per tile pixel at zoom z (Web Mercator, at the equator): the simplification tolerance.</summary>
     public static double PixelMetres(int z) => 40075016.686 / (1L << z) / Extent;
-
-    private static string Regions(string layer, string level) => $"""
-        COALESCE((SELECT ST_AsMVT(t, '{layer}', {Extent}, 'geom', 'id') FROM (
-            SELECT r.id, r.code, r.name, r.synthetic,
-                   ST_AsMVTGeom(ST_Simplify(ST_Transform(r.geom, 3857), $4, true), {Envelope}, {Extent}, {Buffer}, true) AS geom
-            FROM regions r
-            WHERE r.level = {level} AND r.geom && {Query}
-        ) t WHERE t.geom IS NOT NULL), ''::bytea)
-        """;
-
-    /// <summary>Walkable streets and paths (walk_edges) with their OSM-style <c>highway</c> class, drawn under the outlines.</summary>
-    private static string Streets() => $"""
-        COALESCE((SELECT ST_AsMVT(t, 'streets', {Extent}, 'geom', 'id') FROM (
-            SELECT e.id, e.highway, e.synthetic,
-                   ST_AsMVTGeom(ST_Simplify(ST_Transform(e.geom, 3857), $4, true), {Envelope}, {Extent}, {Buffer}, true) AS geom
-            FROM walk_edges e
-            WHERE e.geom && {Query}
-        ) t WHERE t.geom IS NOT NULL), ''::bytea)
-        """;
-
-    private static string Labels(string levels) => $"""
-        COALESCE((SELECT ST_AsMVT(t, 'labels', {Extent}, 'geom', 'id') FROM (
-            SELECT r.id, r.code, r.name, r.level, r.synthetic,
-                   ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(r.geom), 3857), {Envelope}, {Extent}, 0, true) AS geom
-            FROM regions r
-            WHERE r.level IN ({levels}) AND r.geom && {Query}
-        ) t WHERE t.geom IS NOT NULL), ''::bytea)
-        """;
 }

@@ -32,7 +32,7 @@ public static class WalkNetworkWriter
                 await w.CompleteAsync(ct);
             }
             await using (var w = await conn.BeginBinaryImportAsync(
-                "COPY walk_edges (id, source, target, cost, reverse_cost, length_m, cost_s, highway, osm_way_id, synthetic, geom) FROM STDIN (FORMAT BINARY)", ct))
+                "COPY walk_edges (id, source, target, cost, reverse_cost, length_m, cost_s, highway, osm_way_id, synthetic, name, geom) FROM STDIN (FORMAT BINARY)", ct))
             {
                 long id = 0;
                 foreach (var e in network.Edges)
@@ -50,6 +50,7 @@ public static class WalkNetworkWriter
                     await w.WriteAsync(e.Highway, NpgsqlDbType.Text, ct);
                     if (e.OsmWayId is { } osm) await w.WriteAsync(osm, NpgsqlDbType.Bigint, ct); else await w.WriteNullAsync(ct);
                     await w.WriteAsync(network.Synthetic, NpgsqlDbType.Boolean, ct);
+                    if (e.Name is { } name) await w.WriteAsync(name, NpgsqlDbType.Text, ct); else await w.WriteNullAsync(ct);
                     await w.WriteAsync(ToLineString(e.LonLat), NpgsqlDbType.Geometry, ct);
                 }
                 await w.CompleteAsync(ct);

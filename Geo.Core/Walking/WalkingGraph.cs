@@ -25,6 +25,8 @@ public sealed partial class WalkingGraph
     private readonly double[] _edgeCost, _edgeReverseCost, _edgeLength;
     private readonly int[] _geomOffsets;
     private readonly double[] _lonLat;
+    // street names per edge (null where unnamed; one string instance per name), or null for a network without names
+    private readonly string?[]? _edgeName;
 
     private readonly ConcurrentBag<DijkstraWorkspace> _workspaces = [];
 
@@ -34,7 +36,9 @@ public sealed partial class WalkingGraph
 
     /// <param name="lonLat">all polylines back to back, interleaved lon, lat</param>
     /// <param name="geomOffsets">E+1 offsets into <paramref name="lonLat"/> (in doubles)</param>
-    public WalkingGraph(long[] edgeIds, long[] sources, long[] targets, double[] cost, double[] reverseCost, double[] lengthM, int[] geomOffsets, double[] lonLat)
+    /// <param name="names">each edge's street name (null entries where unnamed), or null for none</param>
+    public WalkingGraph(long[] edgeIds, long[] sources, long[] targets, double[] cost, double[] reverseCost, double[] lengthM, int[] geomOffsets, double[] lonLat,
+        string?[]? names = null)
     {
         var e = edgeIds.Length;
         _edgeIds = edgeIds;
@@ -43,6 +47,7 @@ public sealed partial class WalkingGraph
         _edgeLength = lengthM;
         _geomOffsets = geomOffsets;
         _lonLat = lonLat;
+        _edgeName = names;
         _nodeIndex = new Dictionary<long, int>();
         var ids = new List<long>();
         _edgeSource = new int[e];
@@ -98,7 +103,8 @@ public sealed partial class WalkingGraph
         var ids = new List<long>(); var src = new List<long>(); var dst = new List<long>();
         var cost = new List<double>(); var rev = new List<double>(); var len = new List<double>();
         var offsets = new List<int> { 0 }; var coords = new List<double>();
-        await using var cmd = dataSource.CreateCommand("SELECT id, source, target, cost, reverse_cost, length_m, geom FROM walk_edges ORDER BY id");
+        var names = new List<string?>(); var distinct = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var cmd = dataSource.CreateCommand("SELECT id, source, target, cost, reverse_cost, length_m, geom, name FROM walk_edges ORDER BY id");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
@@ -110,8 +116,15 @@ public sealed partial class WalkingGraph
                 coords.Add(c.Y);
             }
             offsets.Add(coords.Count);
+            if (r.IsDBNull(7)) names.Add(null);
+            else
+            {
+                var n = r.GetString(7);
+                names.Add(distinct.TryGetValue(n, out var same) ? same : distinct[n] = n);
+            }
         }
-        return new WalkingGraph([.. ids], [.. src], [.. dst], [.. cost], [.. rev], [.. len], [.. offsets], [.. coords]);
+        return new WalkingGraph([.. ids], [.. src], [.. dst], [.. cost], [.. rev], [.. len], [.. offsets], [.. coords],
+            distinct.Count > 0 ? [.. names] : null);
     }
 
     public long NodeId(int node) => _nodeIds[node];
@@ -122,13 +135,15 @@ public sealed partial class WalkingGraph
     public double EdgeCost(int edge) => _edgeCost[edge];
     public double EdgeReverseCost(int edge) => _edgeReverseCost[edge];
     public double EdgeLength(int edge) => _edgeLength[edge];
+    /// <summary>The edge's street name, null where the network has none.</summary>
+    public string? EdgeName(int edge) => _edgeName?[edge];
     public ReadOnlySpan<double> EdgeLonLat(int edge) => _lonLat.AsSpan(_geomOffsets[edge], _geomOffsets[edge + 1] - _geomOffsets[edge]);
 
     /// <summary>Bytes held by the graph's arrays (the node-id dictionary estimated at 24 bytes an entry).</summary>
     public long MemoryBytes =>
         _nodeIds.Length * 8L + _nodeIndex.Count * 24L + _offsets.Length * 4L
         + _arcTarget.Length * (4L + 8 + 4)
-        + _edgeIds.Length * (8L + 4 + 4 + 8 + 8 + 8) + _geomOffsets.Length * 4L + _lonLat.Length * 8L
+        + _edgeIds.Length * (8L + 4 + 4 + 8 + 8 + 8) + _geomOffsets.Length * 4L + _lonLat.Length * 8L + (_edgeName?.Length ?? 0) * 8L
         + _grid.MemoryBytes;
 
     /// <summary>Shortest walking cost from one node to every node within <paramref name="cutoff"/>.</summary>
@@ -182,7 +197,7 @@ public sealed partial class WalkingGraph
         var symmetric = true;
         for (var k = 0; k < _edgeCost.Length && symmetric; k++) symmetric = _edgeCost[k] == _edgeReverseCost[k];
         r = symmetric ? this : new WalkingGraph(_edgeIds, [.. _edgeSource.Select(i => _nodeIds[i])], [.. _edgeTarget.Select(i => _nodeIds[i])],
-            _edgeReverseCost, _edgeCost, _edgeLength, _geomOffsets, _lonLat);
+            _edgeReverseCost, _edgeCost, _edgeLength, _geomOffsets, _lonLat, _edgeName);
         return Interlocked.CompareExchange(ref _reversed, r, null) ?? r;
     }
 

@@ -12,9 +12,10 @@ namespace Geo.Core.Walking;
 public sealed record RouteEnd(double Lon, double Lat, double SnappedLon, double SnappedLat, double AccessM, string Name);
 
 /// <summary>One instruction: the turn onto it (depart, straight, slight_left, left, sharp_left, … u_turn, arrive), the
-/// street name where the network has one (the synthetic and imported networks have none yet: null), the metres
-/// walked until the next turn, the compass bearing leaving it, and where it starts (lon, lat).</summary>
-public sealed record RouteStep(string Turn, string? Street, double Meters, int Bearing, double Lon, double Lat);
+/// street name where the network has one (walk_edges.name: OSM's name tag, or the synthetic network's made-up names;
+/// null on unnamed lanes and the access legs), the metres walked until the next turn, the compass bearing leaving it,
+/// where it starts (lon, lat), and the instruction as a resident reads it in zh-CN (<see cref="RouteStepText"/>).</summary>
+public sealed record RouteStep(string Turn, string? Street, double Meters, int Bearing, double Lon, double Lat, string Text = "");
 
 /// <summary>Links that hand the same trip to a navigation app; their URIs want GCJ-02 (Amap) and BD-09 (Baidu).</summary>
 public sealed record RouteHandoff(string Amap, string Baidu);
@@ -68,16 +69,16 @@ public sealed class WalkingRoute(WalkingGraphProvider graphs, IDbContextFactory<
     {
         var (from, to) = (path.From, path.To);
         // the pieces walked, access legs included, as polylines with their true length
-        var legs = new List<(double[] LonLat, double M)>();
-        if (from.AccessM > 0) legs.Add(([from.PointLon, from.PointLat, from.Lon, from.Lat], from.AccessM));
+        var legs = new List<(double[] LonLat, double M, string? Street)>();
+        if (from.AccessM > 0) legs.Add(([from.PointLon, from.PointLat, from.Lon, from.Lat], from.AccessM, null));
         foreach (var p in path.Pieces)
         {
-            if (p.F0 != p.F1) legs.Add((g.PieceLonLat(p), g.PieceLength(p)));
+            if (p.F0 != p.F1) legs.Add((g.PieceLonLat(p), g.PieceLength(p), g.EdgeName(p.Edge)));
         }
-        if (to.AccessM > 0) legs.Add(([to.Lon, to.Lat, to.PointLon, to.PointLat], to.AccessM));
+        if (to.AccessM > 0) legs.Add(([to.Lon, to.Lat, to.PointLon, to.PointLat], to.AccessM, null));
 
         var line = new List<double[]>();
-        foreach (var (pts, _) in legs)
+        foreach (var (pts, _, _) in legs)
         {
             for (var i = 0; i < pts.Length; i += 2)
             {
@@ -94,13 +95,15 @@ public sealed class WalkingRoute(WalkingGraphProvider graphs, IDbContextFactory<
             line, Steps(legs, to), Handoff(start, end), path);
     }
 
-    /// <summary>No street names in the network yet, so a step lasts until the direction changes by 30° or more at a
-    /// junction or a bend; legs under a metre never start one (their bearing is noise).</summary>
-    private static List<RouteStep> Steps(List<(double[] LonLat, double M)> legs, Snap to)
+    /// <summary>A step lasts until the direction changes by 30° or more at a junction or a bend, or the street's name
+    /// changes (straight on into another named street is a step of its own: 直行进入 …); an unnamed piece (an access leg,
+    /// a lane) never splits a named step and a named piece names the unnamed step it continues. Legs under a metre never
+    /// start one (their bearing is noise).</summary>
+    private static List<RouteStep> Steps(List<(double[] LonLat, double M, string? Street)> legs, Snap to)
     {
         var steps = new List<RouteStep>();
         double? lastBearing = null;
-        foreach (var (pts, m) in legs)
+        foreach (var (pts, m, street) in legs)
         {
             for (var i = 2; i < pts.Length; i += 2)
             {
@@ -113,14 +116,16 @@ public sealed class WalkingRoute(WalkingGraphProvider graphs, IDbContextFactory<
                 }
                 var b = Bearing(pts[i - 2], pts[i - 1], pts[i], pts[i + 1]);
                 var turn = lastBearing is { } lb ? Turn(b - lb) : "depart";
-                if (turn == "straight" && steps.Count > 0) steps[^1] = steps[^1] with { Meters = steps[^1].Meters + segShare };
-                else steps.Add(new RouteStep(turn, null, segShare, (int)Math.Round(b) % 360, Math.Round(pts[i - 2], 7), Math.Round(pts[i - 1], 7)));
+                var same = steps.Count > 0 && (street is null || steps[^1].Street is null || steps[^1].Street == street);
+                if (turn == "straight" && same)
+                    steps[^1] = steps[^1] with { Meters = steps[^1].Meters + segShare, Street = steps[^1].Street ?? street };
+                else steps.Add(new RouteStep(turn, street, segShare, (int)Math.Round(b) % 360, Math.Round(pts[i - 2], 7), Math.Round(pts[i - 1], 7)));
                 lastBearing = b;
             }
         }
         for (var i = 0; i < steps.Count; i++) steps[i] = steps[i] with { Meters = Math.Round(steps[i].Meters, 1) };
         steps.Add(new RouteStep("arrive", null, 0, (int)Math.Round(lastBearing ?? 0) % 360, Math.Round(to.PointLon, 7), Math.Round(to.PointLat, 7)));
-        return steps;
+        return steps.Select(x => x with { Text = RouteStepText.Describe(x, english: false) }).ToList();
     }
 
     private static double Bearing(double lon1, double lat1, double lon2, double lat2)

@@ -28,7 +28,7 @@ public static class OsmWalkImporter
     {
         // One pass: OSM files list nodes before ways, so keep every node's position and every kept way.
         var coords = new Dictionary<long, (double Lon, double Lat)>();
-        var ways = new List<(long Id, long[] Nodes, string Highway, double Factor)>();
+        var ways = new List<(long Id, long[] Nodes, string Highway, double Factor, string? Name)>();
         foreach (var g in source)
         {
             switch (g)
@@ -37,7 +37,7 @@ public static class OsmWalkImporter
                     coords[id] = (lon, lat);
                     break;
                 case Way { Id: { } wid, Nodes: { Length: >= 2 } nodes } w when IsWalkable(w.Tags, out var highway):
-                    ways.Add((wid, nodes, highway, highway == "steps" ? 1.5 : 1.0));
+                    ways.Add((wid, nodes, highway, highway == "steps" ? 1.5 : 1.0, Name(w.Tags)));
                     break;
             }
         }
@@ -77,13 +77,24 @@ public static class OsmWalkImporter
                     }
                     if (present[start] != present[k] || k - start > 1) // drop zero-length self loops
                     {
-                        network.AddEdge(Id(present[start]), Id(present[k]), w.Highway, line, w.Factor, w.Id);
+                        network.AddEdge(Id(present[start]), Id(present[k]), w.Highway, line, w.Factor, w.Id, w.Name);
                     }
                 }
                 start = k;
             }
         }
         return network;
+    }
+
+    /// <summary>The way's street name: <c>name</c>, else <c>name:zh</c> (Chinese extracts carry both, usually equal).</summary>
+    public static string? Name(TagsCollectionBase? tags)
+    {
+        if (tags is null) return null;
+        foreach (var key in (string[])["name", "name:zh"])
+        {
+            if (tags.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v)) return v.Trim();
+        }
+        return null;
     }
 
     /// <summary>The rule: walkable highway classes; big roads only with sidewalks; never motorway

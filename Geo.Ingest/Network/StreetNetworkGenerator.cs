@@ -37,7 +37,8 @@ public sealed record StreetNetworkOptions
 
 /// <summary>Deterministic synthetic street network inside a real outline: a jittered block grid with
 /// straight arterials, dropped local links, bent local streets and cul-de-sacs, cut by a meandering
-/// river and a rail line that only bridges and level crossings get across. Randomness is a hash of
+/// river and a rail line that only bridges and level crossings get across. Every grid line is one named street
+/// (<see cref="SyntheticStreetNames"/>); cul-de-sacs stay unnamed, as most lanes are. Randomness is a hash of
 /// (seed, grid position), not a running generator, so a node's fate does not depend on visiting order.</summary>
 public sealed class StreetNetworkGenerator(StreetNetworkOptions options)
 {
@@ -108,7 +109,9 @@ public sealed class StreetNetworkGenerator(StreetNetworkOptions options)
                     var line = !special && U(i, j, SaltBend + dir * 10) < options.BendProbability
                         ? Bent(plane, px[a], py[a], px[b], py[b], (U(i, j, SaltBend + dir * 10 + 1) - 0.5) * 0.16 * s)
                         : Line(plane, px[a], py[a], px[b], py[b]);
-                    network.AddEdge(Id(a), Id(b), arterial ? "primary" : "residential", line);
+                    // one name per grid line: an east link continues row j's street, a north link column i's
+                    var name = dir == 0 ? SyntheticStreetNames.EastWest(j, options.ArterialEvery) : SyntheticStreetNames.NorthSouth(i, options.ArterialEvery);
+                    network.AddEdge(Id(a), Id(b), arterial ? "primary" : "residential", line, name: name);
                 }
                 // a cul-de-sac into the block north-east or south-west of this node (diagonal, so it never
                 // meets another street: jitter and bends stay well inside the remaining gap)

@@ -224,7 +224,7 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
         Assert.EndsWith("/tiles/basemap/{z}/{x}/{y}.pbf", r.GetProperty("tiles")[0].GetString());
         Assert.StartsWith("http", r.GetProperty("tiles")[0].GetString());
         var layers = r.GetProperty("vector_layers").EnumerateArray().Select(l => l.GetProperty("id").GetString()).ToList();
-        Assert.Equal(["district", "streets", "subdistricts", "communities", "grid_cells", "labels"], layers);
+        Assert.Equal(["district", "streets", "subdistricts", "communities", "grid_cells", "labels", "landmarks"], layers);
         Assert.Equal(4, r.GetProperty("bounds").GetArrayLength());
         using var list = JsonDocument.Parse(await http.GetStringAsync("/tiles"));
         Assert.Contains(list.RootElement.EnumerateArray(), l => l.GetProperty("id").GetString() == "wifi_hotspot");

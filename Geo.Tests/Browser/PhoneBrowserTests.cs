@@ -154,4 +154,55 @@ public sealed class PhoneBrowserTests(MapAppFixture f) : IClassFixture<MapAppFix
         await Infrastructure.Browser.ScreenshotAsync(page, "map-phone-route");
         await page.Context.CloseAsync();
     }
+
+    /// <summary>Issue 21 (5): at street zoom the basemap names the streets (the walking network's names, synthetic here:
+    /// grey italics) and the community, from Geo's own tiles; no two names overlap; large-text mode sets them larger.</summary>
+    [Fact]
+    public async Task Basemap_names_streets_and_the_community_at_street_zoom_without_overlaps()
+    {
+        var page = await PhoneAsync();
+        await page.SearchAndOpenCommunityAsync(MapAppFixture.CommunityCode);
+        var community = page.Locator(".geo-label-community", new() { HasText = MapAppFixture.CommunityName });
+        await Expect(community).ToHaveCountAsync(1);
+        var streets = page.Locator(".geo-label-street, .geo-label-primary");
+        await Expect(streets.First).ToBeAttachedAsync();
+
+        // every street name drawn is a name of the database's walking network, marked synthetic as its edges are
+        var known = new HashSet<string>();
+        await using (var cmd = f.Db.DataSource.CreateCommand("SELECT DISTINCT name FROM walk_edges WHERE name IS NOT NULL AND synthetic"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) known.Add(r.GetString(0));
+        var drawn = await streets.EvaluateAllAsync<string[]>("els => els.map(e => e.textContent)");
+        Assert.NotEmpty(drawn);
+        Assert.All(drawn, n => Assert.Contains(n, known));
+        Assert.Equal(drawn.Length, await page.Locator(".geo-label-street.synthetic, .geo-label-primary.synthetic").CountAsync());
+        Assert.Equal(0, await page.Locator(".geo-label", new() { HasText = "不应显示的摄像头" }).CountAsync());
+
+        // no two labels of the shown zoom overlap on screen (Leaflet keeps the level being left for a moment: skip it)
+        const string overlaps = """
+            () => {
+              const levels = [...document.querySelectorAll('.leaflet-pane .leaflet-tile-container')].filter(l => l.querySelector('.geo-label'));
+              const top = levels.reduce((a, b) => (+getComputedStyle(b).zIndex > +getComputedStyle(a).zIndex ? b : a), levels[0]);
+              const boxes = [...top.querySelectorAll('.geo-label')].map(e => ({ n: e.textContent, r: e.getBoundingClientRect() }));
+              const hits = [];
+              for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                const a = boxes[i].r, b = boxes[j].r;
+                if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) hits.push(boxes[i].n + ' / ' + boxes[j].n);
+              }
+              return { count: boxes.length, hits };
+            }
+            """;
+        var check = await page.EvaluateAsync<JsonElement>(overlaps);
+        Assert.True(check.GetProperty("count").GetInt32() >= 3, check.ToString());
+        Assert.True(check.GetProperty("hits").GetArrayLength() == 0, check.ToString());
+        await Infrastructure.Browser.ScreenshotAsync(page, "basemap-labels-phone");
+
+        // large-text mode: the same names, larger, and still apart
+        var before = await community.EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
+        await page.EvaluateAsync("() => document.documentElement.classList.add('contrast-high')");
+        await page.WaitForFunctionAsync($"() => {{ const e = document.querySelector('.geo-label-community'); return e && parseFloat(getComputedStyle(e).fontSize) > {before.ToString(System.Globalization.CultureInfo.InvariantCulture)}; }}");
+        check = await page.EvaluateAsync<JsonElement>(overlaps);
+        Assert.True(check.GetProperty("hits").GetArrayLength() == 0, check.ToString());
+        await page.Context.CloseAsync();
+    }
 }

@@ -131,6 +131,34 @@ public sealed class PublicPagesBrowserTests(PublicPagesFixture f) : IClassFixtur
         await page.Context.CloseAsync();
     }
 
+    /// <summary>Issue 21 (5): the embed draws Geo's basemap (outlines, streets) under its shapes, with the names from the
+    /// same tiles as the main map: the community's name as the database has it.</summary>
+    [Fact]
+    public async Task Embed_shows_the_basemap_with_labels_under_its_shapes()
+    {
+        var page = await f.Browser.NewPageAsync(f.App.BaseUrl, 390, 844);
+        await page.GotoAsync($"/embed/community/{PublicPagesFixture.Code}");
+        await Expect(page.Locator("#map.basemap-loaded")).ToBeAttachedAsync();
+        await Expect(page.Locator("#map canvas").First).ToBeAttachedAsync(); // VectorGrid's outline tiles
+        // the names drawn are the database's: at the embed's zoom the community's (or, at z13 and below, where the test's
+        // town and community share one outline and one label point, its town's), plus streets and landmarks from z15
+        var names = new HashSet<string>();
+        await using (var cmd = f.Db.DataSource.CreateCommand("""
+            SELECT name FROM regions WHERE code IN ('PUB-C', 'PUB-S', 'PUB-G') UNION SELECT name FROM walk_edges WHERE name IS NOT NULL
+            UNION SELECT name FROM assets WHERE kind IN ('shelter', 'service_station', 'civil_defence', 'vegetable_garden')
+            """))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) names.Add(r.GetString(0));
+        await Expect(page.Locator(".geo-label", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("测试(community|subdistrict)PUB") }).First).ToBeAttachedAsync();
+        var drawn = await page.Locator(".geo-label").EvaluateAllAsync<string[]>("els => els.map(e => e.textContent)");
+        Assert.All(drawn, n => Assert.Contains(n, names));
+        // under the page's shapes: the label pane sits below the overlay pane
+        var z = await page.EvaluateAsync<int[]>("() => [+getComputedStyle(document.querySelector('.leaflet-geoLabels-pane')).zIndex, +getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex]");
+        Assert.True(z[0] < z[1], $"labels {z[0]}, overlays {z[1]}");
+        await Infrastructure.Browser.ScreenshotAsync(page, "embed-basemap-labels");
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>Issue 16 review: the embed (phone-sized, both languages) and the screen page pass the map's accessibility
     /// checks (44 px targets, Tab reach, accessible names, WCAG AA contrast of every text) and the Chinese pages show no English interface text (the
     /// pace switch's label and Leaflet's zoom buttons were English).</summary>

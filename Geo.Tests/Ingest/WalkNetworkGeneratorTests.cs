@@ -45,4 +45,33 @@ public sealed class WalkNetworkGeneratorTests(PostgisFixture db) : IClassFixture
         Assert.Equal(edges, r.GetInt64(4));  // every edge starts at its source and ends at its target
         Assert.True(r.GetDouble(5) < 1e-9);
     }
+
+    [Fact]
+    public void Each_grid_line_is_one_named_street_east_west_or_north_south_and_cul_de_sacs_are_unnamed()
+    {
+        var net = new StreetNetworkGenerator(new StreetNetworkOptions { Seed = 6 }).Generate(Outline);
+        Assert.All(net.Edges.Where(e => e.Highway == "service"), e => Assert.Null(e.Name));
+        var named = net.Edges.Where(e => e.Highway != "service").ToList();
+        Assert.All(named, e => Assert.False(string.IsNullOrWhiteSpace(e.Name)));
+        var streets = named.GroupBy(e => e.Name!).ToList();
+        // a name per street, not per edge: the square is about 20 lines each way, each many edges long
+        Assert.InRange(streets.Count, 10, named.Count / 5);
+        foreach (var street in streets)
+        {
+            // one direction: 街/大街 run east–west, 路/大道 north–south (by the ends' offsets)
+            var eastWest = street.Key.EndsWith('街');
+            Assert.True(eastWest || street.Key.EndsWith('路') || street.Key.EndsWith("大道"), street.Key);
+            Assert.All(street, e =>
+            {
+                var (dx, dy) = (Math.Abs(e.LonLat[^2] - e.LonLat[0]) * 0.77, Math.Abs(e.LonLat[^1] - e.LonLat[1])); // cos(39.8°) ≈ 0.77
+                Assert.True(eastWest ? dx > dy : dy > dx, $"{street.Key}: an edge runs the other way");
+            });
+            // a line, not a tree: no node has more than two edges of the same street
+            var degree = street.SelectMany(e => new[] { e.Source, e.Target }).GroupBy(n => n).Max(g => g.Count());
+            Assert.InRange(degree, 1, 2);
+        }
+        Assert.Equal(SyntheticStreetNames.EastWest(20, 10), SyntheticStreetNames.EastWest(20, 10));
+        Assert.NotEqual(SyntheticStreetNames.EastWest(21, 10), SyntheticStreetNames.EastWest(22, 10));
+        Assert.NotEqual(SyntheticStreetNames.NorthSouth(3, 10), SyntheticStreetNames.EastWest(3, 10));
+    }
 }

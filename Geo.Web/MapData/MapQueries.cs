@@ -1,16 +1,14 @@
 using Geo.Core.Data;
 using Geo.Core.Domain;
-using Geo.Core.Tiles;
 using Microsoft.EntityFrameworkCore;
 
 namespace Geo.Web.MapData;
 
 public sealed record AssetPoint(long Id, string Kind, double Lon, double Lat, bool Synthetic, string Status);
 public sealed record KindCount(string Kind, long Count, bool AnySynthetic);
-public sealed record PlaceName(long Id, string Level, string Name, double Lon, double Lat, bool Synthetic);
 public sealed record AssetRow(long Id, string Name, string Kind, string Status, bool Synthetic, string Attributes, string? Community, string? GridCell, double Lon, double Lat);
 
-/// <summary>What only the map reads (markers in view, counts, labels; search is Core's PlaceSearch, as for /api/search). Anything an endpoint also answers
+/// <summary>What only the map reads (markers in view, counts; names are in the basemap tiles; search is Core's PlaceSearch, as for /api/search). Anything an endpoint also answers
 /// (locate, nearby, cases, coverage, the scorecard) comes from the same Geo.Core use case the endpoint calls.
 /// SQL through EF's FormattableString API: every interpolated value becomes a parameter. Lon/lat order
 /// throughout; only the JS module swaps for Leaflet.</summary>
@@ -40,23 +38,6 @@ public static class MapQueries
             FROM assets a LEFT JOIN regions c ON c.id = a.community_id LEFT JOIN regions g ON g.id = a.grid_cell_id
             WHERE a.id = {id}
             """).ToListAsync(ct)).SingleOrDefault();
-
-    /// <summary>Region names to print on the map at this zoom: the same levels the basemap tiles' "labels"
-    /// layer carries (VectorGrid draws geometry, not text, so the names come this way).</summary>
-    public static Task<List<PlaceName>> PlaceNamesAsync(GeoDbContext db, double minLon, double minLat, double maxLon, double maxLat, int zoom, CancellationToken ct = default)
-    {
-        var levels = new List<string>();
-        if (zoom is >= TileSql.SubdistrictLabelMinZoom and < TileSql.CommunityLabelMinZoom + 1) levels.Add("subdistrict");
-        if (zoom >= TileSql.CommunityLabelMinZoom) levels.Add("community");
-        if (zoom >= TileSql.GridCellLabelMinZoom) levels.Add("grid_cell");
-        var arr = levels.ToArray();
-        return db.Database.SqlQuery<PlaceName>($"""
-            SELECT id AS "Id", level AS "Level", name AS "Name", ST_X(p) AS "Lon", ST_Y(p) AS "Lat", synthetic AS "Synthetic"
-            FROM (SELECT id, level, name, synthetic, ST_PointOnSurface(geom) AS p FROM regions
-                  WHERE geom && ST_MakeEnvelope({minLon}, {minLat}, {maxLon}, {maxLat}, 4326) AND level = ANY({arr})
-                  ORDER BY id LIMIT 400) s
-            """).ToListAsync(ct);
-    }
 
     public static string[] Codes(IEnumerable<AssetKind> kinds) => kinds.Select(k => k.Code()).ToArray();
 }

@@ -1,9 +1,21 @@
 // The public pages' small map (community embed, display screens): reads the page's #geo-data JSON block and draws it
-// with Leaflet. No basemap from the internet: the shapes themselves are the map. GeoJSON is lon, lat; Leaflet wants
+// with Leaflet. No basemap from the internet: Geo's own basemap (outlines, streets and their names, landmarks: the
+// module basemap-labels.js, the same as the main map's) under the page's shapes. GeoJSON is lon, lat; Leaflet wants
 // lat, lng: the swap happens here (L.geoJSON and the two explicit [lat, lon] pairs below), nowhere else.
 (function () {
   'use strict';
   var map = null;
+  // the basemap module sits beside this script (resolved now: currentScript is gone once the page has loaded)
+  var moduleUrl = new URL('basemap-labels.js', document.currentScript ? document.currentScript.src : location.href).href;
+
+  function addBasemap(m, el) {
+    import(moduleUrl).then(function (b) {
+      return b.ensureVectorGrid(L).then(function () {
+        if (map !== m) return; // redrawn meanwhile
+        b.addBasemap(L, m, { filled: true, onLoad: function () { el.classList.add('basemap-loaded'); } });
+      });
+    }).catch(function (e) { el.setAttribute('data-basemap-error', String(e)); });
+  }
 
   function draw() {
     var el = document.getElementById('map');
@@ -30,6 +42,7 @@
       bounds.extend(m.getLatLng());
     });
     map.fitBounds(bounds.pad(0.05));
+    addBasemap(map, el);
   }
 
   window.addEventListener('DOMContentLoaded', draw);

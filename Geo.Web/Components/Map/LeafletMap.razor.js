@@ -1,6 +1,8 @@
 // The one place that talks to Leaflet. .NET speaks lon/lat; Leaflet wants [lat, lng]: the swap happens
 // here and only here (toLatLng / fromLatLng). Leaflet and its plugins are classic scripts (global L);
 // this module defines nothing on window.
+import { addBasemap } from '../../basemap-labels.js';
+
 const maps = new Map(); // host element -> state
 
 const toLatLng = (lon, lat) => [lat, lon];
@@ -19,21 +21,11 @@ export function create(element, dotnet, options) {
     if (options.onlineBasemap) {
         L.tileLayer(options.onlineBasemap, { attribution: options.onlineAttribution, maxZoom: 19 }).addTo(map);
     }
-    state.names = L.layerGroup().addTo(map);
-    L.vectorGrid.protobuf(options.baseUrl + '/tiles/basemap/{z}/{x}/{y}.pbf', {
-        rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 19,
-        vectorTileLayerStyles: {
-            district: { color: '#5b4a3a', weight: 2.5, fill: true, fillColor: '#f7f3ea', fillOpacity: options.onlineBasemap ? 0 : 1 },
-            // the walking network from street zoom (z15+): roads as pale bands, paths and footways thinner and dashed
-            streets: (p) => (['footway', 'path', 'pedestrian', 'steps', 'cycleway'].includes(p.highway)
-                ? { color: '#c8b99f', weight: 1.5, dashArray: '3 3', fill: false }
-                : { color: '#ddd2bf', weight: 4, lineCap: 'round', fill: false }),
-            subdistricts: { color: '#8a7a66', weight: 1.5, fill: false },
-            communities: (p) => ({ color: '#b3a58f', weight: 1, dashArray: p.synthetic ? '4 3' : null, fill: false }),
-            grid_cells: { color: '#c9bfae', weight: 0.6, dashArray: '2 3', fill: false },
-            labels: () => [],
-        },
-    }).addTo(map).on('load', () => element.classList.add('basemap-loaded'));
+    // Geo's own basemap with street, place and landmark names (basemap-labels.js: the same on the public pages)
+    state.basemap = addBasemap(L, map, {
+        url: options.baseUrl + '/tiles/basemap/{z}/{x}/{y}.pbf', filled: !options.onlineBasemap,
+        lang: options.labels?.lang, onLoad: () => element.classList.add('basemap-loaded'),
+    });
 
     // cluster icons as markercluster draws them, but 44 px: a tap target for a finger
     state.cluster = L.markerClusterGroup({
@@ -170,19 +162,6 @@ function shortCount(s, n) {
     return `${(n / d).toFixed(n / d < 10 ? 1 : 0)}${s.labels.largeUnit || 'k'}`;
 }
 
-/// names: [{id, level, name, lon, lat, synthetic}] printed as non-interactive labels.
-export function setPlaceNames(element, names) {
-    const s = maps.get(element);
-    if (!s) return;
-    s.names.clearLayers();
-    for (const n of names) {
-        const el = document.createElement('span');
-        el.textContent = n.name;
-        const icon = s.L.divIcon({ className: `place-name level-${n.level}${n.synthetic ? ' synthetic' : ''}`, html: el, iconSize: null });
-        s.L.marker(toLatLng(n.lon, n.lat), { icon, interactive: false, keyboard: false }).addTo(s.names);
-    }
-}
-
 export function setVisibleKinds(element, kinds) {
     const s = maps.get(element);
     if (!s) return;
@@ -251,6 +230,12 @@ async function routeTo(s, el, latlng, name) {
         return;
     }
     add(box, 'p', r.summary).className = 'route-summary';
+    // the turns with their street names (WalkingRoute's steps, worded by RouteStepText)
+    if (r.steps?.length) {
+        const ol = add(box, 'ol', '');
+        ol.className = 'route-steps';
+        for (const t of r.steps) add(ol, 'li', t);
+    }
     for (const [href, label, cls] of [[r.amap, r.amapLabel, 'handoff-amap'], [r.baidu, r.baiduLabel, 'handoff-baidu']]) {
         const link = add(box, 'a', label);
         link.href = href;
