@@ -80,7 +80,6 @@ public sealed class MapComponentTests(PostgisFixture db) : BunitContext, IClassF
         var module = JSInterop.SetupModule(Module);
         module.SetupVoid("create", _ => true).SetVoidResult();
         module.SetupVoid("setAssets", _ => true).SetVoidResult();
-        module.SetupVoid("setPlaceNames", _ => true).SetVoidResult();
         module.SetupVoid("setClusters", _ => true).SetVoidResult();
         module.SetupVoid("dispose", _ => true).SetVoidResult();
 
