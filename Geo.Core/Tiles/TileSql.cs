@@ -91,7 +91,7 @@ public static class TileSql
         var up = AssetCells.CellZoom - (z + AssetCells.ClusterShift);
         return $"""
             SELECT COALESCE((SELECT ST_AsMVT(t, '{layer}', {Extent}, 'geom', 'fid') FROM (
-                SELECT CASE WHEN sum(c.n) = 1 THEN sum(c.sid) END AS fid, c.kind, sum(c.n)::integer AS count, sum(c.ns) > 0 AS synthetic,
+                SELECT CASE WHEN sum(c.n) = 1 THEN sum(c.sid)::bigint END AS fid, c.kind, sum(c.n)::integer AS count, sum(c.ns) > 0 AS synthetic,
                        ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(sum(c.sx) / sum(c.n), sum(c.sy) / sum(c.n)), 4326), 3857),
                                     {Envelope}, {Extent}, {Buffer}, true) AS geom
                 FROM asset_cells c
