@@ -134,7 +134,7 @@ public sealed class StreetZoomTileTests(PostgisFixture db) : IClassFixture<Postg
             Assert.All(singles, f => Assert.Equal((string)f.Attributes["kind"], found.GetValueOrDefault(FeatureId(f) ?? 0)));
             // the 200 shops on one spot are one feature
             if (tz.Z == 15) Assert.Contains(features, f => (string)f.Attributes["kind"] == "shop" && Count(f) >= 200);
-            Assert.True(bytes.Length < 64 * 1024, $"z{tz.Z} tile is {bytes.Length} bytes");
+            Assert.True(bytes.Length < 96 * 1024, $"z{tz.Z} tile is {bytes.Length} bytes"); // 6,200 assets in the z15 tile: about 12 bytes a feature
         }
 
         // the staff layer of a hidden kind is clustered the same way
