@@ -40,8 +40,8 @@ internal static class BenchData
         // skip the per-row region-assignment trigger: the benchmark needs points, not community ids
         await using (var cmd = new NpgsqlCommand("SET LOCAL session_replication_role = replica", conn, tx)) await cmd.ExecuteNonQueryAsync();
         await AssetBulkWriter.CopyAsync(conn, "assets", Rows(), withRowNumbers: false);
-        // replica role skipped the asset_bins triggers too: recount the low-zoom tile bins
-        await using (var cmd = new NpgsqlCommand(Geo.Core.Data.Sql.AssetBins.Rebuild, conn, tx) { CommandTimeout = 0 }) await cmd.ExecuteNonQueryAsync();
+        // replica role skipped the asset_bins and asset_cells triggers too: recount the tile summaries
+        await using (var cmd = new NpgsqlCommand(Geo.Core.Data.Sql.AssetBins.Rebuild + "\n" + Geo.Core.Data.Sql.AssetCells.Rebuild, conn, tx) { CommandTimeout = 0 }) await cmd.ExecuteNonQueryAsync();
         await tx.CommitAsync();
         await using (var cmd = new NpgsqlCommand("VACUUM ANALYZE assets", conn)) await cmd.ExecuteNonQueryAsync();
         Console.WriteLine($"bench data: loaded in {sw.Elapsed.TotalSeconds:F0} s");

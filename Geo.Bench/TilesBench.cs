@@ -8,15 +8,19 @@ using Npgsql;
 
 namespace Geo.Bench;
 
-/// <summary>`./geo bench tiles [--count N] [--seconds S] [--concurrency C]`: random z10–z16 tiles over the
+/// <summary>`./geo bench tiles [--count N] [--seconds S] [--concurrency C] [--zooms 15,16]`: random z10–z16 tiles over the
 /// urban core of 1M assets. Cold (cache off) against the same ST_AsMVT SQL run directly (the floor) and
 /// against the naive unthinned all-attributes tile (the pg_tileserv peer); warm (cache on) against /health.</summary>
 internal static class TilesBench
 {
-    private static readonly int[] Zooms = [10, 11, 12, 13, 14, 15, 16];
+    private static readonly int[] AllZooms = [10, 11, 12, 13, 14, 15, 16];
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // --zooms 15,16 while iterating; the recorded run prints every zoom
+        var zi = Array.IndexOf(args, "--zooms");
+        var zooms = zi >= 0 && zi + 1 < args.Length
+            ? args[zi + 1].Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : AllZooms;
         var count = IntArg(args, "--count", 1_000_000);
         var seconds = IntArg(args, "--seconds", 6);
         var concurrency = IntArg(args, "--concurrency", 4);
@@ -32,14 +36,14 @@ internal static class TilesBench
         var renderer = new TileRenderer(ds, layers);
         var assets = layers.Find(TileLayers.AllAssets)!;
         var rnd = new Random(42);
-        var sample = Zooms.ToDictionary(z => z, z => Enumerable.Range(0, 64).Select(_ =>
+        var sample = zooms.ToDictionary(z => z, z => Enumerable.Range(0, 64).Select(_ =>
         {
             var c = TilesBenchData.Centres[rnd.Next(TilesBenchData.Centres.Length)];
             var (x, y) = TileAddress.TileOf(c.Lon + (rnd.NextDouble() - 0.5) * 4 * c.Sigma, c.Lat + (rnd.NextDouble() - 0.5) * 3 * c.Sigma, z);
             return new TileAddress(z, x, y);
         }).ToList());
         var duration = TimeSpan.FromSeconds(seconds);
-        var rows = Zooms.ToDictionary(z => z, _ => new Row());
+        var rows = zooms.ToDictionary(z => z, _ => new Row());
 
         Console.WriteLine($"{count:N0} assets, {seconds} s per measurement, {concurrency} concurrent clients, {Environment.ProcessorCount} cores");
         // The cores are shared with other work, so a peer measured a minute later sees a different machine.
@@ -52,7 +56,7 @@ internal static class TilesBench
         {
             foreach (var t in sample.Values.SelectMany(s => s)) await warm.GetAsync($"/tiles/assets/{t}.pbf", default);
             var healthRuns = new List<Run>();
-            foreach (var z in Zooms)
+            foreach (var z in zooms)
             {
                 var r = rows[z];
                 var direct = new List<Run>(); var http = new List<Run>(); var warmRuns = new List<Run>();
@@ -86,7 +90,7 @@ internal static class TilesBench
         md.AppendLine();
         md.AppendLine("| zoom | median tile | p95 tile | naive median | direct SQL /s | cold HTTP /s | cold/direct | naive /s | cold/naive | warm /s | warm/health |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var z in Zooms)
+        foreach (var z in zooms)
         {
             var r = rows[z];
             md.AppendLine($"| {z} | {Kib(Median(r.Sizes))} | {Kib(Percentile(r.Sizes, 0.95))} | {Kib(Median(r.NaiveSizes))} | {r.Direct:F1} | {r.Cold:F1} | {r.Cold / r.Direct:F2}x | {r.Naive:F2} | {r.Cold / r.Naive:F0}x | {r.Warm:F0} | {r.Warm / r.Health:F2}x |");

@@ -23,9 +23,13 @@ public sealed record TileJson(
         var e = GeoFactory.DistrictExtent;
         var description = layer.Source == TileSource.Assets
             ? $"{layer.TitleZh} / {layer.TitleEn}. 第 {AssetBins.MaxAggregatedZoom - 1} 级及以下每个瓦片 16×16 格、第 {AssetBins.MaxAggregatedZoom} 级（街道级）8×8 格聚合："
-              + $"每个要素是一个格内同一类型的全部资产，位于其平均位置，count 为数量（不丢弃任何资产）；第 {AssetBins.MaxAggregatedZoom + 1} 级起每个资产一个要素（含 id、status，名称自第 {TileSql.AssetNameMinZoom} 级）。 / "
+              + $"每个要素是一个格内同一类型的全部资产，位于其平均位置，count 为数量（不丢弃任何资产）；"
+              + $"第 {AssetBins.MaxAggregatedZoom + 1}–{AssetCells.MaxTileZoom} 级相距不足 8 像素的同类资产合为一个要素（count 为数量），单个资产的要素以其 id 为要素 id（详情请点击后查询 API）；"
+              + $"第 {AssetCells.MaxTileZoom + 1} 级起每个资产一个要素（含 id、名称、status）。 / "
               + $"Zoom {AssetBins.MaxAggregatedZoom - 1} and below: 16 × 16 bins per tile; zoom {AssetBins.MaxAggregatedZoom} (street zoom): 8 × 8 bins per tile. Each feature is every asset of one kind in one bin, "
-              + $"at their mean position, with their number in 'count' (nothing is dropped). From zoom {AssetBins.MaxAggregatedZoom + 1}: one feature per asset (id, status; name from zoom {TileSql.AssetNameMinZoom})."
+              + $"at their mean position, with their number in 'count' (nothing is dropped). "
+              + $"Zoom {AssetBins.MaxAggregatedZoom + 1}–{AssetCells.MaxTileZoom}: assets of one kind closer than 8 pixels are one feature with their 'count'; a feature of one asset has that asset's id as its feature id (details from the API). "
+              + $"From zoom {AssetCells.MaxTileZoom + 1}: one feature per asset (id, name, status)."
             : $"{layer.TitleZh} / {layer.TitleEn}";
         return new("3.0.0", layer.Id, description,
             [$"{baseUrl}/tiles/{layer.Id}/{{z}}/{{x}}/{{y}}.pbf"], layer.MinZoom, layer.MaxZoom,

@@ -22,8 +22,9 @@ public sealed class TileLayers
 
     private static readonly Dictionary<string, string> AssetFields = new()
     {
-        ["id"] = "Number (z15+)", ["kind"] = "String", ["name"] = "String (z15+)", ["status"] = "String (z15+)", ["synthetic"] = "Boolean (z15+)",
-        ["count"] = "Number (z14 and below: assets of this kind in the bin)",
+        ["id"] = "Number (z17+; at z15–z16 the feature id of a one-asset feature)", ["kind"] = "String", ["name"] = "String (z17+)", ["status"] = "String (z17+)",
+        ["synthetic"] = "Boolean (z15+; at z15–z16 true if any asset in the feature is)",
+        ["count"] = "Number (z16 and below: assets of this kind in the bin or cluster)",
     };
 
     private static readonly Dictionary<string, string> RegionFields = new()

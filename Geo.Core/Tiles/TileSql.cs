@@ -19,8 +19,9 @@ public static partial class TileSql
     public const int GridCellMinZoom = 14;
     public const int GridCellLabelMinZoom = 16;
 
-    /// <summary>Names are dropped below this zoom: thousands of unique strings would dominate the tile.</summary>
-    public const int AssetNameMinZoom = 15;
+    /// <summary>Names are dropped below this zoom: thousands of unique strings would dominate the tile. Up to
+    /// <see cref="AssetCells.MaxTileZoom"/> tiles are clusters anyway, so names come with one feature per asset.</summary>
+    public const int AssetNameMinZoom = AssetCells.MaxTileZoom + 1;
 
     // (the basemap's layers and their zooms: TileSql.Basemap.cs)
     private const string Envelope = "ST_TileEnvelope($1, $2, $3)";
@@ -28,12 +29,15 @@ public static partial class TileSql
 
     /// <summary>Assets: one MVT layer. <paramref name="kind"/> null = the composite of every kind not in
     /// <paramref name="hidden"/>; else $4 is the kind code. Up to <see cref="AssetBins.MaxAggregatedZoom"/>
-    /// one point per bin and kind with its <c>count</c> (see <see cref="Binned"/>); above it every asset.</summary>
+    /// one point per bin and kind with its <c>count</c> (see <see cref="Binned"/>); up to <see cref="AssetCells.MaxTileZoom"/>
+    /// 8-pixel clusters of one kind with their <c>count</c>, one asset's id where a cluster is one asset (see
+    /// <see cref="Clustered"/>); above it every asset.</summary>
     public static string Assets(int z, AssetKind? kind, IReadOnlyCollection<AssetKind> hidden)
     {
         var filter = KindFilter(kind, hidden, "a.");
         var layer = kind?.Code() ?? TileLayers.AllAssets;
         if (z <= AssetBins.MaxAggregatedZoom) return Binned(z, layer, KindFilter(kind, hidden, "b."));
+        if (z <= AssetCells.MaxTileZoom) return Clustered(z, layer, KindFilter(kind, hidden, "c."));
         var name = z >= AssetNameMinZoom ? "a.name, " : "";
         return $"""
             SELECT COALESCE((SELECT ST_AsMVT(t, '{layer}', {Extent}, 'geom', 'fid') FROM (
@@ -68,6 +72,30 @@ public static partial class TileSql
                 WHERE b.z = {cz} AND b.x BETWEEN $2 * {span} AND $2 * {span} + {span - 1}
                   AND b.y BETWEEN $3 * {span} AND $3 * {span} + {span - 1} AND b.n > 0 {filter}
                 GROUP BY b.kind, b.x >> {up}, b.y >> {up}
+            ) t WHERE t.geom IS NOT NULL), ''::bytea)
+            """;
+    }
+
+    /// <summary>A street-zoom asset tile (z15–z16) from <c>asset_cells</c>: the tile's cells are the one (z16) or four
+    /// (z15) key prefixes of its z16 tiles, read by primary key; cells of one kind closer than 8 pixels
+    /// (<see cref="AssetCells.ClusterShift"/>) are one feature at their mean position with their <c>count</c>.
+    /// A feature of one asset carries that asset's id as the MVT feature id (details come from the API on click);
+    /// a cluster of several has none. No name or status: they were most of the bytes. <c>synthetic</c> is true when
+    /// any asset in the feature is synthetic. Every asset is counted, none dropped.</summary>
+    public static string Clustered(int z, string layer, string filter)
+    {
+        var span = 1 << (AssetCells.KeyZoom - z);
+        var keys = string.Join(", ", from dx in Enumerable.Range(0, span) from dy in Enumerable.Range(0, span)
+            select $"(($2 * {span} + {dx})::bigint << 16) | ($3 * {span} + {dy})");
+        var up = AssetCells.CellZoom - (z + AssetCells.ClusterShift);
+        return $"""
+            SELECT COALESCE((SELECT ST_AsMVT(t, '{layer}', {Extent}, 'geom', 'fid') FROM (
+                SELECT CASE WHEN sum(c.n) = 1 THEN sum(c.sid)::bigint END AS fid, c.kind, sum(c.n)::integer AS count, sum(c.ns) > 0 AS synthetic,
+                       ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(sum(c.sx) / sum(c.n), sum(c.sy) / sum(c.n)), 4326), 3857),
+                                    {Envelope}, {Extent}, {Buffer}, true) AS geom
+                FROM asset_cells c
+                WHERE c.t = ANY (ARRAY[{keys}]) AND c.n > 0 {filter}
+                GROUP BY c.kind, c.x >> {up}, c.y >> {up}
             ) t WHERE t.geom IS NOT NULL), ''::bytea)
             """;
     }

@@ -40,12 +40,12 @@ public sealed partial class TileGdalTests(PostgisFixture db) : IClassFixture<Pos
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 await File.WriteAllBytesAsync(path, await http.GetByteArrayAsync($"/tiles/assets/{tz}.pbf"));
 
-                var output = await OgrinfoAsync(path, features: z <= Geo.Core.Data.Sql.AssetBins.MaxAggregatedZoom);
+                var output = await OgrinfoAsync(path, features: z <= Geo.Core.Data.Sql.AssetCells.MaxTileZoom);
                 var count = int.Parse(FeatureCount().Match(output).Groups[1].Value);
                 Assert.Contains("Layer name: assets", output);
 
-                // z16: every asset whose tile pixel (4096 a side, rounded) lies in the tile or its 64-pixel buffer, one
-                // feature each; z13: bins with a count, which partition the tile exactly (no buffer), summed
+                // z16 (8-pixel clusters) and z13 (bins): features with a count, which partition the tile exactly (no
+                // buffer), summed; the other branch (z17+: one feature per asset in the tile or its 64-pixel buffer) is kept for reference
                 await using var cmd = db.DataSource.CreateCommand("""
                     WITH e AS (SELECT ST_TileEnvelope($1, $2, $3) AS env), p AS (
                         SELECT a.id, a.kind, ST_Transform(a.geom, 3857) AS g, e.env FROM assets a, e)
@@ -55,17 +55,18 @@ public sealed partial class TileGdalTests(PostgisFixture db) : IClassFixture<Pos
                        AND round((ST_YMax(env) - ST_Y(g)) / (ST_YMax(env) - ST_YMin(env)) * 4096) BETWEEN -64 AND 4160 END
                     """);
                 cmd.Parameters.AddWithValue(tz.Z); cmd.Parameters.AddWithValue(tz.X); cmd.Parameters.AddWithValue(tz.Y);
-                var binned = z <= Geo.Core.Data.Sql.AssetBins.MaxAggregatedZoom;
+                var binned = z <= Geo.Core.Data.Sql.AssetCells.MaxTileZoom;
                 cmd.Parameters.AddWithValue(binned);
                 var expected = (long)(await cmd.ExecuteScalarAsync())!;
                 if (binned)
                 {
                     var counted = CountField().Matches(output).Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
                     Assert.True(expected == counted, $"z{z}: ogrinfo's counts add up to {counted} in {count} features, the database has {expected}\n{output}");
-                    Assert.True(count < counted, $"z{z}: {count} features for {counted} assets: not aggregated");
+                    // z13: bins; z16: 8-pixel clusters, which 50-odd spread assets rarely share
+                    Assert.True(z == 16 ? count <= counted : count < counted, $"z{z}: {count} features for {counted} assets: not aggregated");
                 }
                 else Assert.True(expected == count, $"z{z}: ogrinfo counted {count}, the database {expected}\n{output}");
-                if (z == 16) Assert.InRange(count, 30, 200);
+                if (z == 16) Assert.InRange(count, 25, 200);
             }
         }
     }
@@ -119,7 +120,8 @@ public sealed partial class TileGdalTests(PostgisFixture db) : IClassFixture<Pos
             Assert.True(gone, "the seeded tile under the change was not deleted");
             var fresh = await http.GetAsync($"/tiles/assets/{t}.pbf");
             Assert.Equal("render", fresh.Headers.GetValues("X-Tile-Origin").Single());
-            Assert.Equal(2, Decode(await fresh.Content.ReadAsByteArrayAsync(), t)["assets"]);
+            // 1e-4° apart: one 8-pixel cluster or two features, two assets either way
+            Assert.Equal(2L, Features(await fresh.Content.ReadAsByteArrayAsync(), t, "assets").Sum(f => Convert.ToInt64(f.Attributes["count"], System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
 

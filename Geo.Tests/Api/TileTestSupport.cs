@@ -26,12 +26,17 @@ internal static class TileTestSupport
         return tile.Layers.ToDictionary(l => l.Name, l => l.Features.Count);
     }
 
+    /// <summary>The features of one layer; an MVT feature id, where set, is the attribute <c>fid</c>.</summary>
     public static List<NetTopologySuite.Features.IFeature> Features(byte[] mvt, TileAddress t, string layer)
     {
         using var s = new MemoryStream(mvt);
-        var tile = new MapboxTileReader().Read(s, new NetTopologySuite.IO.VectorTiles.Tiles.Tile(t.X, t.Y, t.Z));
+        var tile = new MapboxTileReader().Read(s, new NetTopologySuite.IO.VectorTiles.Tiles.Tile(t.X, t.Y, t.Z), "fid");
         return tile.Layers.SingleOrDefault(l => l.Name == layer)?.Features.ToList() ?? [];
     }
+
+    /// <summary>The MVT feature id, null where the feature has none (the reader gives those 0).</summary>
+    public static long? FeatureId(NetTopologySuite.Features.IFeature f) =>
+        f.Attributes.Exists("fid") && Convert.ToInt64(f.Attributes["fid"], System.Globalization.CultureInfo.InvariantCulture) is var id and > 0 ? id : null;
 
     /// <summary>Waits for the host's invalidation listener to be LISTENing, so a change made next is heard.</summary>
     public static Task ListeningAsync(IServiceProvider services) =>

@@ -4,8 +4,8 @@ using Geo.Tests.Infrastructure;
 namespace Geo.Tests.Api;
 
 /// <summary>One mechanism serves the low-zoom asset tiles: the <c>asset_bins</c> summary, read by its primary
-/// key range, never the assets table (which used to need six partial per-zoom GiST indexes); from z15 the
-/// tiles read a full spatial index of assets.</summary>
+/// key range, never the assets table (which used to need six partial per-zoom GiST indexes); z15–z16 the
+/// <c>asset_cells</c> summary, by primary key; from z17 the tiles read a full spatial index of assets.</summary>
 public sealed class TileThinningIndexTests(PostgisFixture db) : IClassFixture<PostgisFixture>
 {
     [Theory]
@@ -29,11 +29,23 @@ public sealed class TileThinningIndexTests(PostgisFixture db) : IClassFixture<Po
         Assert.Equal(0L, await cmd.ExecuteScalarAsync());
     }
 
-    /// <summary>From z15 on every asset is drawn: the tile reads a full (non-partial) GiST index over the geometry.
-    /// (ix_assets_geom; the composite kind + geom one was dropped in issue 15), never a sequential scan.</summary>
+    /// <summary>Street zooms read the <c>asset_cells</c> summary by its primary key (one z16 key prefix, four at z15),
+    /// never the assets table.</summary>
     [Theory]
     [InlineData(15)]
     [InlineData(16)]
+    public async Task Street_zoom_tiles_read_the_cells_by_primary_key_and_never_assets(int z)
+    {
+        var text = await PlanAsync(z);
+        Assert.Matches(@"(Index (Only )?Scan using|Bitmap Index Scan on) asset_cells_pkey", text);
+        Assert.DoesNotContain(" on assets", text);
+    }
+
+    /// <summary>From z17 on every asset is drawn: the tile reads a full (non-partial) GiST index over the geometry.
+    /// (ix_assets_geom; the composite kind + geom one was dropped in issue 15), never a sequential scan.</summary>
+    [Theory]
+    [InlineData(17)]
+    [InlineData(18)]
     public async Task Unaggregated_tiles_read_a_full_spatial_index(int z)
     {
         var text = await PlanAsync(z);

@@ -26,8 +26,9 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
     {
         var t = Column(0);
         var inside = Enumerable.Range(0, 5).Select(i => Inside(t, 0.1 + 0.15 * i, 0.5)).ToList();
+        var shelterAsset = AssetFixtures.Point(AssetKind.Shelter, "避难场所甲", inside[0].Lon, inside[0].Lat + 0.0005);
         await AddAsync([.. inside.Select((p, i) => AssetFixtures.Point(AssetKind.WifiHotspot, $"热点{i}", p.Lon, p.Lat)),
-            AssetFixtures.Point(AssetKind.Shelter, "避难场所甲", inside[0].Lon, inside[0].Lat + 0.0005),
+            shelterAsset,
             AssetFixtures.Point(AssetKind.Kiosk, "远处终端", 116.60, 39.80)]);
         await using var app = new GeoWebFactory(db.ConnectionString);
         var http = app.CreateClient();
@@ -37,7 +38,8 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
         Assert.Equal(TilesApiMvt, res.Content.Headers.ContentType?.MediaType);
         var features = Features(await res.Content.ReadAsByteArrayAsync(), t, "assets");
         Assert.Equal(6, features.Count);
-        Assert.Contains(features, f => (string)f.Attributes["name"] == "避难场所甲" && (string)f.Attributes["kind"] == "shelter");
+        // z16: one feature per asset here (none within 8 pixels of another of its kind), named by its id (details from the API)
+        Assert.Contains(features, f => FeatureId(f) == shelterAsset.Id && (string)f.Attributes["kind"] == "shelter");
         Assert.All(features, f => Assert.True((bool)f.Attributes["synthetic"]));
 
         var wifi = Decode(await http.GetByteArrayAsync($"/tiles/wifi_hotspot/{t}.pbf"), t);
@@ -131,7 +133,7 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
     public async Task Low_zooms_count_every_asset_of_every_kind()
     {
         // 600 kiosks and 3 shelters in one z16 tile: every zoom accounts for all 603 (thinning used to keep
-        // one kiosk in 4096 at z10); up to z14 as bins with a count, from z15 one feature each
+        // one kiosk in 4096 at z10); up to z14 as bins with a count, z15–z16 as 8-pixel clusters with a count
         var t = Column(4);
         var rnd = new Random(7);
         var kiosks = Enumerable.Range(0, 600).Select(i => { var p = Inside(t, 0.05 + 0.9 * rnd.NextDouble(), 0.05 + 0.9 * rnd.NextDouble()); return AssetFixtures.Point(AssetKind.Kiosk, $"K{i}", p.Lon, p.Lat); });
@@ -154,15 +156,15 @@ public sealed class TilesApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
             await using (var r = await cmd.ExecuteReaderAsync())
                 while (await r.ReadAsync()) expected[r.GetString(0)] = r.GetInt64(1);
             var got = features.GroupBy(f => (string)f.Attributes["kind"])
-                .ToDictionary(g => g.Key, g => g.Sum(f => z <= AssetBins.MaxAggregatedZoom ? Convert.ToInt64(f.Attributes["count"], System.Globalization.CultureInfo.InvariantCulture) : 1L));
+                .ToDictionary(g => g.Key, g => g.Sum(f => z <= AssetCells.MaxTileZoom ? Convert.ToInt64(f.Attributes["count"], System.Globalization.CultureInfo.InvariantCulture) : 1L));
             Assert.True(expected.OrderBy(e => e.Key).SequenceEqual(got.OrderBy(e => e.Key)),
                 $"z{z}: tile {string.Join(", ", got.Select(e => $"{e.Key}={e.Value}"))}; database {string.Join(", ", expected.Select(e => $"{e.Key}={e.Value}"))}");
             // other tests of this class add their own assets nearby: at least ours, exactly the database's
             Assert.InRange(got["kiosk"], 600, 10_000);
             Assert.InRange(got["shelter"], 3, 10_000);
-            if (z <= AssetBins.MaxAggregatedZoom) Assert.True(features.Count < 603, $"z{z}: {features.Count} features, not aggregated");
+            if (z <= AssetCells.MaxTileZoom) Assert.True(features.Count < 603, $"z{z}: {features.Count} features, not aggregated");
             var shelter = Features(await http.GetByteArrayAsync($"/tiles/shelter/{tz}.pbf"), tz, "shelter");
-            Assert.Equal(expected["shelter"], shelter.Sum(f => z <= AssetBins.MaxAggregatedZoom ? Convert.ToInt64(f.Attributes["count"], System.Globalization.CultureInfo.InvariantCulture) : 1L));
+            Assert.Equal(expected["shelter"], shelter.Sum(f => z <= AssetCells.MaxTileZoom ? Convert.ToInt64(f.Attributes["count"], System.Globalization.CultureInfo.InvariantCulture) : 1L));
         }
     }
 
