@@ -6,7 +6,7 @@ namespace Geo.Core.Data.Migrations;
 /// <summary>Hand-written: the supervisor role (监督员), who verifies the work grid managers did. Users and API keys
 /// may carry it; the CHECK constraints list the roles, so both are rebuilt from <c>GeoRoles.SqlList</c>'s new value.</summary>
 [DbContext(typeof(GeoDbContext))]
-[Migration("20261208010000_SupervisorRole")]
+[Migration("20261208010500_SupervisorRole")]
 public sealed class SupervisorRole : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql("""
