@@ -19,13 +19,17 @@ public sealed class ReportPlaceApiTests(PostgisFixture db) : IClassFixture<Postg
 
     private async Task AreaCategoryAsync(string code, long regionId)
     {
-        await using var cmd = db.DataSource.CreateCommand("""
-            INSERT INTO incident_categories (code, name_zh, name_en, time_limit_hours) VALUES ($1, '运河垃圾', 'Canal litter', 24);
-            INSERT INTO incident_category_areas (category_code, region_id) VALUES ($1, $2);
-            """);
-        cmd.Parameters.AddWithValue(code);
-        cmd.Parameters.AddWithValue(regionId);
-        await cmd.ExecuteNonQueryAsync();
+        await using (var cmd = db.DataSource.CreateCommand("INSERT INTO incident_categories (code, name_zh, name_en, time_limit_hours) VALUES ($1, '运河垃圾', 'Canal litter', 24)"))
+        {
+            cmd.Parameters.AddWithValue(code);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using (var cmd = db.DataSource.CreateCommand("INSERT INTO incident_category_areas (category_code, region_id) VALUES ($1, $2)"))
+        {
+            cmd.Parameters.AddWithValue(code);
+            cmd.Parameters.AddWithValue(regionId);
+            await cmd.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>The independent answer: the community polygons themselves, asked with ST_Intersects.</summary>

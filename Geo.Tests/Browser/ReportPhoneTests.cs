@@ -108,11 +108,13 @@ public sealed class ReportPhoneTests(MapAppFixture f) : IClassFixture<MapAppFixt
         Assert.Equal("", await page.Locator("[data-testid=report-category]").InputValueAsync());
 
         // drag the pin ~100 px west (≈ 180 m at zoom 16) back into the community
-        await page.WaitForTimeoutAsync(900); // the fly-to's animation
         var pin = page.Locator(".drag-pin-report");
         await Expect(pin).ToBeVisibleAsync();
         var box = (await pin.BoundingBoxAsync())!;
         var (x, y) = (box.X + box.Width / 2, box.Y + box.Height / 2);
+        var hit = await page.EvaluateAsync<bool>("([x, y]) => !!document.elementFromPoint(x, y)?.closest('.drag-pin-report')", new[] { x, y });
+        if (!hit) await Infrastructure.Browser.ScreenshotAsync(page, "report-pin-covered-phone");
+        Assert.True(hit, $"the pin at ({x:F0}, {y:F0}) is not covered by the form");
         await page.Mouse.MoveAsync(x, y);
         await page.Mouse.DownAsync();
         for (var k = 1; k <= 10; k++) await page.Mouse.MoveAsync(x - 10 * k, y);

@@ -402,7 +402,7 @@ export function dispose(element) {
 
 /// One draggable pin per key (the report form's place): placed at lon/lat, or removed when lon is null. A drag calls
 /// target.OnPinDragged(lon, lat) when it ends (the caller re-locates community, grid cell and categories).
-export function setDraggablePin(element, key, lon, lat, title, target) {
+export function setDraggablePin(element, key, lon, lat, title, target, centre) {
     const s = maps.get(element);
     if (!s) return;
     s.dragPins ??= new Map();
@@ -411,6 +411,7 @@ export function setDraggablePin(element, key, lon, lat, title, target) {
         if (old) { s.map.removeLayer(old); s.dragPins.delete(key); }
         return;
     }
+    if (centre) centreUncovered(s, element, toLatLng(lon, lat), 16);
     if (old) { old.setLatLng(toLatLng(lon, lat)); return; }
     const el = document.createElement('span');
     el.textContent = '!';
@@ -423,6 +424,16 @@ export function setDraggablePin(element, key, lon, lat, title, target) {
     });
     m.addTo(s.map);
     s.dragPins.set(key, m);
+}
+
+// the point at the centre of the part of the map a phone's bottom sheet leaves uncovered (as showAsset does)
+function centreUncovered(s, element, at, minZoom) {
+    s.map.setView(at, Math.max(s.map.getZoom(), minZoom), { animate: false });
+    const sheet = element.closest('.map-page')?.querySelector('.panel.open');
+    if (sheet && getComputedStyle(sheet).position === 'absolute') {
+        const covered = Math.max(0, element.getBoundingClientRect().bottom - sheet.getBoundingClientRect().top);
+        if (covered > 0) s.map.panBy([0, covered / 2], { animate: false });
+    }
 }
 
 /// The pin's screen position (centre, in page pixels) for tests and for focusing: null without the pin.

@@ -20,6 +20,7 @@ export function watchPhotos(input) {
     input.dataset.exifWatched = '1';
     input.addEventListener('change', () => {
         const files = Array.from(input.files || []);
+        input._kinds = Promise.all(files.map(async f => sniff(new Uint8Array(await f.slice(0, 12).arrayBuffer()))));
         input._photoPlace = (async () => {
             for (const f of files) {
                 try {
@@ -30,6 +31,19 @@ export function watchPhotos(input) {
             return null;
         })();
     });
+}
+
+// The chosen files' types from their first bytes (JPEG, PNG, WebP; null for anything else), in order: a file that is not an
+// image is refused before the browser is asked to resize it (a canvas cannot draw it, and would not say why).
+export async function photoKinds(input) {
+    return input && input._kinds ? await input._kinds : null;
+}
+
+function sniff(b) {
+    if (b.length >= 3 && b[0] === 0xFF && b[1] === 0xD8 && b[2] === 0xFF) return 'image/jpeg';
+    if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4E && b[3] === 0x47) return 'image/png';
+    if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return 'image/webp';
+    return null;
 }
 
 // [lon, lat] from the chosen photos' EXIF, or null.
