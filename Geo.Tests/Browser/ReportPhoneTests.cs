@@ -112,7 +112,8 @@ public sealed class ReportPhoneTests(MapAppFixture f) : IClassFixture<MapAppFixt
         await Expect(pin).ToBeVisibleAsync();
         var box = (await pin.BoundingBoxAsync())!;
         var (x, y) = (box.X + box.Width / 2, box.Y + box.Height / 2);
-        var hit = await page.EvaluateAsync<bool>("([x, y]) => !!document.elementFromPoint(x, y)?.closest('.drag-pin-report')", new[] { x, y });
+        var hit = await page.EvaluateAsync<bool>(string.Create(CultureInfo.InvariantCulture,
+            $"() => !!document.elementFromPoint({x:F1}, {y:F1})?.closest('.drag-pin-report')"));
         if (!hit) await Infrastructure.Browser.ScreenshotAsync(page, "report-pin-covered-phone");
         Assert.True(hit, $"the pin at ({x:F0}, {y:F0}) is not covered by the form");
         await page.Mouse.MoveAsync(x, y);
