@@ -130,7 +130,7 @@ public sealed class ReportPhoneTests(MapAppFixture f) : IClassFixture<MapAppFixt
     }
 
     [Fact]
-    public async Task A_file_that_is_not_an_image_is_refused_in_the_form_and_a_double_tap_on_send_files_one_case()
+    public async Task A_file_that_is_not_an_image_is_refused_a_double_tap_on_send_files_one_case_and_the_next_reporter_is_offered_it()
     {
         var page = await PhoneAsync(new Geolocation { Latitude = 39.9015f, Longitude = 116.6931f });
         await page.Locator("[data-testid=report-open]").ClickAsync();
@@ -155,6 +155,19 @@ public sealed class ReportPhoneTests(MapAppFixture f) : IClassFixture<MapAppFixt
         await page.WaitForTimeoutAsync(500);
         Assert.Equal(1, await GridFixtures.CountAsync(f.Db.DataSource, "SELECT count(*) FROM incidents WHERE description = $1", marker));
         Assert.Equal(1, await GridFixtures.CountAsync(f.Db.DataSource, "SELECT count(*) FROM incident_photos p JOIN incidents i ON i.id = p.incident_id WHERE i.description = $1", marker));
+        var id = await GridFixtures.CountAsync(f.Db.DataSource, "SELECT id FROM incidents WHERE description = $1", marker);
+        await page.Context.CloseAsync();
+
+        // the next resident at the same place, same category: the case is offered to follow instead, before sending
+        page = await PhoneAsync(new Geolocation { Latitude = 39.9015f, Longitude = 116.6931f });
+        await page.Locator("[data-testid=report-open]").ClickAsync();
+        await page.Locator("[data-testid=report-gps]").ClickAsync();
+        await Expect(page.Locator("[data-testid=report-place]")).ToContainTextAsync("运河测试网格一");
+        await page.Locator("[data-testid=report-category]").SelectOptionAsync("sanitation");
+        var follow = page.Locator($"[data-testid=report-follow-instead][href^='/cases/{id}?']");
+        await Expect(follow).ToContainTextAsync("关注此案件");
+        await page.Locator("[data-testid=report-category]").SelectOptionAsync("noise");
+        await Expect(page.Locator("[data-testid=report-follow-instead]")).ToHaveCountAsync(0); // another category: no duplicate
         await page.Context.CloseAsync();
     }
 }
