@@ -78,6 +78,7 @@ public static class GeoServices
         services.AddSingleton<DeliveryOrders>();
         services.AddSingleton<IncidentIntake>();
         services.AddSingleton<PublicCases>();
+        services.AddSingleton<ReportCategories>();
         services.AddSingleton<IncidentTransitions>();
         services.AddSingleton<IncidentBoard>();
         services.AddSingleton<Geo.Core.Accounts.AccountDirectory>();

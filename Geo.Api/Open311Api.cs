@@ -82,9 +82,22 @@ public static class Open311Api
             });
         }).Cheap().WithName("open311Discovery").Produces<Discovery>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("GeoReport v2 discovery");
 
-        group.MapGet($"/services.{Formats}", async (string format, GeoDbContext db, CancellationToken ct) =>
+        group.MapGet($"/services.{Formats}", async (string format, HttpRequest req, ReportCategories categories, CancellationToken ct) =>
         {
-            var list = (await IncidentIntake.ReportableCategories(db).OrderBy(c => c.Code).ToListAsync(ct))
+            // an extension of the spec: with lat and long, only the services offered at that place (the map's form asks the same rule)
+            var lat = req.Query["lat"].ToString();
+            var lon = req.Query["long"].ToString();
+            IReadOnlyList<IncidentCategory> offered;
+            if (lat.Length == 0 && lon.Length == 0) offered = await categories.AnywhereAsync(ct);
+            else
+            {
+                var inv = CultureInfo.InvariantCulture;
+                if (!double.TryParse(lat, NumberStyles.Float, inv, out var y) || !double.IsFinite(y)) return Fail(format, 400, "lat: a decimal latitude (WGS84) with long");
+                if (!double.TryParse(lon, NumberStyles.Float, inv, out var x) || !double.IsFinite(x)) return Fail(format, 400, "long: a decimal longitude (WGS84) with lat");
+                try { offered = await categories.AtAsync(x, y, ct); }
+                catch (GeoException ex) { return Fail(format, 400, $"lat: {ex.Message}"); }
+            }
+            var list = offered
                 .Select(c => new Service(c.Code, c.NameZh, c.NameEn, false, "realtime", c.NameEn.ToLowerInvariant(), "grid")).ToList();
             return Respond(format, list, w =>
             {
@@ -103,11 +116,11 @@ public static class Open311Api
                 }
                 w.WriteEndElement();
             });
-        }).Cheap().WithName("open311Services").Produces<Service[]>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("GeoReport v2 service list");
+        }).Cheap().WithName("open311Services").Produces<Service[]>(StatusCodes.Status200OK, "application/json", "text/xml").WithSummary("GeoReport v2 service list; with `lat` and `long` (an extension), only the services offered at that place (a category's area)");
 
-        group.MapGet("/services/{service_code}." + Formats, async (string service_code, string format, GeoDbContext db, CancellationToken ct) =>
+        group.MapGet("/services/{service_code}." + Formats, async (string service_code, string format, ReportCategories categories, CancellationToken ct) =>
         {
-            if (!await IncidentIntake.ReportableCategories(db).AnyAsync(c => c.Code == service_code, ct))
+            if (!(await categories.AnywhereAsync(ct)).Any(c => c.Code == service_code))
                 return Fail(format, 404, $"service_code: no service '{service_code}'; see services.{format}");
             var def = new ServiceDefinition(service_code, []);
             return Respond(format, def, w =>
@@ -183,13 +196,23 @@ public static class Open311Api
             Incident incident;
             try
             {
+                // FixMyStreet's extension: the photo as a multipart `media` file, through the same checks and stripping as the map's photos
+                IReadOnlyList<IncidentPhoto> photos = [];
+                if (form.Files.GetFile("media") is { } media)
+                {
+                    if (media.Length > IncidentPhotos.MaxBytes) throw GeoException.TooLarge("media", $"photo is larger than {IncidentPhotos.MaxBytes / (1024 * 1024)} MiB");
+                    using var ms = new MemoryStream((int)media.Length);
+                    await media.CopyToAsync(ms, ct);
+                    var type = media.ContentType is "application/octet-stream" or "" ? null : media.ContentType;
+                    photos = [IncidentPhotos.FromBytes(ms.ToArray(), type, "media")];
+                }
                 // a retried report (after a timeout) with the same Idempotency-Key is the one request: same service_request_id
                 var idempotencyKey = req.Headers.TryGetValue(IncidentIntake.IdempotencyHeader, out var hk) ? hk.ToString() : null;
                 bool replayed;
                 (incident, replayed) = await intake.ReportOnceAsync(new IncidentReport(
                     form["service_code"].ToString(), lon, lat, form["description"].ToString(), IncidentSource.Open311,
                     user.Identity?.Name ?? "open311", GeoClaims.Role(user) ?? GeoRoles.Resident, GeoClaims.UserId(user),
-                    contact.Length > 0 ? contact : null, AddressString: form["address_string"].ToString(), MediaUrl: form["media_url"].ToString()),
+                    contact.Length > 0 ? contact : null, photos, AddressString: form["address_string"].ToString(), MediaUrl: form["media_url"].ToString()),
                     idempotencyKey, DateTimeOffset.UtcNow, ct);
                 if (replayed) req.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
             }
@@ -211,7 +234,7 @@ public static class Open311Api
             }, StatusCodes.Status201Created);
         }).AllowAnonymousWrite("Open311 clients submit resident reports").RequireRateLimiting(GeoLimits.Reports).WithName("open311CreateRequest")
             .Produces<Created[]>(StatusCodes.Status201Created, "application/json", "text/xml")
-            .WithSummary("Submit a GeoReport v2 service request (form-encoded). An `Idempotency-Key` header makes a retried request write it once (the retry gets the same service_request_id and `Idempotent-Replayed: true`; the key reused for another request is a 422)");
+            .WithSummary("Submit a GeoReport v2 service request (form-encoded, or multipart with a `media` photo file: FixMyStreet's extension, checked and stripped of EXIF like the map's photos). An `Idempotency-Key` header makes a retried request write it once (the retry gets the same service_request_id and `Idempotent-Replayed: true`; the key reused for another request is a 422)");
         return group;
     }
 

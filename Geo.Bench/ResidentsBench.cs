@@ -9,11 +9,13 @@ using Npgsql;
 
 namespace Geo.Bench;
 
-/// <summary>./geo bench residents [PAIRS]: the walking route (issue: residents' tasks). PAIRS random node pairs at most 3 km
+/// <summary>./geo bench residents [PAIRS] [POINTS] [REPORTS]: the walking route, nearby by walking time (POINTS random points,
+/// default 1,000; see ResidentsBench.Nearby.cs) and a report with one phone photo (REPORTS, default 30; ResidentsBench.Report.cs)
+/// (issue 21: residents' tasks). The route: PAIRS random node pairs at most 3 km
 /// apart (default 1,000): the whole Core use case (snap, shortest path, line, steps, hand-off links) against
 /// pgr_dijkstraCost with its edges query limited to the pair's bounding box plus 500 m, in the same run, each pair's cost
 /// compared. Uses the network in the bench database; an empty one gets a small synthetic square (not the district).</summary>
-internal static class ResidentsBench
+internal static partial class ResidentsBench
 {
     private const double MaxPairM = 3000, BboxMarginM = 500;
 
@@ -112,12 +114,15 @@ internal static class ResidentsBench
             else if (Math.Abs(a - c) <= 0.011) equal++;
         }
 
-        static double Pct(List<double> xs, double p) => xs.Order().ElementAt(Math.Min(xs.Count - 1, (int)(xs.Count * p)));
         Console.WriteLine($"route: {pairs} random pairs ≤ {MaxPairM / 1000:F0} km apart (straight line)");
         Console.WriteLine($"  ours (WalkingRoute: snap, Dijkstra, line, steps, links): p50 {Pct(ours, 0.5):F3} ms   p99 {Pct(ours, 0.99):F3} ms");
         Console.WriteLine($"  pgr_dijkstraCost, bbox + {BboxMarginM:F0} m:                p50 {Pct(theirs, 0.5):F3} ms   p99 {Pct(theirs, 0.99):F3} ms");
         Console.WriteLine($"  ratio pgRouting / ours: p50 {Pct(theirs, 0.5) / Pct(ours, 0.5):F1}x   p99 {Pct(theirs, 0.99) / Pct(ours, 0.99):F1}x");
         Console.WriteLine($"  same cost as pgRouting: {equal}/{pairs - unreachable} (a bbox-limited pgRouting can only miss a detour, never find a shorter walk); not connected: {unreachable}");
+        await conn.CloseAsync();
+
+        await NearbyAsync(ds, graphs, graph, args.Length > 1 && int.TryParse(args[1], out var pts) ? pts : 1000);
+        await ReportAsync(cs, ds, graph, args.Length > 2 && int.TryParse(args[2], out var reps) ? reps : 30);
         return 0;
     }
 }

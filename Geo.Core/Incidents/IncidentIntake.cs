@@ -35,11 +35,8 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
     /// report cannot fake an alarm or learn that the category exists.</summary>
     public const string SensorAlarmCategory = "sensor_alarm";
 
-    /// <summary>The categories a report may name: every category but sensor alarms (Open311 services.json lists these).</summary>
-    public static IQueryable<IncidentCategory> ReportableCategories(GeoDbContext db) =>
-        db.IncidentCategories.AsNoTracking().Where(c => c.Code != SensorAlarmCategory);
-
-    private const string Insert = """
+    // the category must be offered at the point (ReportCategories' rule, in the same statement): no row when it is not
+    private static readonly string Insert = $"""
         WITH cell AS (
             SELECT id, parent_id, grid_manager FROM regions
             WHERE level = 'grid_cell' AND ST_Intersects(geom, $1) ORDER BY id LIMIT 1),
@@ -55,6 +52,7 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
             INSERT INTO incidents (category_code, status, description, geom, community_id, grid_cell_id, assignee, source,
                                    reporter_user_id, reporter_contact, reported_at, updated_at, deadline_at, address_string, media_url)
             SELECT $2, 'reported', $3, $1, loc.community, loc.cell, loc.grid_manager, $4, $5, $6, $7, $7, $8, $11, $12 FROM loc
+            WHERE EXISTS (SELECT 1 FROM incident_categories c WHERE c.code = $2 AND {ReportCategories.OfferedAt("$1")})
             RETURNING id, xmin, community_id, grid_cell_id, assignee),
         ev AS (
             INSERT INTO incident_events (incident_id, action, to_status, actor, actor_role, at, geom)
@@ -191,7 +189,11 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
                 cmd.Parameters.AddWithValue(k.Hash);
             }
             await using var rd = await cmd.ExecuteReaderAsync(ct);
-            if (!await rd.ReadAsync(ct)) throw Outside(r);
+            if (!await rd.ReadAsync(ct))
+            {
+                await rd.DisposeAsync();
+                throw await WhyNotAsync(conn, cmd.Transaction, r, p, category.Code, ct);
+            }
             var incident = new Incident
             {
                 Id = rd.GetInt64(0),
@@ -219,6 +221,21 @@ public sealed class IncidentIntake(IDbContextFactory<GeoDbContext> dbs)
         {
             if (opened) await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>Nothing was written: the point is outside the district, or the category is not offered there (said with
+    /// the categories that are). Only failed reports pay for this second query.</summary>
+    private static async Task<GeoException> WhyNotAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IncidentReport r, NetTopologySuite.Geometries.Point p, string code, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT EXISTS (SELECT 1 FROM regions WHERE level IN ('district', 'grid_cell') AND ST_Intersects(geom, $1)),
+                   ARRAY(SELECT c.code FROM incident_categories c WHERE {ReportCategories.OfferedAt("$1")} ORDER BY c.code)
+            """, conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = p, NpgsqlDbType = NpgsqlDbType.Geometry });
+        await using var rd = await cmd.ExecuteReaderAsync(ct);
+        await rd.ReadAsync(ct);
+        if (!rd.GetBoolean(0)) return Outside(r);
+        return GeoException.BadInput("category", $"'{code}' is not offered at ({r.Lon}, {r.Lat}); offered there: {string.Join(", ", rd.GetFieldValue<string[]>(1))}");
     }
 
     private static GeoException Outside(IncidentReport r) =>

@@ -31,6 +31,8 @@ public enum Text
     ZoomIn, ZoomOut, PubPace, OfflineBasemap, CaseCategory,
     // report a problem (the map's form) and the public case page
     CaseTitle, CaseNumber, CaseReportedAt, CaseUpdatedAt, CaseClosedAt, CaseSteps, CasePrivacy, CaseNotFound, ReportProblem, ReportLocation, ReportUseGps, ReportPinHint, ReportDescription, ReportPhotos, ReportDuplicates, ReportSend, ReportReceipt, ReportFollow, ReportCancel, ReportDistanceM,
+    // the report form's pin, photo location and place-dependent categories
+    ReportPhotoPlace, ReportUsePhotoPlace, ReportCategoryNotOffered, ReportNoCategories, ReportFollowInstead, ReportDragPin, ReportNotImage,
     // the board's care reach and deliveries panels
     CareTitle, CarePace, CareHouseholds, CareStation, CareKiosk, CareEither, CareMinutes, CareNotReached, CareBy, CareNone, CareUnreachedTitle, CareAllReached, CareAggregatesOnly, CareElderlyAlone, CareSeverelyDisabled, CareNoneWithin, CareSyntheticCount, CareFlyTo, DelTitle, DelNone, DelProvider, DelOrdered, DelAccepted, DelOut, DelDelivered, DelCancelled, DelActAccept, DelActOut, DelActDeliver, DelActCancel, DelAcceptBy, DelDeliverBy, DelClosedAt, DelWalk, DelConflict, DelStepRefused, DelReload, DelOrder,
     // 附近 by category and walking time
@@ -266,6 +268,13 @@ public static class UiText
         [Text.ReportFollow] = "查看处理进度",
         [Text.ReportCancel] = "取消",
         [Text.ReportDistanceM] = "{0} 米",
+        [Text.ReportPhotoPlace] = "照片带有拍摄位置（相机 GPS，WGS-84）：{0}",
+        [Text.ReportUsePhotoPlace] = "使用照片的位置",
+        [Text.ReportCategoryNotOffered] = "“{0}”在此位置不受理，请重新选择类别",
+        [Text.ReportNoCategories] = "此位置没有可上报的类别",
+        [Text.ReportFollowInstead] = "关注此案件",
+        [Text.ReportDragPin] = "可拖动图钉微调位置",
+        [Text.ReportNotImage] = "不是图片（只接受 JPEG、PNG、WebP）",
         [Text.CareTitle] = "关爱对象覆盖：谁未被覆盖",
         [Text.CarePace] = "按老年人步速（{0} 公里/小时）在步行路网上计算",
         [Text.CareHouseholds] = "登记户数",
@@ -589,6 +598,13 @@ public static class UiText
         [Text.ReportFollow] = "Follow its status",
         [Text.ReportCancel] = "Cancel",
         [Text.ReportDistanceM] = "{0} m",
+        [Text.ReportPhotoPlace] = "The photo carries where it was taken (camera GPS, WGS-84): {0}",
+        [Text.ReportUsePhotoPlace] = "Use the photo's location",
+        [Text.ReportCategoryNotOffered] = "“{0}” is not handled at this place: choose another category",
+        [Text.ReportNoCategories] = "No category can be reported at this place",
+        [Text.ReportFollowInstead] = "Follow this case",
+        [Text.ReportDragPin] = "Drag the pin to adjust the place",
+        [Text.ReportNotImage] = "not an image (JPEG, PNG or WebP only)",
         [Text.CareTitle] = "Care reach: who is not reached",
         [Text.CarePace] = "On the walking network at the elderly pace ({0} km/h)",
         [Text.CareHouseholds] = "Households",

@@ -447,3 +447,49 @@ export function dispose(element) {
     s.map.remove();
     maps.delete(element);
 }
+
+/// One draggable pin per key (the report form's place): placed at lon/lat, or removed when lon is null. A drag calls
+/// target.OnPinDragged(lon, lat) when it ends (the caller re-locates community, grid cell and categories).
+export function setDraggablePin(element, key, lon, lat, title, target, centre) {
+    const s = maps.get(element);
+    if (!s) return;
+    s.dragPins ??= new Map();
+    const old = s.dragPins.get(key);
+    if (lon === null || lon === undefined) {
+        if (old) { s.map.removeLayer(old); s.dragPins.delete(key); }
+        return;
+    }
+    if (centre) centreUncovered(s, element, toLatLng(lon, lat), 16);
+    if (old) { old.setLatLng(toLatLng(lon, lat)); return; }
+    const el = document.createElement('span');
+    el.textContent = '!';
+    el.style.background = '#d73027';
+    const icon = s.L.divIcon({ className: `geo-pin report-pin drag-pin-${key}`, html: el, iconSize: [44, 44] });
+    const m = s.L.marker(toLatLng(lon, lat), { icon, draggable: true, autoPan: true, title: title || '', zIndexOffset: 1000 });
+    m.on('dragend', () => {
+        const [x, y] = fromLatLng(m.getLatLng());
+        target.invokeMethodAsync('OnPinDragged', x, y);
+    });
+    m.addTo(s.map);
+    s.dragPins.set(key, m);
+}
+
+// the point at the centre of the part of the map a phone's bottom sheet leaves uncovered (as showAsset does)
+function centreUncovered(s, element, at, minZoom) {
+    s.map.setView(at, Math.max(s.map.getZoom(), minZoom), { animate: false });
+    const sheet = element.closest('.map-page')?.querySelector('.panel.open');
+    if (sheet && getComputedStyle(sheet).position === 'absolute') {
+        const covered = Math.max(0, element.getBoundingClientRect().bottom - sheet.getBoundingClientRect().top);
+        if (covered > 0) s.map.panBy([0, covered / 2], { animate: false });
+    }
+}
+
+/// The pin's screen position (centre, in page pixels) for tests and for focusing: null without the pin.
+export function draggablePinPoint(element, key) {
+    const s = maps.get(element);
+    const m = s?.dragPins?.get(key);
+    if (!m) return null;
+    const p = s.map.latLngToContainerPoint(m.getLatLng());
+    const r = element.getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+}
