@@ -112,7 +112,8 @@ public static partial class A11y
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
           while (walker.nextNode()) {
             const t = walker.currentNode; const el = t.parentElement;
-            if (!t.textContent.trim() || !el || el.closest('script, style, noscript') || en(el)) continue;
+            // the basemap's labels are the data's names (streets, communities, landmarks), not the page's language
+            if (!t.textContent.trim() || !el || el.closest('script, style, noscript, .geo-label-tile') || en(el)) continue;
             const r = el.getBoundingClientRect();
             if (r.width === 0 && r.height === 0) continue;
             out.push(t.textContent.trim());

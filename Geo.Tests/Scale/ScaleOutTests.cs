@@ -90,8 +90,8 @@ public sealed class ScaleOutTests(ScaleCluster cluster) : IClassFixture<ScaleClu
             using var nearby = await http.GetAsync($"{cluster.GatewayUrl}/api/nearby?lon=116.71&lat=39.81&limit=3");
             Assert.Equal(HttpStatusCode.OK, nearby.StatusCode);
             Assert.Contains($"\"id\":{id}", await nearby.Content.ReadAsStringAsync());
-            // z15: a tile that reads assets itself (z14 and below read the asset_bins summary)
-            using var tile = await http.GetAsync($"{cluster.GatewayUrl}/tiles/wifi_hotspot/15/{27000 + 2 * i}/12400.pbf");
+            // z17: a tile that reads assets itself (z14 and below read the asset_bins summary, z15–z16 asset_cells)
+            using var tile = await http.GetAsync($"{cluster.GatewayUrl}/tiles/wifi_hotspot/17/{108000 + 8 * i}/49600.pbf");
             Assert.Equal(HttpStatusCode.OK, tile.StatusCode);
         }
         Assert.Equal(2, nodes.Count); // round robin over both nodes
