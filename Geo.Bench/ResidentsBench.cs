@@ -9,8 +9,10 @@ using Npgsql;
 
 namespace Geo.Bench;
 
-/// <summary>./geo bench residents [PAIRS] [POINTS] [REPORTS]: the walking route, nearby by walking time (POINTS random points,
-/// default 1,000; see ResidentsBench.Nearby.cs) and a report with one phone photo (REPORTS, default 30; ResidentsBench.Report.cs)
+/// <summary>./geo bench residents [PAIRS] [POINTS] [REPORTS] [PHONE]: the walking route, nearby by walking time (POINTS random points,
+/// default 1,000; see ResidentsBench.Nearby.cs), a report with one phone photo over HTTP (REPORTS, default 30;
+/// ResidentsBench.Report.cs) and the same from Chromium at the phone's size with a 3 MB photo (PHONE, default 10, 0 skips;
+/// ResidentsBench.Phone.cs)
 /// (issue 21: residents' tasks). The route: PAIRS random node pairs at most 3 km
 /// apart (default 1,000): the whole Core use case (snap, shortest path, line, steps, hand-off links) against
 /// pgr_dijkstraCost with its edges query limited to the pair's bounding box plus 500 m, in the same run, each pair's cost
@@ -123,6 +125,7 @@ internal static partial class ResidentsBench
 
         await NearbyAsync(ds, graphs, graph, args.Length > 1 && int.TryParse(args[1], out var pts) ? pts : 1000);
         await ReportAsync(cs, ds, graph, args.Length > 2 && int.TryParse(args[2], out var reps) ? reps : 30);
+        await PhoneAsync(cs, ds, graph, args.Length > 3 && int.TryParse(args[3], out var phone) ? phone : 10);
         return 0;
     }
 }
