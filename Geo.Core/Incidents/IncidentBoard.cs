@@ -100,6 +100,20 @@ public sealed class IncidentBoard(IDbContextFactory<GeoDbContext> dbs, NpgsqlDat
             : q.Where(i => i.OverdueAt == null && (i.DeadlineAt > d || (i.DeadlineAt == d && i.Id > c.Id)));
     }
 
+    /// <summary>The extent of the grid cells a grid manager serves (where their board's map opens after sign-in); null for
+    /// other roles or a manager without cells.</summary>
+    public async Task<(double MinLon, double MinLat, double MaxLon, double MaxLat)?> ServedExtentAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (!user.IsInRole(GeoRoles.GridManager) || user.FindFirst(GeoClaims.GridManager)?.Value is not { Length: > 0 } name) return null;
+        await using var cmd = ds.CreateCommand("""
+            SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+            FROM (SELECT ST_Extent(geom) AS e FROM regions WHERE level = 'grid_cell' AND grid_manager = $1) t WHERE e IS NOT NULL
+            """);
+        cmd.Parameters.AddWithValue(name);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)) : null;
+    }
+
     /// <summary>The most reports <see cref="MineAsync"/> returns.</summary>
     public const int MaxMine = 200;
 

@@ -4,6 +4,7 @@ using Geo.Api;
 using Geo.Core.Access;
 using Geo.Core.Data;
 using Geo.Core.Domain;
+using Geo.Core.Incidents;
 using Geo.Core.Spatial;
 using Geo.Tests.Infrastructure;
 using Geo.Web.Components.Views;
@@ -215,6 +216,24 @@ public sealed class DispatchBoardTests(PostgisFixture db) : BunitContext, IClass
         await cut.InvokeAsync(() => cut.Find("[data-testid=case-search]").Input($"#{ids[3]}"));
         await cut.InvokeAsync(() => cut.Find("form.case-search").Submit());
         cut.WaitForAssertion(() => Assert.Equal([ids[3]], cut.FindAll("li[data-case]").Select(li => long.Parse(li.GetAttribute("data-case")!))), Wait);
+    }
+
+    [Fact]
+    public async Task A_grid_managers_board_opens_the_map_on_their_own_cells()
+    {
+        await GridFixtures.CellAsync(db.DataSource, "DB6", 116.82, 39.91, 0.004, "郑网格");
+        await GridFixtures.CellAsync(db.DataSource, "DB7", 116.84, 39.93, 0.002, "郑网格");
+        Setup(GeoRoles.GridManager, "郑网格");
+        var board = Services.GetRequiredService<IncidentBoard>();
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, GeoRoles.GridManager), new Claim(GeoClaims.GridManager, "郑网格")], "test"));
+        var e = await board.ServedExtentAsync(user);
+        Assert.NotNull(e);
+        // both squares: from the first one's south-west corner to the second one's north-east corner
+        Assert.Equal((116.82, 39.91, 116.842, 39.932), (Math.Round(e.Value.MinLon, 6), Math.Round(e.Value.MinLat, 6), Math.Round(e.Value.MaxLon, 6), Math.Round(e.Value.MaxLat, 6)));
+        var planner = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, GeoRoles.Planner)], "test"));
+        Assert.Null(await board.ServedExtentAsync(planner));
+        var nobody = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, GeoRoles.GridManager), new Claim(GeoClaims.GridManager, "无此人")], "test"));
+        Assert.Null(await board.ServedExtentAsync(nobody));
     }
 
     [Fact]
