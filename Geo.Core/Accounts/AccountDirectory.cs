@@ -47,9 +47,9 @@ public sealed class AccountDirectory(IDbContextFactory<GeoDbContext> dbs, ISignI
         var users = db.Users.AsNoTracking();
         if (q?.Trim() is { Length: > 0 } text)
         {
-            var pattern = "%" + text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
-            users = users.Where(u => EF.Functions.ILike(u.UserName, pattern, @"\") || EF.Functions.ILike(u.DisplayName, pattern, @"\")
-                || u.Role == text || (u.GridManagerName != null && EF.Functions.ILike(u.GridManagerName, pattern, @"\")));
+            var pattern = LikePattern.Contains(text);
+            users = users.Where(u => EF.Functions.ILike(u.UserName, pattern, LikePattern.Escape) || EF.Functions.ILike(u.DisplayName, pattern, LikePattern.Escape)
+                || u.Role == text || (u.GridManagerName != null && EF.Functions.ILike(u.GridManagerName, pattern, LikePattern.Escape)));
         }
         if (after is long a) users = users.Where(u => u.Id > a);
         var rows = await users.OrderBy(u => u.Id).Take(limit + 1).ToListAsync(ct);
@@ -131,8 +131,14 @@ public sealed class AccountDirectory(IDbContextFactory<GeoDbContext> dbs, ISignI
         }
         if (c.Password is { } password)
         {
-            if (password.Length < 8) throw GeoException.BadInput("password", "at least 8 characters");
-            user.PasswordHash = new Microsoft.AspNetCore.Identity.PasswordHasher<GeoUser>().HashPassword(user, password);
+            try
+            {
+                UserAdmin.SetPassword(user, password); // the same rule and hasher as accounts created anywhere else
+            }
+            catch (ArgumentException e)
+            {
+                throw GeoException.BadInput("password", e.Message.Split(" (Parameter")[0]);
+            }
             changes.Add("password reset");
         }
         if (changes.Count == 0) return Row(user);
@@ -186,7 +192,7 @@ public sealed class AccountDirectory(IDbContextFactory<GeoDbContext> dbs, ISignI
     {
         if (q is { Length: > MaxText }) throw GeoException.BadInput("q", $"at most {MaxText} characters");
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var pattern = q?.Trim() is { Length: > 0 } t ? "%" + t.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%" : null;
+        var pattern = q?.Trim() is { Length: > 0 } t ? LikePattern.Contains(t) : null;
         return await db.Database.SqlQuery<AuditRow>($"""
             SELECT id AS "Id", at AS "At", actor AS "Actor", action AS "Action", target AS "Target", detail AS "Detail"
             FROM account_audit

@@ -163,6 +163,14 @@ public static class UserAdmin
         return HashAll([NewUnhashed(userName, role, displayName ?? userName, gridManagerName)], password)[0];
     }
 
+    /// <summary>A new password for an existing account (the admin console's reset): the same rule and hasher as
+    /// <see cref="AddUserAsync"/>. Throws ArgumentException naming <c>password</c>.</summary>
+    public static void SetPassword(GeoUser user, string password)
+    {
+        ValidatePassword(password);
+        HashAll([user], password);
+    }
+
     private static void ValidatePassword(string password)
     {
         if (password.Length < 8) throw new ArgumentException("password must be at least 8 characters", nameof(password));

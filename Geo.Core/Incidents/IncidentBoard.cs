@@ -29,7 +29,7 @@ public sealed class IncidentBoard(IDbContextFactory<GeoDbContext> dbs, NpgsqlDat
     public static readonly IReadOnlyList<IncidentStatus> OnBoard =
         [IncidentStatus.Reported, IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.InProgress, IncidentStatus.Resolved, IncidentStatus.Verified];
 
-    private const string Escape = @"\";
+    private const string Escape = Common.LikePattern.Escape;
 
     /// <summary>At most this many communities and grid cells named by a search are looked in.</summary>
     private const int MaxRegionMatches = 2000;
@@ -77,7 +77,7 @@ public sealed class IncidentBoard(IDbContextFactory<GeoDbContext> dbs, NpgsqlDat
         if (text.Length > MaxText) throw Common.GeoException.BadInput("q", $"at most {MaxText} characters");
         var number = text.TrimStart('#');
         if (number.Length is > 0 and <= 18 && number.All(char.IsAsciiDigit)) return q.Where(i => i.Id == long.Parse(number));
-        var pattern = "%" + text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        var pattern = Common.LikePattern.Contains(text);
         // the named categories and places first (small tables, trigram-indexed names), then one OR of indexable arms over
         // incidents (two trigram GIN indexes, and btree indexes on category, community and cell) that PostgreSQL answers
         // with a BitmapOr; as IN (subquery) arms the OR could only be a filter over every case (119x the raw query)

@@ -48,7 +48,7 @@ public sealed partial class PlaceSearch(NpgsqlDataSource primary)
         Validate(r);
         var q = r.Q.Trim();
         var category = PlaceCategories.Match(q);
-        var escaped = q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+        var escaped = Common.LikePattern.Escaped(q);
         var sql = new SqlParams();
         var like = sql.Add("%" + escaped + "%", NpgsqlDbType.Text);
         var prefix = sql.Add(escaped + "%", NpgsqlDbType.Text);

@@ -104,4 +104,28 @@ public sealed class AdminApiTests(PostgisFixture db) : IClassFixture<PostgisFixt
         Assert.Contains("disabled", audit[2].GetProperty("detail").GetString());
         Assert.Single((await admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?q=" + Uri.EscapeDataString("烟感网关-1"))).EnumerateArray());
     }
+
+    [Fact]
+    public async Task Accounts_page_by_keyset_past_the_page_size_with_every_account_once()
+    {
+        await using var app = new GeoWebFactory(db.ConnectionString);
+        var admin = await GridFixtures.ClientAsync(app, db, GeoRoles.Admin);
+        for (var i = 0; i < 7; i++)
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/admin/accounts", new { user_name = $"page-{i}", password = "long enough 1", role = "planner" })).StatusCode);
+        var seen = new List<string>();
+        string? after = null;
+        for (var pages = 0; ; pages++)
+        {
+            Assert.True(pages < 10, "the pages never ended");
+            var page = await admin.GetFromJsonAsync<JsonElement>("/api/admin/accounts?q=page-&limit=3" + (after is null ? "" : "&after=" + after));
+            var items = page.GetProperty("items").EnumerateArray().ToList();
+            Assert.True(items.Count <= 3);
+            seen.AddRange(items.Select(a => a.GetProperty("user_name").GetString()!));
+            if (page.GetProperty("next").ValueKind == JsonValueKind.Null) break;
+            after = page.GetProperty("next").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"page-{i}"), seen);
+        await Problem(await admin.GetAsync($"/api/admin/accounts?limit={AccountDirectory.MaxPage + 1}"), HttpStatusCode.BadRequest, "limit");
+        await Problem(await admin.GetAsync("/api/admin/accounts?after=x"), HttpStatusCode.BadRequest, "after");
+    }
 }
